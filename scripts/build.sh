@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Production build, shared by CI and the Dockerfile: generate the Prisma client, then compile
+# every package from src/ to CommonJS in its own dist/, which the "default" export condition
+# points at.
+#
+# A package takes part by having a tsconfig.build.json; this script needs no edit when a
+# service is added. A service's services/<name>/tsconfig.build.json:
+#
+#   {
+#     "extends": "../../tsconfig.json",
+#     "compilerOptions": {
+#       "noEmit": false,
+#       "rootDir": "src",
+#       "outDir": "dist",
+#       "tsBuildInfoFile": "dist/tsconfig.build.tsbuildinfo",
+#       "sourceMap": true,
+#       "types": ["node"]
+#     },
+#     "include": ["src"],
+#     "exclude": ["src/**/*.test.ts"],
+#     "references": [{ "path": "../../shared/tsconfig.build.json" }]
+#   }
+#
+# The reference matters: @shop/shared's "types" condition points at its TypeScript sources,
+# and a project reference makes tsc read shared/dist's declarations instead of compiling
+# shared/src a second time into the service's output.
+set -euo pipefail
+shopt -s nullglob
+cd "$(dirname "$0")/.."
+
+npm run db:generate
+
+projects=(shared/tsconfig.build.json services/*/tsconfig.build.json)
+
+# Each project keeps its build info inside dist/, so removing dist/ is a complete clean and
+# no file of a deleted source survives into an image.
+for config in "${projects[@]}"; do
+  rm -rf "$(dirname "$config")/dist"
+done
+
+echo "Compiling: ${projects[*]}"
+node_modules/.bin/tsc -b "${projects[@]}"
