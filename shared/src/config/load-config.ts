@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the environment once, validates it against `shape` (keys are the
+ * variable names) and returns a frozen, typed object. Every problem is
+ * reported at once, each naming its variable, so a misconfigured process
+ * stops with a message an operator can act on.
+ */
+export function loadConfig<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  source: NodeJS.ProcessEnv = process.env,
+): Readonly<z.output<z.ZodObject<Shape>>> {
+  // An empty variable means "not set", so defaults apply to `FOO=` as well.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = z.object(shape).safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { parseRetryDelays } from './retry-delays';
+
+/**
+ * The environment variables the processes share, with defaults that point at
+ * localhost so a machine running RabbitMQ and Postgres needs no configuration.
+ * A service composes the groups it needs and adds its own (PORT, SMTP_URL...).
+ */
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const loggingVariables = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const databaseVariables = {
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
+    .default('postgresql://postgres:postgres@localhost:5432/shop'),
+  /** Connections per process; keep PREFETCH below it so every in-flight message can get one. */
+  DATABASE_POOL_SIZE: positiveInt(10),
+};
+
+export const messagingVariables = {
+  AMQP_URL: z
+    .string()
+    .regex(/^amqps?:\/\//, 'expected an amqp:// URL')
+    .default('amqp://guest:guest@localhost:5672'),
+  /** Prefixes every exchange and queue name, so test runs never collide with each other or a running stack. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
+  RETRY_DELAYS: z
+    .string()
+    .default('1s,5s,25s,2m,10m')
+    .transform((value, context) => {
+      const tiers = parseRetryDelays(value);
+      if (typeof tiers === 'string') {
+        context.addIssue({ code: 'custom', message: tiers });
+        return z.NEVER;
+      }
+      return tiers;
+    }),
+  /** Deliveries without an outcome (the process died mid-message) before a message is dead-lettered. */
+  DELIVERY_LIMIT: positiveInt(5),
+  PREFETCH: positiveInt(5),
+  HANDLER_TIMEOUT_MS: positiveInt(30_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+};
+
+export const httpVariables = (defaultPort: number) => ({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(defaultPort),
+});

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The envelope every event travels in (contract: see docs/events.md).
+ * `data` is checked against the event's own schema by `parseEvent`.
+ */
+export const envelopeSchema = z.object({
+  id: z.uuid(),
+  type: z.string().regex(/^[a-z]+(\.[a-z-]+){2}$/, 'expected producer.entity.event'),
+  version: z.number().int().positive(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  correlationId: z.string().min(1).max(200),
+  data: z.unknown(),
+});
+
+export interface EventEnvelope<Data = unknown> {
+  id: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  correlationId: string;
+  data: Data;
+}
+
+/**
+ * One event type at one version. The routing key is the type itself
+ * (`producer.entity.event`), so it is defined exactly once.
+ */
+export interface EventContract<Schema extends z.ZodType = z.ZodType> {
+  type: string;
+  version: number;
+  routingKey: string;
+  data: Schema;
+}
+
+export type EventOf<Contract extends EventContract> = EventEnvelope<z.output<Contract['data']>>;
+
+export function defineEvent<Schema extends z.ZodType>(definition: {
+  type: string;
+  version: number;
+  data: Schema;
+}): EventContract<Schema> {
+  return Object.freeze({ ...definition, routingKey: definition.type });
+}
+
+/** Builds a new event, validating its data so a producer can never publish what consumers would refuse. */
+export function createEvent<Contract extends EventContract>(
+  contract: Contract,
+  data: z.input<Contract['data']>,
+  context: { correlationId: string; id?: string; occurredAt?: Date },
+): EventOf<Contract> {
+  return {
+    id: context.id ?? randomUUID(),
+    type: contract.type,
+    version: contract.version,
+    occurredAt: (context.occurredAt ?? new Date()).toISOString(),
+    correlationId: context.correlationId,
+    data: contract.data.parse(data) as z.output<Contract['data']>,
+  };
+}

@@ -1,0 +1,197 @@
+import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib';
+import { AppError, retryableError } from '../errors';
+import type { EventContract, EventEnvelope } from '../events';
+import type { Logger } from '../logging';
+import { ConfirmPublisher } from './confirm-publisher';
+import { HEADERS } from './headers';
+import {
+  type EventHandler,
+  type OutcomeListener,
+  Subscription,
+  type SubscriptionOptions,
+} from './subscription';
+import { declareTopology, findService, type Topology } from './topology';
+
+export interface BrokerOptions {
+  url: string;
+  topology: Topology;
+  logger: Logger;
+  /** The consuming service this process runs, if any: its retry queues are declared. */
+  service?: string;
+  prefetch?: number;
+  handlerTimeoutMs?: number;
+  shutdownTimeoutMs?: number;
+  /** Called once when the broker holds a definition this process cannot work with; the process should stop. */
+  onFatal?: (error: Error) => void;
+}
+
+export const BROKER_UNAVAILABLE = 'MESSAGING.BROKER_UNAVAILABLE';
+export const TOPOLOGY_CONFLICT = 'MESSAGING.TOPOLOGY_CONFLICT';
+
+/**
+ * The process's one connection to RabbitMQ, and the only code that touches a
+ * channel. Services call `publish` and `subscribe`.
+ *
+ * Reconnection is amqplib's own recovery (exponential backoff with jitter);
+ * after every (re)connect `setup` declares the topology again, opens a fresh
+ * publishing channel and resumes every subscription, so a broker restart
+ * needs nothing from the service.
+ */
+export class Broker {
+  private connection: RecoveringChannelModel | undefined;
+  private current: ChannelModel | undefined;
+  private publisher: ConfirmPublisher | undefined;
+  private readonly subscriptions: Subscription<EventContract>[] = [];
+  private closing = false;
+
+  private constructor(private readonly options: BrokerOptions) {}
+
+  /** Connects (retrying with backoff until the broker answers) and declares the topology. */
+  static async connect(options: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(options);
+    await broker.open();
+    return broker;
+  }
+
+  get connected(): boolean {
+    return this.publisher !== undefined;
+  }
+
+  /** Resolves once the broker has confirmed the event; rejects if it did not or no queue is bound. */
+  async publish(event: EventEnvelope, headers: Record<string, string> = {}): Promise<void> {
+    if (!this.publisher) throw retryableError(BROKER_UNAVAILABLE, 'not connected to RabbitMQ');
+    await this.publisher.publish(
+      this.options.topology.eventsExchange,
+      event.type,
+      Buffer.from(JSON.stringify(event)),
+      {
+        messageId: event.id,
+        type: event.type,
+        contentType: 'application/json',
+        persistent: true,
+        timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
+        headers: { [HEADERS.correlationId]: event.correlationId, ...headers },
+      },
+    );
+  }
+
+  /** Consumes `service`'s work queue with `handler`, now and after every reconnect. */
+  subscribe<Contract extends EventContract>(
+    service: string,
+    contract: Contract,
+    handler: EventHandler<Contract>,
+    onOutcome?: OutcomeListener<Contract>,
+  ): void {
+    const { options } = this;
+    const subscriptionOptions: SubscriptionOptions = {
+      prefetch: options.prefetch ?? 5,
+      handlerTimeoutMs: options.handlerTimeoutMs ?? 30_000,
+      deliveryLimit: options.topology.deliveryLimit,
+    };
+    const queues = findService(options.topology, service);
+    const logger = options.logger.child({ queue: queues.workQueue });
+    const subscription = new Subscription(queues, contract, handler, subscriptionOptions, logger, onOutcome);
+    this.subscriptions.push(subscription as unknown as Subscription<EventContract>);
+    if (this.current) void this.startSubscription(subscription, this.current);
+  }
+
+  /**
+   * Graceful stop: no new deliveries, in-flight handlers finish (bounded by
+   * shutdownTimeoutMs; unfinished messages return to the queue), then close.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
+    await Promise.all(this.subscriptions.map((subscription) => subscription.stop(timeoutMs)));
+    this.publisher = undefined;
+    this.current = undefined;
+    await this.connection?.close().catch(() => {});
+    this.options.logger.info('broker connection closed');
+  }
+
+  private async open() {
+    const { logger } = this.options;
+    let fatal: Error | undefined;
+    const connection = await connect(this.options.url, {
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 10_000,
+        waitForConnect: false,
+        setup: async (model: ChannelModel) => {
+          try {
+            await this.setup(model);
+          } catch (error) {
+            fatal = asTopologyConflict(error);
+            throw error;
+          }
+        },
+      },
+    });
+    this.connection = connection;
+    connection.on('connect', () => logger.info('connected to RabbitMQ'));
+    connection.on('disconnect', (error: Error) => {
+      this.publisher = undefined;
+      this.current = undefined;
+      if (!this.closing) logger.warn({ err: error }, 'lost the RabbitMQ connection; reconnecting');
+    });
+    connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
+      logger.warn({ attempt, delayMs: delay, err: error }, 'RabbitMQ unreachable; retrying'),
+    );
+    connection.on('connect-failed', () => {
+      if (!fatal) return;
+      logger.fatal({ err: fatal }, fatal.message);
+      void connection.close();
+      this.options.onFatal?.(fatal);
+    });
+    connection.on('error', (error: Error) => logger.warn({ err: error }, 'RabbitMQ connection error'));
+    connection.on('blocked', (reason: string) => logger.warn({ reason }, 'RabbitMQ blocked publishing'));
+    await connection.waitForConnect();
+  }
+
+  private async setup(model: ChannelModel) {
+    const { topology, service, logger } = this.options;
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => logger.error({ err: error }, 'publishing channel error'));
+    await declareTopology(channel, topology, service);
+    const publisher = new ConfirmPublisher(channel);
+    channel.on('close', () => {
+      if (this.publisher === publisher) this.recover(model, new Error('publishing channel closed'));
+    });
+    for (const subscription of this.subscriptions) await this.startSubscription(subscription, model);
+    this.publisher = publisher;
+    this.current = model;
+  }
+
+  private async startSubscription(subscription: Subscription<EventContract>, model: ChannelModel) {
+    await subscription.start(model, (error) => this.recover(model, error));
+  }
+
+  /**
+   * A channel closed while its connection stayed up (a channel-level error).
+   * Closing the connection hands the repair to the same recovery path as a
+   * broker restart: reconnect, declare, resume everything.
+   */
+  private recover(model: ChannelModel, reason: Error) {
+    if (this.closing || this.current !== model) return;
+    this.options.logger.warn({ err: reason }, 'channel lost; reconnecting');
+    void model.close().catch(() => {});
+  }
+}
+
+/**
+ * PRECONDITION_FAILED (406) on declare means a queue already exists with other
+ * arguments. Retrying cannot fix that, so it becomes a fatal, explained error.
+ * https://www.rabbitmq.com/docs/queues#property-equivalence
+ */
+function asTopologyConflict(error: unknown): Error | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 406) return undefined;
+  return new AppError(
+    TOPOLOGY_CONFLICT,
+    `RabbitMQ already has a queue or exchange declared with different arguments: ${String(
+      (error as Error).message,
+    )}. Delete it (after moving its messages) or change the configuration back; see docs/messaging.md.`,
+    { kind: 'operational' },
+  );
+}

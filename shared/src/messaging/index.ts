@@ -1,0 +1,16 @@
+export { BROKER_UNAVAILABLE, Broker, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
+export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
+export { type DeadLetterReason, HEADERS } from './headers';
+export { handleOnce, type InboxResult, type InboxSchema } from './inbox';
+export { decideAfterFailure, type FailureOutcome } from './retry-policy';
+export type { DeliveryOutcome, EventHandler, HandlerContext, OutcomeListener } from './subscription';
+export {
+  type ConsumerDefinition,
+  describeTopology,
+  EVENTS_EXCHANGE,
+  type QueueDeclaration,
+  queueDeclarations,
+  type ServiceQueues,
+  type Topology,
+  type TopologyOptions,
+} from './topology';

@@ -1,0 +1,143 @@
+import type { Channel, Options } from 'amqplib';
+import type { RetryTier } from '../config';
+
+/**
+ * Every exchange and queue the system uses, derived from one description.
+ * See docs/messaging.md for the picture; the reasons for each argument are
+ * next to it below.
+ */
+
+/** A service that consumes events: one work queue, its retry tiers and its dead-letter queue. */
+export interface ConsumerDefinition {
+  service: string;
+  /** The work queue's name after the service, e.g. "order-completed" gives "email.order-completed". */
+  queue: string;
+  /** Routing keys (event types) bound to the work queue. */
+  routingKeys: string[];
+}
+
+export interface TopologyOptions {
+  /** Prepended to every name, so test runs and stacks sharing a broker never collide. */
+  prefix: string;
+  retryTiers: RetryTier[];
+  /** Deliveries without an outcome before the broker dead-letters a message (crash-loop guard). */
+  deliveryLimit: number;
+}
+
+export interface RetryQueue {
+  tier: RetryTier;
+  name: string;
+}
+
+export interface ServiceQueues {
+  service: string;
+  workQueue: string;
+  routingKeys: string[];
+  retryQueues: RetryQueue[];
+  deadLetterExchange: string;
+  deadLetterQueue: string;
+}
+
+export interface Topology {
+  eventsExchange: string;
+  deliveryLimit: number;
+  services: ServiceQueues[];
+}
+
+export interface QueueDeclaration {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export const EVENTS_EXCHANGE = 'shop.events';
+
+export function describeTopology(consumers: ConsumerDefinition[], options: TopologyOptions): Topology {
+  const name = (suffix: string) => `${options.prefix}${suffix}`;
+  return {
+    eventsExchange: name(EVENTS_EXCHANGE),
+    deliveryLimit: options.deliveryLimit,
+    services: consumers.map(({ service, queue, routingKeys }) => ({
+      service,
+      workQueue: name(`${service}.${queue}`),
+      routingKeys,
+      // Named by delay: a changed schedule declares new queues instead of
+      // failing with PRECONDITION_FAILED on an existing queue's TTL.
+      retryQueues: options.retryTiers.map((tier) => ({ tier, name: name(`${service}.retry.${tier.label}`) })),
+      deadLetterExchange: name(`${service}.dlx`),
+      deadLetterQueue: name(`${service}.dlq`),
+    })),
+  };
+}
+
+export function findService(topology: Topology, service: string): ServiceQueues {
+  const queues = topology.services.find((candidate) => candidate.service === service);
+  if (!queues) throw new Error(`No queues are described for service "${service}"`);
+  return queues;
+}
+
+/**
+ * Quorum queues, each with a dead-letter exchange. At-least-once dead-lettering
+ * keeps a message in its source queue until the target confirms it, and needs
+ * `reject-publish` overflow. https://www.rabbitmq.com/docs/quorum-queues#dead-lettering
+ */
+const quorum = (deadLetterExchange: string) => ({
+  'x-queue-type': 'quorum',
+  'x-dead-letter-exchange': deadLetterExchange,
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+});
+
+/** The queues of one service with the exact arguments they are declared with. */
+export function queueDeclarations(queues: ServiceQueues, deliveryLimit: number): QueueDeclaration[] {
+  return [
+    {
+      name: queues.workQueue,
+      // Without a dead-letter exchange, RabbitMQ 4 silently drops a message
+      // after its default delivery limit of 20.
+      arguments: { ...quorum(queues.deadLetterExchange), 'x-delivery-limit': deliveryLimit },
+    },
+    ...queues.retryQueues.map(({ tier, name }) => ({
+      name,
+      // One queue per delay with a queue-level TTL: RabbitMQ expires only the
+      // head of a queue, so mixed delays in one queue would hold short ones
+      // behind long ones. On expiry the default exchange ("") routes the
+      // message straight back to the work queue by name.
+      arguments: {
+        ...quorum(''),
+        'x-dead-letter-routing-key': queues.workQueue,
+        'x-message-ttl': tier.delayMs,
+      },
+    })),
+    {
+      name: queues.deadLetterQueue,
+      // The parking lot for humans. A message rejected from here (a discard
+      // that failed half-way, a tool that crashed) comes back here instead of
+      // being dropped.
+      arguments: quorum(queues.deadLetterExchange),
+    },
+  ];
+}
+
+/**
+ * Declares the events exchange and, for every described service, its work
+ * queue, dead-letter exchange and queue. Retry queues are declared only for
+ * `ownService`, because their names follow that process's RETRY_DELAYS.
+ * Declaring every work queue from every process means an event is never
+ * unroutable just because its consumer has not started yet.
+ */
+export async function declareTopology(channel: Channel, topology: Topology, ownService?: string) {
+  const durable: Options.AssertExchange = { durable: true };
+  await channel.assertExchange(topology.eventsExchange, 'topic', durable);
+  for (const queues of topology.services) {
+    await channel.assertExchange(queues.deadLetterExchange, 'fanout', durable);
+    for (const declaration of queueDeclarations(queues, topology.deliveryLimit)) {
+      const isRetryQueue = queues.retryQueues.some((retry) => retry.name === declaration.name);
+      if (isRetryQueue && queues.service !== ownService) continue;
+      await channel.assertQueue(declaration.name, { durable: true, arguments: declaration.arguments });
+    }
+    await channel.bindQueue(queues.deadLetterQueue, queues.deadLetterExchange, '');
+    for (const routingKey of queues.routingKeys) {
+      await channel.bindQueue(queues.workQueue, topology.eventsExchange, routingKey);
+    }
+  }
+}
