@@ -30,7 +30,8 @@ cd "$(dirname "$0")/.."
 
 npm run db:generate
 
-projects=(shared/tsconfig.build.json services/*/tsconfig.build.json)
+# scripts/ contributes the migrate CLI, which the image runs before the services start.
+projects=(shared/tsconfig.build.json services/*/tsconfig.build.json scripts/tsconfig.build.json)
 
 # Each project keeps its build info inside dist/, so removing dist/ is a complete clean and
 # no file of a deleted source survives into an image.
