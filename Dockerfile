@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# One image for every service; each compose service picks its entry point with `command`.
+# Build: docker build -t event-driven-checkout .
+
+# Debian rather than Alpine: Prisma's engines and the other native optional packages are
+# published for glibc first, and slim keeps the image small enough.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# Only the package manifests, so the dependency layer below is rebuilt when dependencies
+# change and not on every source edit.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY --from=manifests /app ./
+# --ignore-scripts: the project runs no dependency install scripts (package.json
+# "allowScripts"); the flag holds whichever npm version the base image bundles. It also skips
+# the root postinstall, which is fine: the build script generates the Prisma client itself.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+FROM deps AS build
+COPY . .
+# The same script CI runs, so the image ships exactly what CI compiled and checked.
+RUN npm run build \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# The whole pruned tree, so each package's dist/ sits beside its manifest and @shop/shared
+# resolves through its "default" export condition to shared/dist. Copying it into a fresh
+# stage leaves the dev dependencies behind in the build stage's layers. The migrate CLI
+# finds prisma/migrations by walking up from shared/dist.
+COPY --from=build /app ./
+# Owned by the unprivileged user so a named volume mounted here inherits a writable directory.
+RUN install -d -o node -g node /app/receipts
+USER node
+CMD ["node", "services/checkout/dist/main.js"]
