@@ -1,0 +1,58 @@
+/**
+ * Database migrations, without the Prisma CLI (whose native engine cannot be downloaded offline).
+ *
+ *   npm run migrate                    create the database if missing, apply pending migrations
+ *   npm run migrate -- --check         exit 1 and print the SQL when schema.prisma and the migrations differ
+ *   npm run migrate -- --create <name> write prisma/migrations/<timestamp>_<name> from that difference
+ *
+ * The compose file runs the compiled copy (scripts/dist/migrate.js) before the services start.
+ */
+import { checkMigrationDrift, createMigration, migrateDatabase } from '@shop/shared/database';
+import { Command } from 'commander';
+
+// The same default as every service: a machine with Postgres running needs no configuration.
+const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@localhost:5432/shop';
+
+const program = new Command('migrate')
+  .option('--check', 'fail when schema.prisma and prisma/migrations differ')
+  .option('--create <name>', 'write a new migration from schema.prisma')
+  .action(async (options: { check?: boolean; create?: string }) => {
+    if (options.check) {
+      const drift = await checkMigrationDrift(databaseUrl);
+      if (drift) {
+        console.error('schema.prisma and prisma/migrations differ; this SQL would reconcile them:\n');
+        console.error(drift);
+        console.error('Run `npm run migrate -- --create <name>` to add it as a migration.');
+        process.exitCode = 1;
+      } else {
+        console.log('Migrations match schema.prisma.');
+      }
+    } else if (options.create) {
+      const folder = await createMigration(databaseUrl, options.create);
+      console.log(
+        folder ? `Created ${folder}` : 'schema.prisma and the migrations match: nothing to create.',
+      );
+    } else {
+      const { created, applied } = await migrateDatabase(databaseUrl);
+      if (created) console.log(`Created database ${new URL(databaseUrl).pathname.slice(1)}.`);
+      for (const name of applied) console.log(`Applied ${name}`);
+      console.log(applied.length ? `${applied.length} migration(s) applied.` : 'Database is up to date.');
+    }
+  });
+
+program.parseAsync().catch((error: Error) => {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code);
+  console.error(
+    unreachable
+      ? `Cannot reach Postgres at DATABASE_URL (${redact(databaseUrl)}): ${error.message || code}`
+      : error,
+  );
+  process.exitCode = 1;
+});
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
