@@ -35,10 +35,34 @@ async function loadBindings(): Promise<WasmBindings> {
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bytes = await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    './schema_engine_bg.js': withUnrefTimers(glue),
+  });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
   return glue as unknown as WasmBindings;
+}
+
+/**
+ * The engine leaves a housekeeping timer (about 10 s) running after it is
+ * freed, which kept every migrate command and test run alive that long after
+ * its work was done. Unref'd timers still fire, but no longer hold the process.
+ */
+function withUnrefTimers(glue: object): object {
+  return Object.fromEntries(
+    Object.entries(glue).map(([name, value]) => {
+      if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') return [name, value];
+      const setTimer = value as (...args: unknown[]) => { unref?: () => unknown };
+      return [
+        name,
+        (...args: unknown[]) => {
+          const timer = setTimer(...args);
+          timer?.unref?.();
+          return timer;
+        },
+      ];
+    }),
+  );
 }
 
 export const noFilters = { externalTables: [], externalEnums: [] };

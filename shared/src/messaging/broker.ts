@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib';
 import { AppError, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
@@ -18,6 +19,8 @@ export interface BrokerOptions {
   logger: Logger;
   /** The consuming service this process runs, if any: its retry queues are declared. */
   service?: string;
+  /** Shown in the management UI and `rabbitmqctl list_connections`; defaults to service@host#pid. */
+  connectionName?: string;
   prefetch?: number;
   handlerTimeoutMs?: number;
   shutdownTimeoutMs?: number;
@@ -113,7 +116,10 @@ export class Broker {
   private async open() {
     const { logger } = this.options;
     let fatal: Error | undefined;
+    const connectionName =
+      this.options.connectionName ?? `${this.options.service ?? 'publisher'}@${hostname()}#${process.pid}`;
     const connection = await connect(this.options.url, {
+      clientProperties: { connection_name: connectionName },
       recovery: {
         initialDelay: 200,
         maxDelay: 10_000,

@@ -99,6 +99,11 @@ export class Subscription<Contract extends EventContract> {
         'shutdown timeout: unfinished messages return to the queue',
       );
     }
+    // Close the channel and wait for the broker's close-ok before the
+    // connection goes: acks sent just before a bare connection close were
+    // found lost (the messages came back), while a closed channel keeps them.
+    this.channel = undefined;
+    await channel?.close().catch(() => {});
   }
 
   private track(work: Promise<void>) {
