@@ -1,14 +1,20 @@
 /**
  * Database migrations, without the Prisma CLI (whose native engine cannot be downloaded offline).
  *
- *   npm run migrate                    create the database if missing, apply pending migrations
+ *   npm run migrate                    create the database if missing, apply pending migrations, seed the catalogue
  *   npm run migrate -- --check         exit 1 and print the SQL when schema.prisma and the migrations differ
  *   npm run migrate -- --create <name> write prisma/migrations/<timestamp>_<name> from that difference
  *
  * The compose file runs the compiled copy (scripts/dist/migrate.js) before the services start.
  */
-import { checkMigrationDrift, createMigration, migrateDatabase } from '@shop/shared/database';
+import {
+  checkMigrationDrift,
+  createMigration,
+  createPrismaClient,
+  migrateDatabase,
+} from '@shop/shared/database';
 import { Command } from 'commander';
+import { CATALOGUE, seedDatabase } from './seed';
 
 // The same default as every service: a machine with Postgres running needs no configuration.
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@localhost:5432/shop';
@@ -37,6 +43,9 @@ const program = new Command('migrate')
       if (created) console.log(`Created database ${new URL(databaseUrl).pathname.slice(1)}.`);
       for (const name of applied) console.log(`Applied ${name}`);
       console.log(applied.length ? `${applied.length} migration(s) applied.` : 'Database is up to date.');
+      const prisma = createPrismaClient(databaseUrl, { poolSize: 1 });
+      await seedDatabase(prisma).finally(() => prisma.$disconnect());
+      console.log(`Catalogue and stock seeded (${CATALOGUE.length} products; existing rows untouched).`);
     }
   });
 

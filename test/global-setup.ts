@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'amqplib';
+import { seedDatabase } from '../scripts/seed';
 // Global setup runs outside Jest's module resolver, so it imports the sources by path.
-import { migrateDatabase } from '../shared/src/database';
+import { createPrismaClient, migrateDatabase } from '../shared/src/database';
 
 /**
  * Gives the whole run its own database and queue-name prefix, and fails the
@@ -27,6 +28,8 @@ export default async function globalSetup() {
   databaseUrl.pathname = `/shop_${runId}`;
   try {
     await migrateDatabase(databaseUrl.toString());
+    const prisma = createPrismaClient(databaseUrl.toString(), { poolSize: 1 });
+    await seedDatabase(prisma).finally(() => prisma.$disconnect());
   } catch (error) {
     throw new Error(
       `The tests need Postgres at ${baseDatabaseUrl} (set DATABASE_URL to change it): ${String(error)}.\n` +

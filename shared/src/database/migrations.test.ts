@@ -21,20 +21,35 @@ const databaseUrl = server.toString();
 
 afterAll(() => dropDatabase(databaseUrl));
 
-test('When migrating a new database, then it is created with every service inbox, and a second run applies nothing', async () => {
+const query = async <Row extends pg.QueryResultRow>(sql: string) => {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  return (await client.query<Row>(sql).finally(() => client.end())).rows;
+};
+
+test('When migrating a new database, then it is created with every service inbox and a seeded catalogue, and a second run changes nothing', async () => {
   const first = await migrate(databaseUrl);
   expect(first.stdout).toMatch(/^Created database migrations_test_/m);
   expect(first.stdout).toMatch(/^Applied \d{14}_init$/m);
 
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  const { rows } = await client
-    .query<{ table_schema: string }>(
-      "SELECT table_schema FROM information_schema.tables WHERE table_name = 'processed_events' ORDER BY 1",
-    )
-    .finally(() => client.end());
-  expect(rows.map((row) => row.table_schema)).toEqual(['analytics', 'checkout', 'email', 'inventory', 'pdf']);
+  const inboxes = await query<{ table_schema: string }>(
+    "SELECT table_schema FROM information_schema.tables WHERE table_name = 'processed_events' ORDER BY 1",
+  );
+  expect(inboxes.map((row) => row.table_schema)).toEqual([
+    'analytics',
+    'checkout',
+    'email',
+    'inventory',
+    'pdf',
+  ]);
+  const countSeeded = () =>
+    query<{ products: number; stock: number }>(
+      'SELECT (SELECT count(*)::int FROM checkout.products) AS products, (SELECT count(*)::int FROM inventory.stock_items) AS stock',
+    );
+  expect(await countSeeded()).toEqual([{ products: 6, stock: 6 }]);
 
   const second = await migrate(databaseUrl);
-  expect(second.stdout.trim()).toBe('Database is up to date.');
+  expect(second.stdout).toMatch(/^Database is up to date\.$/m);
+  expect(second.stdout).not.toMatch(/^Applied/m);
+  expect(await countSeeded()).toEqual([{ products: 6, stock: 6 }]);
 });
