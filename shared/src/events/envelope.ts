@@ -27,20 +27,23 @@ export interface EventEnvelope<Data = unknown> {
  * One event type at one version. The routing key is the type itself
  * (`producer.entity.event`), so it is defined exactly once.
  */
-export interface EventContract<Schema extends z.ZodType = z.ZodType> {
-  type: string;
+export interface EventContract<Type extends string = string, Schema extends z.ZodType = z.ZodType> {
+  type: Type;
   version: number;
-  routingKey: string;
+  routingKey: Type;
   data: Schema;
 }
 
-export type EventOf<Contract extends EventContract> = EventEnvelope<z.output<Contract['data']>>;
+/** The envelope of a contract's events; for a union of contracts, a union discriminated by `type`. */
+export type EventOf<Contract extends EventContract> = Contract extends EventContract
+  ? EventEnvelope<z.output<Contract['data']>> & { type: Contract['type'] }
+  : never;
 
-export function defineEvent<Schema extends z.ZodType>(definition: {
-  type: string;
+export function defineEvent<Type extends string, Schema extends z.ZodType>(definition: {
+  type: Type;
   version: number;
   data: Schema;
-}): EventContract<Schema> {
+}): EventContract<Type, Schema> {
   return Object.freeze({ ...definition, routingKey: definition.type });
 }
 
@@ -56,6 +59,6 @@ export function createEvent<Contract extends EventContract>(
     version: contract.version,
     occurredAt: (context.occurredAt ?? new Date()).toISOString(),
     correlationId: context.correlationId,
-    data: contract.data.parse(data) as z.output<Contract['data']>,
-  };
+    data: contract.data.parse(data),
+  } as EventOf<Contract>;
 }

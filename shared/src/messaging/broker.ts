@@ -78,10 +78,13 @@ export class Broker {
     );
   }
 
-  /** Consumes `service`'s work queue with `handler`, now and after every reconnect. */
+  /**
+   * Consumes `service`'s work queue with `handler`, now and after every
+   * reconnect. Events that match none of `contracts` go to the DLQ.
+   */
   subscribe<Contract extends EventContract>(
     service: string,
-    contract: Contract,
+    contracts: Contract | readonly Contract[],
     handler: EventHandler<Contract>,
     onOutcome?: OutcomeListener<Contract>,
   ): void {
@@ -93,7 +96,7 @@ export class Broker {
     };
     const queues = findService(options.topology, service);
     const logger = options.logger.child({ queue: queues.workQueue });
-    const subscription = new Subscription(queues, contract, handler, subscriptionOptions, logger, onOutcome);
+    const subscription = new Subscription(queues, contracts, handler, subscriptionOptions, logger, onOutcome);
     this.subscriptions.push(subscription as unknown as Subscription<EventContract>);
     if (this.current) void this.startSubscription(subscription, this.current);
   }

@@ -3,7 +3,9 @@ export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
 export { type DeadLetterReason, HEADERS } from './headers';
 export { handleOnce, type InboxResult, type InboxSchema } from './inbox';
 export { decideAfterFailure, type FailureOutcome } from './retry-policy';
+export { connectShopBroker, type MessagingConfig, SHOP_CONSUMERS, shopTopology } from './shop-topology';
 export type { DeliveryOutcome, EventHandler, HandlerContext, OutcomeListener } from './subscription';
+export { reportTaskOutcomes } from './task-outcomes';
 export {
   type ConsumerDefinition,
   describeTopology,

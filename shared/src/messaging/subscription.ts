@@ -57,7 +57,7 @@ export class Subscription<Contract extends EventContract> {
 
   constructor(
     readonly queues: ServiceQueues,
-    private readonly contract: Contract,
+    private readonly contracts: Contract | readonly Contract[],
     private readonly handler: EventHandler<Contract>,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
@@ -149,7 +149,7 @@ export class Subscription<Contract extends EventContract> {
     }
     let event: EventOf<Contract>;
     try {
-      event = parseEvent(this.contract, body);
+      event = parseEvent(this.contracts, body);
     } catch (error) {
       return this.park(settle, attempt, 'schema-invalid', errorMessage(error), EVENT_SCHEMA_INVALID);
     }

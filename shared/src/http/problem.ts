@@ -1,0 +1,32 @@
+import type { Response } from 'express';
+
+/**
+ * RFC 9457 problem details: every error answer of every service has this
+ * shape and the `application/problem+json` media type.
+ * https://www.rfc-editor.org/rfc/rfc9457
+ */
+export interface Problem {
+  status: number;
+  title: string;
+  detail?: string;
+  /** A stable, machine-readable code, e.g. ORDER.NOT_FOUND. */
+  code?: string;
+  /** One entry per invalid field, e.g. { field: "items[0].quantity", message: "..." }. */
+  errors?: { field: string; message: string }[];
+  [extension: string]: unknown;
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', ...problem });
+}
+
+/** Formats a zod-style issue path as a field name: ["items", 0, "quantity"] gives "items[0].quantity". */
+export function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((name, part) => {
+    if (typeof part === 'number') return `${name}[${part}]`;
+    return name ? `${name}.${String(part)}` : String(part);
+  }, '');
+}
