@@ -24,6 +24,12 @@ export interface BrokerOptions {
   prefetch?: number;
   handlerTimeoutMs?: number;
   shutdownTimeoutMs?: number;
+  /**
+   * false: `connect` returns at once and connects in the background (publish
+   * fails with BROKER_UNAVAILABLE until then). Checkout uses it to take
+   * orders while RabbitMQ is down; its outbox holds the events. Default true.
+   */
+  waitForConnection?: boolean;
   /** Called once when the broker holds a definition this process cannot work with; the process should stop. */
   onFatal?: (error: Error) => void;
 }
@@ -49,7 +55,7 @@ export class Broker {
 
   private constructor(private readonly options: BrokerOptions) {}
 
-  /** Connects (retrying with backoff until the broker answers) and declares the topology. */
+  /** Connects (retrying with backoff until the broker answers; see waitForConnection) and declares the topology. */
   static async connect(options: BrokerOptions): Promise<Broker> {
     const broker = new Broker(options);
     await broker.open();
@@ -155,7 +161,7 @@ export class Broker {
     });
     connection.on('error', (error: Error) => logger.warn({ err: error }, 'RabbitMQ connection error'));
     connection.on('blocked', (reason: string) => logger.warn({ reason }, 'RabbitMQ blocked publishing'));
-    await connection.waitForConnect();
+    if (this.options.waitForConnection !== false) await connection.waitForConnect();
   }
 
   private async setup(model: ChannelModel) {

@@ -6,7 +6,7 @@ import {
   OrderCompletedV1,
 } from '../events';
 import type { Logger } from '../logging';
-import { Broker } from './broker';
+import { Broker, type BrokerOptions } from './broker';
 import { type ConsumerDefinition, describeTopology, type Topology } from './topology';
 
 /**
@@ -51,7 +51,7 @@ export function shopTopology(config: MessagingConfig): Topology {
 export function connectShopBroker(
   config: MessagingConfig,
   logger: Logger,
-  options: { service?: string; onFatal?: (error: Error) => void } = {},
+  options: Pick<BrokerOptions, 'service' | 'onFatal' | 'waitForConnection' | 'connectionName'> = {},
 ): Promise<Broker> {
   return Broker.connect({
     url: config.AMQP_URL,
