@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './load-config';
+import { parseRetryDelays } from './retry-delays';
+import { databaseVariables, httpVariables, messagingVariables } from './variables';
+
+describe('configuration', () => {
+  const shape = { ...databaseVariables, ...messagingVariables, ...httpVariables(3001) };
+
+  test('When nothing is set, then the defaults point at localhost and the config is frozen', () => {
+    const config = loadConfig(shape, {});
+
+    expect(config.DATABASE_URL).toBe('postgresql://postgres:postgres@localhost:5432/shop');
+    expect(config.AMQP_URL).toBe('amqp://guest:guest@localhost:5672');
+    expect(config.PORT).toBe(3001);
+    expect(config.RETRY_DELAYS.map((tier) => tier.delayMs)).toEqual([1_000, 5_000, 25_000, 120_000, 600_000]);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('When values are bad, then one error names every offending variable', () => {
+    const attempt = () =>
+      loadConfig(shape, { PORT: 'eighty', RETRY_DELAYS: '1s,soon', DATABASE_URL: 'mysql://x' });
+
+    expect(attempt).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        attempt();
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toMatch(/PORT:/);
+    expect(message).toMatch(/RETRY_DELAYS: "soon" is not a delay/);
+    expect(message).toMatch(/DATABASE_URL: expected a postgresql:\/\/ URL/);
+  });
+
+  test('When a variable is empty, then its default applies', () => {
+    expect(loadConfig(shape, { PORT: '' }).PORT).toBe(3001);
+  });
+});
+
+describe('RETRY_DELAYS', () => {
+  test('When it lists delays with units, then each becomes a tier named as written', () => {
+    expect(parseRetryDelays('200ms, 2s,1m')).toEqual([
+      { label: '200ms', delayMs: 200 },
+      { label: '2s', delayMs: 2_000 },
+      { label: '1m', delayMs: 60_000 },
+    ]);
+  });
+
+  test.each([
+    ['', 'expected at least one delay'],
+    ['5', '"5" is not a delay'],
+    ['1s,1s', '"1s" appears twice'],
+    ['0s', '"0s" is not a delay'],
+  ])('When it is "%s", then it is refused', (value, message) => {
+    expect(parseRetryDelays(value)).toEqual(expect.stringContaining(message));
+  });
+});

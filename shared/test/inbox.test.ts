@@ -1,0 +1,103 @@
+import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { OrderCompletedV1 } from '@shop/shared/events';
+import { Broker, handleOnce, type Topology } from '@shop/shared/messaging';
+import { anOrderCompletedEvent } from '../../test/order-events';
+import {
+  amqpUrl,
+  databaseUrl,
+  QueueInspector,
+  testLogger,
+  testTopology,
+  uniquePrefix,
+  waitFor,
+} from '../../test/support';
+
+/** The inbox makes a handler's database effect happen once per event, however often it is delivered. */
+describe('inbox', () => {
+  let prisma: PrismaClient;
+
+  const countEffects = async (orderId: string) =>
+    (
+      await prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM inbox_effects WHERE order_id = ${orderId}::uuid`
+    )[0]!.count;
+
+  beforeAll(async () => {
+    prisma = createPrismaClient(databaseUrl());
+    await prisma.$executeRawUnsafe(
+      'CREATE TABLE IF NOT EXISTS inbox_effects (order_id uuid NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())',
+    );
+  });
+
+  afterAll(() => prisma.$disconnect());
+
+  test('When the same event is delivered twice, then the handler runs twice and the database changes once', async () => {
+    const topology: Topology = testTopology(uniquePrefix('inbox'), [
+      { service: 'worker', queue: 'order-completed', routingKeys: [OrderCompletedV1.routingKey] },
+    ]);
+    const broker = await Broker.connect({
+      url: amqpUrl(),
+      topology,
+      service: 'worker',
+      logger: testLogger(),
+    });
+    const outcomes: boolean[] = [];
+    broker.subscribe('worker', OrderCompletedV1, async (event) => {
+      const { duplicate } = await handleOnce(
+        prisma,
+        'inventory',
+        event,
+        (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
+      );
+      outcomes.push(duplicate);
+    });
+    const event = anOrderCompletedEvent();
+
+    await broker.publish(event);
+    await waitFor('the first delivery handled', () => outcomes.length === 1);
+    await broker.publish(event);
+    await waitFor('the second delivery handled', () => outcomes.length === 2);
+
+    expect(outcomes).toEqual([false, true]);
+    expect(await countEffects(event.data.orderId)).toBe(1);
+    await broker.close();
+    const inspector = await QueueInspector.open();
+    await inspector.deleteTopology(topology);
+    await inspector.close();
+  });
+
+  test('When two deliveries of one event race, then exactly one effect commits', async () => {
+    const event = anOrderCompletedEvent();
+    const effect = () =>
+      handleOnce(prisma, 'inventory', event, async (tx) => {
+        await tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`;
+        // Hold the transaction open so the other delivery has to wait on the inbox row.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+
+    const results = await Promise.all([effect(), effect(), effect()]);
+
+    expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
+    expect(await countEffects(event.data.orderId)).toBe(1);
+  });
+
+  test('When the effect fails, then the inbox record rolls back with it and a redelivery does the work', async () => {
+    const event = anOrderCompletedEvent();
+    await expect(
+      handleOnce(prisma, 'inventory', event, async (tx) => {
+        await tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`;
+        throw new Error('the effect failed half-way');
+      }),
+    ).rejects.toThrow('the effect failed half-way');
+    expect(await countEffects(event.data.orderId)).toBe(0);
+
+    const retry = await handleOnce(
+      prisma,
+      'inventory',
+      event,
+      (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
+    );
+    expect(retry.duplicate).toBe(false);
+    expect(await countEffects(event.data.orderId)).toBe(1);
+  });
+});
