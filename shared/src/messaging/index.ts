@@ -1,5 +1,6 @@
 export { BROKER_UNAVAILABLE, Broker, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
 export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
+export { type DemoKnobs, demoVariables, SIMULATED_FAILURE, withDemoKnobs } from './demo-knobs';
 export { type DeadLetterReason, HEADERS } from './headers';
 export { handleOnce, type InboxResult, type InboxSchema } from './inbox';
 export { decideAfterFailure, type FailureOutcome } from './retry-policy';

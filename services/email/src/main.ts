@@ -1,0 +1,92 @@
+import {
+  databaseVariables,
+  httpVariables,
+  loadConfig,
+  loggingVariables,
+  messagingVariables,
+} from '@shop/shared/config';
+import { createPrismaClient } from '@shop/shared/database';
+import { OrderCompletedV1 } from '@shop/shared/events';
+import { createHttpApp, startHttpServer } from '@shop/shared/http';
+import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { createLogger } from '@shop/shared/logging';
+import { connectShopBroker, demoVariables, reportTaskOutcomes, withDemoKnobs } from '@shop/shared/messaging';
+import { z } from 'zod';
+import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
+import { createSmtpMailer } from './smtp/smtp-mailer';
+
+/** The email service: sends the order confirmation when an order completes. */
+const config = loadConfig({
+  ...loggingVariables,
+  ...databaseVariables,
+  ...messagingVariables,
+  ...httpVariables(3001),
+  ...demoVariables,
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .default('smtp://localhost:1025'),
+  SMTP_FROM: z.string().default('Shop <orders@shop.example>'),
+  SMTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Where the pdf service serves receipts; the email links to it. */
+  RECEIPTS_BASE_URL: z.url().default('http://localhost:3002'),
+});
+const logger = createLogger('email', config.LOG_LEVEL);
+
+async function main() {
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  const mailer = createSmtpMailer({
+    url: config.SMTP_URL,
+    from: config.SMTP_FROM,
+    timeoutMs: config.SMTP_TIMEOUT_MS,
+    maxConnections: config.PREFETCH,
+  });
+  const broker = await connectShopBroker(config, logger, {
+    service: 'email',
+    onFatal: exitOnStartupFailure(logger),
+  });
+
+  // SMTP is left out of readiness on purpose: while it is down, messages wait
+  // in the retry tiers, which is the behaviour we want, not a restart.
+  const app = createHttpApp({
+    logger,
+    readiness: async () => ({
+      database: await prisma.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
+      broker: broker.connected,
+    }),
+    routes: () => {},
+  });
+  const server = await startHttpServer(app, config.PORT, logger);
+
+  const deps = {
+    prisma,
+    mailer,
+    broker,
+    receiptsBaseUrl: config.RECEIPTS_BASE_URL,
+    messageIdDomain: config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example',
+  };
+  broker.subscribe(
+    'email',
+    OrderCompletedV1,
+    withDemoKnobs(config, (event, context) =>
+      sendConfirmationWhenOrderCompleted(event, { ...deps, ...context }),
+    ),
+    reportTaskOutcomes(broker, 'email', logger),
+  );
+
+  stopOnSignals(
+    logger,
+    async () => {
+      await server.close();
+      await broker.close();
+      mailer.close();
+      await prisma.$disconnect();
+    },
+    config.SHUTDOWN_TIMEOUT_MS + 5_000,
+  );
+}
+
+main().catch(exitOnStartupFailure(logger));
