@@ -1,0 +1,54 @@
+import { permanentError, retryableError } from '@shop/shared/errors';
+
+/**
+ * Every refusal checkout can give, as string codes. Only the HTTP layer
+ * (http/status-of.ts) turns them into statuses.
+ */
+export const ORDER_ERRORS = {
+  invalidRequest: 'ORDER.INVALID_REQUEST',
+  unknownSku: 'ORDER.UNKNOWN_SKU',
+  notFound: 'ORDER.NOT_FOUND',
+  paymentDeclined: 'PAYMENT.DECLINED',
+  idempotencyKeyReused: 'IDEMPOTENCY.KEY_REUSED',
+  requestInProgress: 'IDEMPOTENCY.REQUEST_IN_PROGRESS',
+  /** The card was charged, the order could not be saved, and the charge was refunded. */
+  notSaved: 'ORDER.NOT_SAVED',
+  databaseUnavailable: 'DATABASE.UNAVAILABLE',
+} as const;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export const invalidRequest = (errors: FieldError[]) =>
+  permanentError(ORDER_ERRORS.invalidRequest, 'The request is invalid', { details: { errors } });
+
+export const unknownSkus = (errors: FieldError[]) =>
+  permanentError(ORDER_ERRORS.unknownSku, 'The order names a product that is not in the catalogue', {
+    details: { errors },
+  });
+
+export const orderNotFound = (id: string) =>
+  permanentError(ORDER_ERRORS.notFound, 'Order not found', { details: { detail: `No order ${id}` } });
+
+export const paymentDeclined = (orderId: string, reason: string) =>
+  permanentError(ORDER_ERRORS.paymentDeclined, 'Payment declined', {
+    details: { detail: `The card was declined: ${reason}`, orderId, reason },
+  });
+
+export const idempotencyKeyReused = () =>
+  permanentError(ORDER_ERRORS.idempotencyKeyReused, 'Idempotency-Key reused with a different request', {
+    details: { detail: 'This Idempotency-Key was first used with another request body; use a new key.' },
+  });
+
+export const requestInProgress = (orderId: string) =>
+  retryableError(ORDER_ERRORS.requestInProgress, 'A request with this Idempotency-Key is in progress', {
+    details: { orderId },
+  });
+
+export const orderNotSaved = (orderId: string, cause: unknown) =>
+  retryableError(ORDER_ERRORS.notSaved, 'The order could not be saved; the charge was refunded', {
+    details: { detail: 'Nothing was charged. Try again shortly.', orderId },
+    cause,
+  });

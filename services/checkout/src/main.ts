@@ -1,0 +1,16 @@
+import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { createLogger, type Logger } from '@shop/shared/logging';
+import { loadCheckoutConfig } from './config';
+import { startCheckout } from './start-checkout';
+
+/** The checkout process: config, logger, everything else (start-checkout.ts), shutdown. */
+let logger: Logger | undefined;
+
+async function main() {
+  const config = loadCheckoutConfig();
+  logger = createLogger('checkout', config.LOG_LEVEL);
+  const checkout = await startCheckout(config, logger);
+  stopOnSignals(logger, checkout.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
+}
+
+main().catch((error: unknown) => exitOnStartupFailure(logger)(error));

@@ -1,0 +1,79 @@
+import { createPrismaClient } from '@shop/shared/database';
+import { FULFILLMENT_OUTCOMES } from '@shop/shared/events';
+import { createHttpApp, startHttpServer } from '@shop/shared/http';
+import type { Logger } from '@shop/shared/logging';
+import { connectShopBroker } from '@shop/shared/messaging';
+import type { CheckoutConfig } from './config';
+import { OrdersRepository } from './data/orders-repository';
+import { projectTaskOutcome } from './handlers/project-task-outcome';
+import { checkoutRoutes } from './http/checkout-routes';
+import { STATUS_OF } from './http/status-of';
+import { OutboxRelay } from './outbox/outbox-relay';
+import type { PaymentGateway } from './payment/payment-gateway';
+import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
+
+/** Documented in the README: an order is a few hundred bytes; 50 items fit with room to spare. */
+export const BODY_LIMIT = '32kb';
+
+/**
+ * The checkout process, wired in the order it starts: database, broker,
+ * outbox relay, HTTP, consumers. Returns how to stop it in the reverse order.
+ * main.ts runs it; tests and the benchmark start it in-process on port 0.
+ */
+export async function startCheckout(
+  config: CheckoutConfig,
+  logger: Logger,
+  payments: PaymentGateway = new SimulatedPaymentGateway(config.PAYMENT_LATENCY_MS),
+) {
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  const orders = new OrdersRepository(prisma);
+
+  // Orders are taken while RabbitMQ is down: the outbox holds their events until it is back.
+  const broker = await connectShopBroker(config, logger, { service: 'checkout', waitForConnection: false });
+
+  const relay = new OutboxRelay(prisma, broker, logger.child({ component: 'outbox-relay' }), {
+    pollMs: config.OUTBOX_POLL_MS,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+  });
+  if (config.OUTBOX_RELAY_ENABLED) relay.start();
+
+  const app = createHttpApp({
+    logger,
+    bodyLimit: BODY_LIMIT,
+    statusOf: STATUS_OF,
+    readiness: async () => ({
+      database: await prisma.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
+      broker: broker.connected,
+    }),
+    routes: checkoutRoutes({
+      orders,
+      payments,
+      eventCommitted: () => relay.notify(),
+      retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+    }),
+  });
+  const http = await startHttpServer(app, config.PORT, logger);
+
+  broker.subscribe('checkout', FULFILLMENT_OUTCOMES, (event, { log }) =>
+    projectTaskOutcome(event, { prisma, log }),
+  );
+
+  return {
+    port: http.port,
+    prisma,
+    broker,
+    relay,
+    payments,
+    async stop() {
+      await http.close();
+      await relay.stop();
+      await broker.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+export type RunningCheckout = Awaited<ReturnType<typeof startCheckout>>;
