@@ -1,0 +1,13 @@
+import type { TransactionClient } from '@shop/shared/database';
+
+export interface ReceiptRecord {
+  orderId: string;
+  eventId: string;
+  fileName: string;
+  bytes: number;
+}
+
+/** One row per order: rewriting the file for a redelivered event keeps the first row. */
+export async function recordReceipt(tx: TransactionClient, receipt: ReceiptRecord): Promise<void> {
+  await tx.receipt.createMany({ data: [receipt], skipDuplicates: true });
+}
