@@ -11,6 +11,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 export const loggingVariables = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty` for humans (npm start; needs the dev dependency pino-pretty), `json` for machines. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 };
 
 export const databaseVariables = {

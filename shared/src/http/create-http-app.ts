@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express as ExpressApp, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { AppError } from '../errors';
 import type { Logger } from '../logging';
@@ -12,7 +12,7 @@ export interface HttpAppOptions {
   /** Each dependency's reachability; /readyz answers 503 when any is false. */
   readiness: () => Promise<Record<string, boolean>>;
   /** Adds the service's own routes. */
-  routes: (app: Express) => void;
+  routes: (app: ExpressApp) => void;
   /** Maps error codes (AppError.code) to HTTP statuses; only the HTTP layer knows statuses. */
   statusOf?: Record<string, number>;
   /** Largest accepted JSON body. */
@@ -24,6 +24,8 @@ declare global {
     interface Request {
       /** From the x-correlation-id header, or new; it travels into every event this request causes. */
       correlationId: string;
+      /** The request's logger (pino-http), carrying the correlation id. Declared here so services see it too. */
+      log: Logger;
     }
   }
 }
@@ -33,7 +35,7 @@ declare global {
  * request logger per request, JSON bodies, /healthz and /readyz, and
  * problem+json for every error, so no error ever leaves as an HTML page.
  */
-export function createHttpApp(options: HttpAppOptions): Express {
+export function createHttpApp(options: HttpAppOptions): ExpressApp {
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {

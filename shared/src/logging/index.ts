@@ -7,11 +7,19 @@ export type { Logger };
  * message handlers log through `logger.child({ correlationId })` so one
  * correlation id follows an order from the HTTP request to every consumer.
  */
-export function createLogger(service: string, level = 'info'): Logger {
+export function createLogger(service: string, level = 'info', format: 'json' | 'pretty' = 'json'): Logger {
   return pino({
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    // pino-pretty is a development dependency: `npm start` asks for it, production images log JSON.
+    ...(format === 'pretty'
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' },
+          },
+        }
+      : { formatters: { level: (label: string) => ({ level: label }) } }),
   });
 }
