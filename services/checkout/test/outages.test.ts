@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { createEvent, OrderCompletedV1 } from '@shop/shared/events';
+import { connectShopBroker } from '@shop/shared/messaging';
+import { amqpUrl, QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
+import { TcpProxy } from '../../../test/tcp-proxy';
+import { loadCheckoutConfig } from '../src/config';
+import { addToOutbox } from '../src/data/outbox-repository';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import type { PaymentGateway } from '../src/payment/payment-gateway';
+import { SimulatedPaymentGateway } from '../src/payment/simulated-payment-gateway';
+import {
+  anOrderRequest,
+  checkoutEnvironment,
+  checkoutRowCounts,
+  createTestDatabase,
+  getJson,
+  orderEventsQueue,
+  postOrder,
+  startTestCheckout,
+  type TestCheckout,
+  takeEventsFor,
+  topologyFor,
+} from './checkout-harness';
+
+/**
+ * Checkout when Postgres or RabbitMQ goes away. The outage is a TCP proxy
+ * between checkout and the real server being cut, so tests running in
+ * parallel against the same servers are not disturbed.
+ */
+
+describe('checkout during outages', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let inspector: QueueInspector;
+  let prefix: string;
+  let proxy: TcpProxy;
+  let checkout: TestCheckout | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('outages');
+    inspector = await QueueInspector.open();
+  });
+
+  beforeEach(() => {
+    prefix = uniquePrefix('checkout-outage');
+  });
+
+  afterEach(async () => {
+    await checkout?.stop();
+    checkout = undefined;
+    await proxy?.stop();
+    await inspector.deleteTopology(topologyFor(prefix));
+  });
+
+  afterAll(async () => {
+    await inspector.close();
+    await database.drop();
+  });
+
+  const proxied = async (url: string) => {
+    const { hostname, port } = new URL(url);
+    proxy = await TcpProxy.start(hostname, Number(port));
+    return proxy.rewrite(url);
+  };
+
+  test('When the database is unreachable, then POST /orders answers 503 with Retry-After, charges nothing and writes nothing', async () => {
+    const gateway = new SimulatedPaymentGateway();
+    const charge = jest.spyOn(gateway, 'charge');
+    checkout = await startTestCheckout(
+      { DATABASE_URL: await proxied(database.url), QUEUE_PREFIX: prefix },
+      gateway,
+    );
+    const before = await checkoutRowCounts(database.prisma);
+    proxy.cut();
+
+    const response = await postOrder(checkout.baseUrl, anOrderRequest(), { 'Idempotency-Key': randomUUID() });
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.body.code).toBe('DATABASE.UNAVAILABLE');
+    expect(charge).not.toHaveBeenCalled();
+    const ready = await getJson(`${checkout.baseUrl}/readyz`);
+    expect(ready).toMatchObject({ status: 503, body: { checks: { database: false } } });
+    expect(await checkoutRowCounts(database.prisma)).toEqual(before);
+
+    proxy.restore();
+    expect((await postOrder(checkout.baseUrl, anOrderRequest())).status).toBe(201);
+  });
+
+  test('When the order cannot be saved after the charge succeeded, then the charge is refunded before answering 503', async () => {
+    const gateway = new SimulatedPaymentGateway();
+    // The database goes away exactly between the charge and the transaction that confirms the order.
+    const cutAfterCharge: PaymentGateway = {
+      charge: async (request) => {
+        const result = await gateway.charge(request);
+        proxy.cut();
+        return result;
+      },
+      refund: (orderId) => gateway.refund(orderId),
+    };
+    checkout = await startTestCheckout(
+      { DATABASE_URL: await proxied(database.url), QUEUE_PREFIX: prefix },
+      cutAfterCharge,
+    );
+    const before = await checkoutRowCounts(database.prisma);
+
+    const response = await postOrder(checkout.baseUrl, anOrderRequest());
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.body).toMatchObject({ code: 'ORDER.NOT_SAVED', orderId: expect.any(String) });
+    const { orderId } = response.body;
+    expect(gateway.chargeFor(orderId)).toMatchObject({ result: { approved: true }, refunded: true });
+    // The pending order could not even be marked failed; it holds no payment and has no event.
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
+    expect(order).toMatchObject({ status: 'pending', paymentId: null });
+    expect(await checkoutRowCounts(database.prisma)).toMatchObject({
+      outbox: before.outbox,
+      tasks: before.tasks,
+    });
+  });
+
+  test('When RabbitMQ is unreachable, then orders are still accepted and every event is published once it is back', async () => {
+    checkout = await startTestCheckout({
+      DATABASE_URL: database.url,
+      AMQP_URL: await proxied(amqpUrl()),
+      QUEUE_PREFIX: prefix,
+    });
+    await waitFor('checkout to connect to RabbitMQ', () => checkout?.broker.connected);
+    proxy.cut();
+    await waitFor('checkout to notice RabbitMQ is gone', () => !checkout?.broker.connected);
+
+    const accepted: string[] = [];
+    for (let order = 0; order < 3; order++) {
+      const response = await postOrder(checkout.baseUrl, anOrderRequest());
+      expect(response.status).toBe(201);
+      accepted.push(response.body.id);
+    }
+    const ready = await getJson(`${checkout.baseUrl}/readyz`);
+    expect(ready).toMatchObject({ status: 503, body: { checks: { database: true, broker: false } } });
+    expect(await inspector.depth(orderEventsQueue(prefix))).toBe(0);
+
+    proxy.restore();
+    const events = await takeEventsFor(inspector, orderEventsQueue(prefix), accepted, 30_000);
+    // An earlier test's leftover row may come along; each accepted order's event arrives once.
+    const ours = events.filter((event) => accepted.includes(event.data.orderId));
+    expect(ours.map((event) => event.data.orderId).sort()).toEqual([...accepted].sort());
+    const unpublished = await database.prisma.outboxMessage.count({ where: { publishedAt: null } });
+    expect(unpublished).toBe(0);
+  });
+
+  test('When two relays run against the same outbox, then each row is published exactly once', async () => {
+    const config = loadCheckoutConfig(
+      checkoutEnvironment({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix }),
+    );
+    // Publishers only: each declares the shop topology, so events reach the fulfillment queues.
+    const relays = await Promise.all(
+      [1, 2].map(async (replica) => {
+        const prisma: PrismaClient = createPrismaClient(database.url, { poolSize: 2 });
+        const broker = await connectShopBroker(config, testLogger(), {
+          connectionName: `${prefix}relay-${replica}`,
+        });
+        const relay = new OutboxRelay(prisma, broker, testLogger(), { pollMs: 20, batchSize: 5 });
+        return { prisma, broker, relay };
+      }),
+    );
+    const orderIds = Array.from({ length: 60 }, () => randomUUID());
+    await database.prisma.$transaction(async (tx) => {
+      for (const orderId of orderIds) await addToOutbox(tx, anEvent(orderId));
+    });
+
+    for (const { relay } of relays) relay.start();
+    const events = await takeEventsFor(inspector, orderEventsQueue(prefix), orderIds);
+    for (const { relay } of relays) await relay.stop();
+    // Anything published twice would have arrived by now: both relays have stopped.
+    for (const message of await inspector.drain(orderEventsQueue(prefix)))
+      events.push(JSON.parse(message.content.toString()));
+
+    expect(events).toHaveLength(orderIds.length);
+    expect(new Set(events.map((event) => event.id)).size).toBe(orderIds.length);
+    expect(relays.reduce((sum, { relay }) => sum + relay.publishedCount, 0)).toBe(orderIds.length);
+    for (const { prisma, broker } of relays) {
+      await broker.close();
+      await prisma.$disconnect();
+    }
+  });
+});
+
+function anEvent(orderId: string) {
+  return createEvent(
+    OrderCompletedV1,
+    {
+      orderId,
+      customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+      items: [
+        { sku: 'MUG-CLASSIC', name: 'Classic mug', quantity: 1, unitPriceCents: 1200, lineTotalCents: 1200 },
+      ],
+      totalCents: 1200,
+      currency: 'EUR',
+      paymentId: `pay_${orderId}`,
+      placedAt: new Date().toISOString(),
+    },
+    { correlationId: orderId },
+  );
+}
