@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HEADERS } from '@shop/shared/messaging';
+import { pdfText } from '../pdf-text';
+import { sleep, waitFor } from '../support';
+import { Stack } from './stack';
+
+/**
+ * The whole shop, five processes, against the real RabbitMQ, Postgres and an
+ * SMTP server started here: an order placed over HTTP, fulfilled by the four
+ * services exactly once, through duplicates, an SMTP outage and a SIGKILL.
+ */
+
+describe('order fulfillment end to end', () => {
+  let stack: Stack;
+  const newCustomer = () => `${randomUUID()}@example.com`;
+  const euros = (cents: number) =>
+    new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  const stockOf = async (sku: string) =>
+    ((await (await stack.services.inventory.get(`/inventory/${sku}`)).json()) as { onHand: number }).onHand;
+  const workQueuesEmpty = async () => {
+    for (const service of ['email', 'pdf', 'inventory', 'analytics']) {
+      if ((await stack.shop.inspector.depth(stack.shop.queuesOf(service).workQueue)) > 0) return false;
+    }
+    return true;
+  };
+
+  beforeAll(async () => {
+    // Tiers long enough to watch the email task retry through GET /orders/{id}.
+    stack = await Stack.start({ label: 'e2e-order', retryDelays: '300ms,600ms,900ms' });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test('When an order is placed over HTTP, then one email, one receipt, one movement per line, one fact, and all four tasks completed', async () => {
+    const email = newCustomer();
+    const [mugsBefore, stickersBefore] = [await stockOf('MUG-CLASSIC'), await stockOf('STICKER-PACK')];
+
+    const orderId = await stack.placeOrder(email, [
+      { sku: 'MUG-CLASSIC', quantity: 2 },
+      { sku: 'STICKER-PACK', quantity: 3 },
+    ]);
+
+    const order = await stack.waitForAllTasks(orderId, 'completed');
+    const total = euros(2 * 1200 + 3 * 400);
+    const effects = await stack.effectsOf(orderId, email);
+    expect(effects.emails).toHaveLength(1);
+    expect(effects.emails[0]!.parsed.subject).toContain(orderId);
+    expect(effects.emails[0]!.parsed.text).toContain(`Total: ${total}`);
+    expect(effects.files).toEqual([`${orderId}.pdf`]);
+    const receipt = await readFile(join(stack.receiptsDir, `${orderId}.pdf`));
+    const text = await pdfText(receipt);
+    expect(text).toContain(orderId);
+    expect(text).toContain(`Total: ${total}`);
+    const served = await stack.services.pdf.get(`/receipts/${orderId}.pdf`);
+    expect(served.headers.get('content-type')).toBe('application/pdf');
+    expect(effects.movements.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual(
+      expect.arrayContaining([
+        { sku: 'MUG-CLASSIC', quantity: 2 },
+        { sku: 'STICKER-PACK', quantity: 3 },
+      ]),
+    );
+    expect(effects.movements).toHaveLength(2);
+    expect(await stockOf('MUG-CLASSIC')).toBe(mugsBefore - 2);
+    expect(await stockOf('STICKER-PACK')).toBe(stickersBefore - 3);
+    expect(effects.facts).toBe(1);
+    expect(order.fulfillment!.receipt).toMatchObject({ status: 'completed', attempts: 1 });
+  });
+
+  test('When the same OrderCompleted is delivered twice, then every side effect still happens once', async () => {
+    const email = newCustomer();
+    const orderId = await stack.placeOrder(email, [{ sku: 'NOTEBOOK-A5', quantity: 1 }]);
+    await stack.waitForAllTasks(orderId, 'completed');
+    const stockAfterFirst = await stockOf('NOTEBOOK-A5');
+
+    await stack.shop.publish(await stack.orderCompletedEventOf(orderId));
+
+    await sleep(500);
+    await waitFor('every work queue drained', workQueuesEmpty);
+    await sleep(1_000);
+    const effects = await stack.effectsOf(orderId, email);
+    expect(effects.emails).toHaveLength(1);
+    expect(effects.files).toEqual([`${orderId}.pdf`]);
+    expect(effects.receiptRows).toBe(1);
+    expect(effects.movements).toHaveLength(1);
+    expect(effects.facts).toBe(1);
+    expect(await stockOf('NOTEBOOK-A5')).toBe(stockAfterFirst);
+    expect((await stack.order(orderId)).fulfillment!.email.status).toBe('completed');
+  });
+
+  test('When SMTP is down, then email retries while the rest completes, lands in email.dlq with the SMTP error, and a replay after SMTP is back sends exactly one email', async () => {
+    const email = newCustomer();
+    await stack.smtp.stop();
+
+    const orderId = await stack.placeOrder(email);
+
+    const seenAttempts = new Set<number>();
+    await waitFor(
+      'the email task to fail after retrying',
+      async () => {
+        const { fulfillment } = await stack.order(orderId);
+        if (fulfillment?.email.status === 'retrying') seenAttempts.add(fulfillment.email.attempts);
+        return fulfillment?.email.status === 'failed' && fulfillment;
+      },
+      20_000,
+    );
+    const order = await stack.order(orderId);
+    expect([...seenAttempts].length).toBeGreaterThanOrEqual(2);
+    expect([...seenAttempts]).toEqual([...seenAttempts].sort());
+    expect(order.fulfillment!.email).toMatchObject({ status: 'failed', attempts: 4 });
+    expect(order.fulfillment!.email.lastError).toContain('ECONNREFUSED');
+    for (const task of ['receipt', 'inventory', 'analytics'] as const) {
+      expect(order.fulfillment![task].status).toBe('completed');
+    }
+
+    await stack.smtp.listen();
+    const [parked] = await stack.shop.replayDeadLetters('email');
+    expect(parked!.properties.headers?.[HEADERS.deadLetterReason]).toBe('retries-exhausted');
+    expect(parked!.properties.headers?.[HEADERS.lastError]).toContain('ECONNREFUSED');
+
+    await stack.waitForAllTasks(orderId, 'completed');
+    await sleep(500);
+    expect(stack.smtp.mailsTo(email)).toHaveLength(1);
+  });
+
+  test('When a consumer is SIGKILLed while handling an order, then the order completes once after it restarts', async () => {
+    const email = newCustomer();
+    // Slow inventory down so it is certainly mid-message when killed.
+    await stack.services.inventory.stop();
+    stack.services.inventory = await stack.services.inventory.restart({ SIMULATED_LATENCY_MS: '3000' });
+    const stockBefore = await stockOf('HOODIE-GREY-L');
+
+    const orderId = await stack.placeOrder(email, [{ sku: 'HOODIE-GREY-L', quantity: 1 }]);
+    await waitFor('the other three tasks completed', async () => {
+      const { fulfillment } = await stack.order(orderId);
+      return ['email', 'receipt', 'analytics'].every(
+        (task) => fulfillment?.[task as 'email'].status === 'completed',
+      );
+    });
+    const killed = await stack.services.inventory.stop('SIGKILL');
+
+    expect(killed.signal).toBe('SIGKILL');
+    expect((await stack.order(orderId)).fulfillment!.inventory.status).toBe('pending');
+    expect(await stack.prisma.stockMovement.count({ where: { orderId } })).toBe(0);
+    stack.services.inventory = await stack.services.inventory.restart({ SIMULATED_LATENCY_MS: '0' });
+    await stack.waitForAllTasks(orderId, 'completed');
+    await sleep(500);
+    const effects = await stack.effectsOf(orderId, email);
+    expect(effects.movements).toHaveLength(1);
+    expect(await stockOf('HOODIE-GREY-L')).toBe(stockBefore - 1);
+    expect(effects.emails).toHaveLength(1);
+    expect(effects.facts).toBe(1);
+  });
+});

@@ -1,0 +1,153 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import type { EventEnvelope } from '@shop/shared/events';
+import { createIsolatedDatabase } from '../isolated-database';
+import { freePort, ServiceProcess } from '../service-process';
+import { SmtpSink } from '../smtp-sink';
+import { waitFor } from '../support';
+import { TestShop } from '../test-shop';
+
+export const FULFILLMENT_SERVICES = ['email', 'pdf', 'inventory', 'analytics'] as const;
+export type FulfillmentServiceName = (typeof FULFILLMENT_SERVICES)[number];
+type ServiceName = 'checkout' | FulfillmentServiceName;
+
+export type TaskStatus = 'pending' | 'retrying' | 'completed' | 'failed';
+export interface OrderView {
+  id: string;
+  status: string;
+  fulfillment: Record<
+    'email' | 'receipt' | 'inventory' | 'analytics',
+    { status: TaskStatus; attempts: number; lastError: string | null }
+  > | null;
+}
+
+export interface StackOptions {
+  label: string;
+  retryDelays?: string;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Extra environment per process. */
+  envOf?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+/**
+ * The whole shop as five real processes (checkout and the four fulfillment
+ * services, each from its entry file) on free loopback ports, sharing a queue
+ * prefix and a database of their own, with an SMTP server started here and a
+ * receipts directory of their own.
+ */
+export class Stack {
+  private constructor(
+    readonly shop: TestShop,
+    readonly smtp: SmtpSink,
+    readonly prisma: PrismaClient,
+    readonly receiptsDir: string,
+    readonly services: Record<ServiceName, ServiceProcess>,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async start(options: StackOptions): Promise<Stack> {
+    const retryDelays = options.retryDelays ?? '100ms,200ms';
+    const [shop, smtp, database, receiptsDir, pdfPort] = await Promise.all([
+      TestShop.open(options.label, retryDelays),
+      SmtpSink.start(),
+      createIsolatedDatabase(`${options.label.replaceAll('-', '_')}_${Date.now().toString(36)}`),
+      mkdtemp(join(tmpdir(), 'receipts-')),
+      freePort(),
+    ]);
+    const common = {
+      ...shop.env,
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '8',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+      OUTBOX_POLL_MS: '200',
+      SMTP_URL: smtp.url,
+      SMTP_TIMEOUT_MS: '1000',
+      RECEIPTS_DIR: receiptsDir,
+      RECEIPTS_BASE_URL: `http://127.0.0.1:${pdfPort}`,
+      ...options.env,
+    };
+    const envOf = (name: ServiceName) => ({
+      ...common,
+      ...(name === 'pdf' ? { PORT: String(pdfPort) } : {}),
+      ...options.envOf?.[name],
+    });
+    const names: ServiceName[] = ['checkout', ...FULFILLMENT_SERVICES];
+    const started = await Promise.all(names.map((name) => ServiceProcess.start(name, envOf(name))));
+    const services = Object.fromEntries(names.map((name, index) => [name, started[index]])) as Record<
+      ServiceName,
+      ServiceProcess
+    >;
+    const prisma = createPrismaClient(database.url, { poolSize: 3 });
+    return new Stack(shop, smtp, prisma, receiptsDir, services, database.drop);
+  }
+
+  /** POST /orders; resolves with the new order's id. */
+  async placeOrder(
+    email: string,
+    items: { sku: string; quantity: number }[] = [{ sku: 'MUG-CLASSIC', quantity: 2 }],
+  ): Promise<string> {
+    const response = await fetch(`${this.services.checkout.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customer: { email, name: 'Grace Hopper' },
+        items,
+        payment: { cardNumber: '4242424242424242' },
+      }),
+    });
+    if (response.status !== 201) throw new Error(`POST /orders: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  async order(id: string): Promise<OrderView> {
+    const response = await this.services.checkout.get(`/orders/${id}`);
+    if (response.status !== 200) throw new Error(`GET /orders/${id}: ${response.status}`);
+    return (await response.json()) as OrderView;
+  }
+
+  /** Waits until GET /orders/{id} shows every task in `status`. */
+  async waitForAllTasks(id: string, status: TaskStatus, timeoutMs = 20_000): Promise<OrderView> {
+    return waitFor(
+      `every task of order ${id} ${status}`,
+      async () => {
+        const order = await this.order(id);
+        const tasks = Object.values(order.fulfillment ?? {});
+        return tasks.length === 4 && tasks.every((task) => task.status === status) && order;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The OrderCompleted event checkout wrote for an order, as it sits in the outbox. */
+  async orderCompletedEventOf(orderId: string): Promise<EventEnvelope> {
+    const rows = await this.prisma.outboxMessage.findMany({ where: { type: 'checkout.order.completed' } });
+    const row = rows.find(
+      (candidate) => (candidate.payload as { data: { orderId: string } }).data.orderId === orderId,
+    );
+    if (!row) throw new Error(`no OrderCompleted in the outbox for ${orderId}`);
+    return row.payload as unknown as EventEnvelope;
+  }
+
+  /** Observable side effects of one order, counted where they happen. */
+  async effectsOf(orderId: string, email: string) {
+    const [movements, facts, receiptRows] = await Promise.all([
+      this.prisma.stockMovement.findMany({ where: { orderId } }),
+      this.prisma.orderFact.count({ where: { orderId } }),
+      this.prisma.receipt.count({ where: { orderId } }),
+    ]);
+    const files = (await readdir(this.receiptsDir)).filter((name) => name.startsWith(orderId));
+    return { emails: this.smtp.mailsTo(email), files, movements, facts, receiptRows };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.services).map((service) => service.stop()));
+    await this.smtp.stop();
+    await this.shop.close();
+    await this.prisma.$disconnect();
+    await this.dropDatabase();
+    await rm(this.receiptsDir, { recursive: true, force: true });
+  }
+}
