@@ -3,6 +3,7 @@ import express, { type Express as ExpressApp, type NextFunction, type Request, t
 import { pinoHttp } from 'pino-http';
 import { AppError } from '../errors';
 import type { Logger } from '../logging';
+import { httpRequestDuration, registry } from '../metrics';
 import { sendProblem } from './problem';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -32,7 +33,7 @@ declare global {
 
 /**
  * An Express app with what every service shares: a correlation id and a
- * request logger per request, JSON bodies, /healthz and /readyz, and
+ * request logger per request, JSON bodies, /healthz, /readyz, /metrics, and
  * problem+json for every error, so no error ever leaves as an HTML page.
  */
 export function createHttpApp(options: HttpAppOptions): ExpressApp {
@@ -49,10 +50,25 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
       logger: options.logger,
       genReqId: (req) => (req as Request).correlationId,
       customProps: (req) => ({ correlationId: (req as Request).correlationId }),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
     }),
   );
+  app.use((req, res, next) => {
+    const startedAt = performance.now();
+    res.on('finish', () => {
+      // The matched route pattern, not the path, keeps the label set bounded.
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      httpRequestDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        (performance.now() - startedAt) / 1000,
+      );
+    });
+    next();
+  });
   app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

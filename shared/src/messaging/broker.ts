@@ -3,6 +3,7 @@ import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib
 import { AppError, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
+import { type QueueDepth, reportQueueDepths } from '../metrics';
 import { ConfirmPublisher } from './confirm-publisher';
 import { HEADERS } from './headers';
 import {
@@ -52,6 +53,7 @@ export class Broker {
   private publisher: ConfirmPublisher | undefined;
   private readonly subscriptions: Subscription<EventContract>[] = [];
   private closing = false;
+  private stopReportingDepths: () => void = () => {};
 
   private constructor(private readonly options: BrokerOptions) {}
 
@@ -116,6 +118,7 @@ export class Broker {
     this.closing = true;
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
     await Promise.all(this.subscriptions.map((subscription) => subscription.stop(timeoutMs)));
+    this.stopReportingDepths();
     this.publisher = undefined;
     this.current = undefined;
     await this.connection?.close().catch(() => {});
@@ -161,7 +164,31 @@ export class Broker {
     });
     connection.on('error', (error: Error) => logger.warn({ err: error }, 'RabbitMQ connection error'));
     connection.on('blocked', (reason: string) => logger.warn({ reason }, 'RabbitMQ blocked publishing'));
+    if (this.options.service) this.stopReportingDepths = reportQueueDepths(() => this.queueDepths());
     if (this.options.waitForConnection !== false) await connection.waitForConnect();
+  }
+
+  /** Ready messages in this service's work, retry and dead-letter queues, for /metrics. */
+  private async queueDepths(): Promise<QueueDepth[]> {
+    const { current: model, options } = this;
+    if (!model || !options.service) return [];
+    const queues = findService(options.topology, options.service);
+    const wanted: [string, QueueDepth['kind']][] = [
+      [queues.workQueue, 'work'],
+      ...queues.retryQueues.map(({ name }): [string, QueueDepth['kind']] => [name, 'retry']),
+      [queues.deadLetterQueue, 'dead-letter'],
+    ];
+    const channel = await model.createChannel();
+    channel.on('error', () => {});
+    try {
+      const depths: QueueDepth[] = [];
+      for (const [queue, kind] of wanted) {
+        depths.push({ queue, kind, messages: (await channel.checkQueue(queue)).messageCount });
+      }
+      return depths;
+    } finally {
+      await channel.close().catch(() => {});
+    }
   }
 
   private async setup(model: ChannelModel) {

@@ -2,6 +2,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, MessageProperties } 
 import { errorCode, errorMessage, retryableError } from '../errors';
 import { EVENT_SCHEMA_INVALID, type EventContract, type EventOf, parseEvent } from '../events';
 import type { Logger } from '../logging';
+import { messagingMetrics } from '../metrics';
 import { ConfirmPublisher } from './confirm-publisher';
 import { type DeadLetterReason, HEADERS, numberHeader } from './headers';
 import { decideAfterFailure } from './retry-policy';
@@ -155,18 +156,29 @@ export class Subscription<Contract extends EventContract> {
     }
 
     const startedAt = performance.now();
+    const labels = { service: this.queues.service, queue: this.queues.workQueue };
+    const observeDuration = (outcome: 'handled' | 'failed') =>
+      messagingMetrics.handlerDuration.observe(
+        { ...labels, outcome },
+        (performance.now() - startedAt) / 1000,
+      );
     try {
       await this.runHandler(event, { log, attempt });
       settle.ack();
+      observeDuration('handled');
+      messagingMetrics.handled.inc(labels);
       log.info({ durationMs: Math.round(performance.now() - startedAt) }, 'handled');
       this.onOutcome({ kind: 'handled', attempt }, event);
     } catch (error) {
+      observeDuration('failed');
+      messagingMetrics.failed.inc({ ...labels, code: errorCode(error) });
       const outcome = decideAfterFailure(error, attempt, this.queues.retryQueues);
       log.warn({ err: error, action: outcome.action }, 'handler failed');
       if (outcome.action === 'dead-letter') {
         return this.park(settle, attempt, outcome.reason, errorMessage(error), errorCode(error), event);
       }
       await settle.retry(outcome.queue.name, outcome.nextAttempt, error);
+      messagingMetrics.retried.inc({ ...labels, tier: outcome.queue.tier.label });
       this.onOutcome(
         { kind: 'retry-scheduled', attempt, delay: outcome.queue.tier.label, error: errorMessage(error) },
         event,
@@ -183,6 +195,7 @@ export class Subscription<Contract extends EventContract> {
     event?: EventOf<Contract>,
   ) {
     await settle.deadLetter(reason, attempt, error, code);
+    messagingMetrics.deadLettered.inc({ service: this.queues.service, queue: this.queues.workQueue, reason });
     this.onOutcome({ kind: 'dead-lettered', attempt, reason, error }, event);
   }
 

@@ -1,0 +1,98 @@
+import { permanentError } from '@shop/shared/errors';
+import { OrderCompletedV1 } from '@shop/shared/events';
+import { createHttpApp, type RunningServer, startHttpServer } from '@shop/shared/http';
+import { Broker, type Topology } from '@shop/shared/messaging';
+import { anOrderCompletedEvent } from '../../test/order-events';
+import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from '../../test/support';
+
+/** /metrics as Prometheus scrapes it, against a real consumer and broker. */
+describe('metrics', () => {
+  let topology: Topology;
+  let broker: Broker;
+  let server: RunningServer;
+  const failures = new Map<string, (attempt: number) => void>();
+
+  const scrape = async () => (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+  /** The value of one series, or 0 when it has not appeared yet. */
+  const valueOf = async (series: string) => {
+    const line = (await scrape()).split('\n').find((candidate) => candidate.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+
+  beforeAll(async () => {
+    topology = testTopology(
+      uniquePrefix('metrics'),
+      [{ service: 'worker', queue: 'order-completed', routingKeys: [OrderCompletedV1.routingKey] }],
+      { retryDelays: '200ms,400ms' },
+    );
+    const logger = testLogger();
+    broker = await Broker.connect({ url: amqpUrl(), topology, service: 'worker', logger });
+    broker.subscribe('worker', OrderCompletedV1, async (event, { attempt }) =>
+      failures.get(event.id)?.(attempt),
+    );
+    const app = createHttpApp({
+      logger,
+      readiness: async () => ({ broker: broker.connected }),
+      routes: () => {},
+    });
+    server = await startHttpServer(app, 0, logger);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await broker.close();
+    const inspector = await QueueInspector.open();
+    await inspector.deleteTopology(topology);
+    await inspector.close();
+  });
+
+  test('When an attempt fails, then the retry counter of that tier goes up', async () => {
+    const queue = topology.services[0]!.workQueue;
+    const series = `shop_messages_retried_total{service="worker",queue="${queue}",tier="200ms"}`;
+    const before = await valueOf(series);
+    const event = anOrderCompletedEvent();
+    failures.set(event.id, (attempt) => {
+      if (attempt === 1) throw new Error('first attempt fails');
+    });
+
+    await broker.publish(event);
+
+    await waitFor('the retry counted', async () => (await valueOf(series)) === before + 1);
+    await waitFor(
+      'the second attempt handled',
+      async () => (await valueOf(`shop_messages_handled_total{service="worker",queue="${queue}"}`)) >= 1,
+    );
+  });
+
+  test('When a message is dead-lettered, then the DLQ depth and the dead-letter counter go up', async () => {
+    const { workQueue, deadLetterQueue } = topology.services[0]!;
+    const depth = `shop_queue_messages{queue="${deadLetterQueue}",kind="dead-letter"}`;
+    expect(await valueOf(depth)).toBe(0);
+    const event = anOrderCompletedEvent();
+    failures.set(event.id, () => {
+      throw permanentError('TEST.PERMANENT', 'never works');
+    });
+
+    await broker.publish(event);
+
+    await waitFor('the DLQ depth at 1', async () => (await valueOf(depth)) === 1);
+    expect(
+      await valueOf(
+        `shop_messages_dead_lettered_total{service="worker",queue="${workQueue}",reason="permanent-error"}`,
+      ),
+    ).toBe(1);
+  });
+
+  test('When HTTP requests are served, then their durations are recorded by route pattern and status', async () => {
+    await fetch(`http://127.0.0.1:${server.port}/readyz`);
+    await fetch(`http://127.0.0.1:${server.port}/no/such/route`);
+
+    const text = await scrape();
+    expect(text).toMatch(
+      /shop_http_request_duration_seconds_count\{method="GET",route="\/readyz",status="200"\} 1/,
+    );
+    expect(text).toMatch(
+      /shop_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/,
+    );
+  });
+});
