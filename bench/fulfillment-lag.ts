@@ -113,15 +113,21 @@ async function measureLag(prisma: PrismaClient, checkout: ServiceProcess) {
   const total = Math.round(options.rate * options.seconds);
   console.log(`\n1. Lag at a steady ${options.rate} orders/s for ${options.seconds} s (${total} orders)`);
   const started = performance.now();
-  const placed: Promise<void>[] = [];
+  const placed: Promise<boolean>[] = [];
   for (let index = 0; index < total; index++) {
     const due = started + (index * 1000) / options.rate;
     await sleep(Math.max(0, due - performance.now()));
     placed.push(placeOrder(checkout, index));
   }
-  await Promise.all(placed);
+  const accepted = (await Promise.all(placed)).filter(Boolean).length;
+  if (accepted < total) {
+    console.log(`   checkout refused ${total - accepted} of ${total} orders (503); its errors:`);
+    for (const line of checkout.handle.lines.filter((l) => l.includes('"level":"error"')).slice(0, 3)) {
+      console.log(`   ${line.slice(0, 400)}`);
+    }
+  }
   await waitUntil('every effect of every order', DRAIN_TIMEOUT_MS, async () => {
-    for (const service of SERVICES) if ((await effectCount(prisma, service)) < total) return false;
+    for (const service of SERVICES) if ((await effectCount(prisma, service)) < accepted) return false;
     return true;
   });
   console.log('   service     p50 ms   p99 ms   max ms   (order commit -> effect recorded)');
@@ -202,7 +208,8 @@ function anOrderCompleted() {
   );
 }
 
-async function placeOrder(checkout: ServiceProcess, index: number) {
+/** True when the order was accepted; a 503 (checkout could not save it) is counted, not fatal. */
+async function placeOrder(checkout: ServiceProcess, index: number): Promise<boolean> {
   const response = await fetch(`${checkout.url}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -215,7 +222,9 @@ async function placeOrder(checkout: ServiceProcess, index: number) {
       payment: { cardNumber: '4242424242424242' },
     }),
   });
+  if (response.status === 503) return false;
   if (response.status !== 201) throw new Error(`POST /orders: ${response.status} ${await response.text()}`);
+  return true;
 }
 
 async function effectCount(prisma: PrismaClient, service: Service): Promise<number> {
