@@ -1,0 +1,53 @@
+import type { MessageProperties } from 'amqplib';
+import { HEADERS } from '../messaging/headers';
+
+/** Headers a replay writes, so a message that fails again still shows its earlier trip. */
+export const REPLAY_HEADERS = {
+  /** The error the message was parked with before this replay. */
+  replayedAfterError: 'x-replayed-after-error',
+  replayedAt: 'x-replayed-at',
+  replayedBy: 'x-replayed-by',
+} as const;
+
+/**
+ * The headers of a replayed message: everything the original carried
+ * (correlation id, traceparent, custom headers) except the state of its
+ * failed run. The attempt count starts again at 1 and the retry tiers apply
+ * from the first, as for a new delivery.
+ */
+export function replayHeaders(
+  headers: MessageProperties['headers'],
+  actor: string,
+  now: Date,
+): Record<string, unknown> {
+  const {
+    // The quorum queue's own counters: carried over, they would make the work
+    // queue's crash-loop guard park the message again at once.
+    [HEADERS.deliveryCount]: _deliveryCount,
+    [HEADERS.acquiredCount]: _acquiredCount,
+    [HEADERS.deadLetterReason]: _reason,
+    [HEADERS.deadLetteredAt]: _deadLetteredAt,
+    [HEADERS.deadLetteredBy]: _deadLetteredBy,
+    [HEADERS.firstFailureAt]: _firstFailureAt,
+    [HEADERS.lastError]: lastError,
+    [HEADERS.lastErrorCode]: _lastErrorCode,
+    ...kept
+  } = headers ?? {};
+  return {
+    ...kept,
+    [HEADERS.attempt]: 1,
+    ...(lastError === undefined ? {} : { [REPLAY_HEADERS.replayedAfterError]: lastError }),
+    [REPLAY_HEADERS.replayedAt]: now.toISOString(),
+    [REPLAY_HEADERS.replayedBy]: actor,
+  };
+}
+
+/** The properties of a received message that a publish can set again (message id and headers aside). */
+export function republishableProperties(properties: MessageProperties) {
+  const { contentType, contentEncoding, correlationId, type, timestamp, appId, priority } = properties;
+  return Object.fromEntries(
+    Object.entries({ contentType, contentEncoding, correlationId, type, timestamp, appId, priority }).filter(
+      ([, value]) => value !== undefined && value !== null,
+    ),
+  );
+}
