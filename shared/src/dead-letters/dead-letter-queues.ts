@@ -1,4 +1,4 @@
-import { type ChannelModel, type ConfirmChannel, connect, type GetMessage } from 'amqplib';
+import { type Channel, type ChannelModel, type ConfirmChannel, connect, type GetMessage } from 'amqplib';
 import type { PrismaClient } from '../database';
 import { AppError } from '../errors';
 import { ConfirmPublisher } from '../messaging/confirm-publisher';
@@ -159,11 +159,10 @@ export class DeadLetterQueues {
 
   private async summarise(queues: ServiceQueues): Promise<DeadLetterQueueSummary> {
     const summary = { service: queues.service, queue: queues.deadLetterQueue, depth: 0, oldestAgeMs: null };
-    // A channel per queue: checking a queue that does not exist closes the channel.
     const channel = await this.connection.createChannel();
     channel.on('error', () => {});
     try {
-      const { messageCount } = await channel.checkQueue(queues.deadLetterQueue);
+      const messageCount = await depthOf(channel, queues.deadLetterQueue);
       if (messageCount === 0) return summary;
       // The "peek": take the head without acking; closing the channel returns it.
       const head = await channel.get(queues.deadLetterQueue, { noAck: false });
@@ -177,9 +176,6 @@ export class DeadLetterQueues {
         depth: messageCount,
         oldestAgeMs: Number.isFinite(parkedAt) ? Math.max(0, Date.now() - parkedAt) : null,
       };
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 404) return summary;
-      throw error;
     } finally {
       await channel.close().catch(() => {});
     }
@@ -198,7 +194,7 @@ export class DeadLetterQueues {
     let total = 0;
     let acked = 0;
     try {
-      total = (await channel.checkQueue(queues.deadLetterQueue)).messageCount;
+      total = await depthOf(channel, queues.deadLetterQueue);
       let done = 0;
       for (let scanned = 0; scanned < total; ) {
         if (filter.limit !== undefined && done >= filter.limit) break;
@@ -264,5 +260,18 @@ export class DeadLetterQueues {
         lastError: parked.lastError,
       },
     });
+  }
+}
+
+/**
+ * Ready messages in `queue`; 0 when it does not exist yet (no service has
+ * started with this QUEUE_PREFIX), which closes `channel`.
+ */
+async function depthOf(channel: Channel, queue: string): Promise<number> {
+  try {
+    return (await channel.checkQueue(queue)).messageCount;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 404) return 0;
+    throw error;
   }
 }

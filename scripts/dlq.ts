@@ -1,0 +1,215 @@
+/**
+ * The dead-letter queues, for operators (docs/dead-letters.md).
+ *
+ *   npm run dlq -- list                      every service's DLQ depth and oldest message age
+ *   npm run dlq -- show <service>            the parked messages, with why they were parked
+ *   npm run dlq -- replay <service>          back to the service's work queue, attempt count reset
+ *   npm run dlq -- discard <service>         removed for good, with a reason
+ *
+ * show, replay and discard take --limit <n>, --order <id> and --error <text>.
+ * Reads DATABASE_URL, AMQP_URL and QUEUE_PREFIX like the services do.
+ */
+import { hostname, userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
+import { createPrismaClient } from '@shop/shared/database';
+import {
+  type DeadLetterFilter,
+  DeadLetterQueues,
+  type ParkedMessage,
+  type Progress,
+} from '@shop/shared/dead-letters';
+import { shopTopology } from '@shop/shared/messaging';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+interface FilterOptions {
+  limit?: number;
+  order?: string;
+  error?: string;
+  json?: boolean;
+  actor: string;
+}
+
+const positiveInteger = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
+};
+const positiveNumber = (value: string) => {
+  const parsed = Number(value);
+  if (!(parsed > 0)) throw new InvalidArgumentError('expected a positive number');
+  return parsed;
+};
+
+const filterOf = (options: FilterOptions): DeadLetterFilter => ({
+  limit: options.limit,
+  orderId: options.order,
+  errorContains: options.error,
+});
+
+/** Opens the tool, runs `work`, and always closes the connection and the database pool. */
+async function withDeadLetters<T>(work: (deadLetters: DeadLetterQueues) => Promise<T>): Promise<T> {
+  const config = loadConfig({ ...databaseVariables, ...messagingVariables });
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: 2 });
+  const deadLetters = await DeadLetterQueues.open({
+    url: config.AMQP_URL,
+    topology: shopTopology(config),
+    prisma,
+  });
+  try {
+    return await work(deadLetters);
+  } finally {
+    await deadLetters.close();
+    await prisma.$disconnect();
+  }
+}
+
+/** Ctrl-C stops after the current message; everything not yet handled stays in the DLQ. */
+function stopOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    console.error('\nStopping after the current message; the rest stay in the DLQ.');
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+function progressBar(verb: string) {
+  const bar = new SingleBar({
+    format: `${verb} {done} | read {value}/{total} [{bar}] {percentage}% | {eta_formatted} left`,
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  let started = false;
+  return {
+    update({ scanned, total, done }: Progress) {
+      if (!started) bar.start(total, 0, { done: 0 });
+      started = true;
+      bar.update(scanned, { done });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+function formatAge(ms: number | null): string {
+  if (ms === null) return '-';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  return `${(seconds / 3600).toFixed(1)}h`;
+}
+
+function printMessages(messages: ParkedMessage[]) {
+  if (messages.length === 0) return console.log('No parked messages match.');
+  for (const message of messages) {
+    console.log(`${message.messageId}  ${message.type ?? '(unknown type)'}  order ${message.orderId ?? '-'}`);
+    console.log(`  attempts ${message.attempts}, reason ${message.reason ?? '-'}`);
+    console.log(`  first failure ${message.firstFailureAt ?? '-'}, parked ${message.deadLetteredAt ?? '-'}`);
+    console.log(`  correlation ${message.correlationId ?? '-'}`);
+    console.log(
+      `  last error ${message.lastErrorCode ? `[${message.lastErrorCode}] ` : ''}${message.lastError ?? '-'}`,
+    );
+  }
+  console.log(`${messages.length} message(s).`);
+}
+
+/** Asks for a discard reason on a terminal; without one, a discard needs --reason. */
+async function discardReason(given: string | undefined): Promise<string> {
+  if (given?.trim()) return given.trim();
+  if (!process.stdin.isTTY) {
+    throw new InvalidArgumentError('discard needs a reason: pass --reason "<why>" (no terminal to ask on)');
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await prompt.question('Why are these messages being discarded? ')).trim();
+    if (!answer) throw new InvalidArgumentError('a discard needs a reason; nothing was discarded');
+    return answer;
+  } finally {
+    prompt.close();
+  }
+}
+
+function withFilters(command: Command): Command {
+  return command
+    .option('--limit <n>', 'act on at most n messages', positiveInteger)
+    .option('--order <id>', 'only the messages of this order id')
+    .option('--error <text>', 'only messages whose last error contains text (case-insensitive)')
+    .addOption(new Option('--actor <name>', 'who you are, for the audit log').default(defaultActor()));
+}
+
+function defaultActor(): string {
+  const user = process.env.USER ?? safeUserName();
+  return `${user}@${hostname()}`;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const program = new Command('dlq').description('Inspect, replay and discard dead-lettered messages.');
+
+program
+  .command('list')
+  .description("every service's DLQ depth and the age of its oldest message")
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const summaries = await withDeadLetters((deadLetters) => deadLetters.list());
+    if (options.json) return console.log(JSON.stringify(summaries, null, 2));
+    console.table(
+      summaries.map(({ service, queue, depth, oldestAgeMs }) => ({
+        service,
+        queue,
+        depth,
+        oldest: formatAge(oldestAgeMs),
+      })),
+    );
+  });
+
+withFilters(program.command('show <service>').description('the parked messages and why they were parked'))
+  .option('--json', 'print JSON')
+  .action(async (service: string, options: FilterOptions) => {
+    const messages = await withDeadLetters((deadLetters) => deadLetters.show(service, filterOf(options)));
+    if (options.json) console.log(JSON.stringify(messages, null, 2));
+    else printMessages(messages);
+  });
+
+withFilters(program.command('replay <service>').description("back to the service's work queue, attempt 1"))
+  .option('--rate <per-second>', 'replays per second at most', positiveNumber, 10)
+  .action(async (service: string, options: FilterOptions & { rate: number }) => {
+    const bar = progressBar('replayed');
+    const result = await withDeadLetters((deadLetters) =>
+      deadLetters.replay(service, filterOf(options), {
+        actor: options.actor,
+        ratePerSecond: options.rate,
+        onProgress: bar.update,
+        signal: stopOnInterrupt(),
+      }),
+    ).finally(bar.stop);
+    console.log(`Replayed ${result.replayed} message(s) from ${service} as ${options.actor}.`);
+  });
+
+withFilters(program.command('discard <service>').description('remove for good, recording the reason'))
+  .option('--reason <why>', 'recorded with each discarded message (asked for on a terminal if missing)')
+  .action(async (service: string, options: FilterOptions & { reason?: string }) => {
+    const reason = await discardReason(options.reason);
+    const bar = progressBar('discarded');
+    const result = await withDeadLetters((deadLetters) =>
+      deadLetters.discard(service, filterOf(options), {
+        actor: options.actor,
+        reason,
+        onProgress: bar.update,
+        signal: stopOnInterrupt(),
+      }),
+    ).finally(bar.stop);
+    console.log(`Discarded ${result.discarded} message(s) from ${service} as ${options.actor}: ${reason}`);
+  });
+
+program.parseAsync().catch((error: Error) => {
+  console.error(`dlq: ${error.message}`);
+  process.exitCode = 1;
+});
