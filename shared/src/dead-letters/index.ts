@@ -1,3 +1,4 @@
+export { ADMIN_API_ACTOR, createAdminRoutes } from './admin-routes';
 export {
   type ActionOptions,
   type DeadLetterQueueSummary,
