@@ -53,6 +53,8 @@ export class Broker {
   private publisher: ConfirmPublisher | undefined;
   private readonly subscriptions: Subscription<EventContract>[] = [];
   private closing = false;
+  /** A (re)connect's setup still declaring and subscribing; close() waits for it. */
+  private settingUp: Promise<void> | undefined;
   private stopReportingDepths: () => void = () => {};
 
   private constructor(private readonly options: BrokerOptions) {}
@@ -116,6 +118,11 @@ export class Broker {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    // A reconnect may be declaring queues right now. Let it finish, so that
+    // nothing is declared after close() returns: on RabbitMQ 3.10, deleting
+    // a quorum queue in the instant after its declaration crashed the broker's
+    // dead-letter workers (and every later quorum queue declaration failed).
+    await this.settingUp?.catch(() => {});
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
     await Promise.all(this.subscriptions.map((subscription) => subscription.stop(timeoutMs)));
     this.stopReportingDepths();
@@ -137,11 +144,14 @@ export class Broker {
         maxDelay: 10_000,
         waitForConnect: false,
         setup: async (model: ChannelModel) => {
+          this.settingUp = this.setup(model);
           try {
-            await this.setup(model);
+            await this.settingUp;
           } catch (error) {
             fatal = asTopologyConflict(error);
             throw error;
+          } finally {
+            this.settingUp = undefined;
           }
         },
       },
