@@ -27,6 +27,13 @@ export const checkoutVariables = {
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(500).default(50),
   /** Sent as Retry-After (seconds) with every 503. */
   RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(5),
+  /**
+   * Backpressure: with this many events waiting in the outbox (the broker has
+   * been away too long), new orders get 503 instead of piling up more. See the README.
+   */
+  OUTBOX_BACKLOG_LIMIT: z.coerce.number().int().positive().default(5_000),
+  /** Allows POST /orders?mode=classic, the demo's synchronous checkout. Off unless a demo turns it on. */
+  CLASSIC_MODE_ENABLED: flag(false),
 };
 
 export type CheckoutConfig = ReturnType<typeof loadCheckoutConfig>;

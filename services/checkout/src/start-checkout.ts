@@ -8,6 +8,7 @@ import { OrdersRepository } from './data/orders-repository';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
 import { checkoutRoutes } from './http/checkout-routes';
 import { STATUS_OF } from './http/status-of';
+import { OutboxBacklog } from './outbox/outbox-backlog';
 import { OutboxRelay } from './outbox/outbox-relay';
 import type { PaymentGateway } from './payment/payment-gateway';
 import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
@@ -36,6 +37,7 @@ export async function startCheckout(
     batchSize: config.OUTBOX_BATCH_SIZE,
   });
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
+  const backlog = new OutboxBacklog(prisma, config.OUTBOX_BACKLOG_LIMIT);
 
   const app = createHttpApp({
     logger,
@@ -52,7 +54,9 @@ export async function startCheckout(
       orders,
       payments,
       eventCommitted: () => relay.notify(),
+      backlog,
       retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+      classicModeEnabled: config.CLASSIC_MODE_ENABLED,
     }),
   });
   const http = await startHttpServer(app, config.PORT, logger);

@@ -85,8 +85,9 @@ export async function postOrder(
   baseUrl: string,
   body: unknown,
   headers: Record<string, string> = {},
+  mode?: 'classic',
 ): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${baseUrl}/orders`, {
+  const response = await fetch(`${baseUrl}/orders${mode ? `?mode=${mode}` : ''}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),

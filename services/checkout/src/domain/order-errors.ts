@@ -14,6 +14,9 @@ export const ORDER_ERRORS = {
   /** The card was charged, the order could not be saved, and the charge was refunded. */
   notSaved: 'ORDER.NOT_SAVED',
   databaseUnavailable: 'DATABASE.UNAVAILABLE',
+  /** Too many events wait in the outbox: the broker has been away too long. */
+  backlogFull: 'ORDER.OUTBOX_BACKLOG_FULL',
+  classicModeOff: 'ORDER.CLASSIC_MODE_OFF',
 } as const;
 
 export interface FieldError {
@@ -51,4 +54,16 @@ export const orderNotSaved = (orderId: string, cause: unknown) =>
   retryableError(ORDER_ERRORS.notSaved, 'The order could not be saved; the charge was refunded', {
     details: { detail: 'Nothing was charged. Try again shortly.', orderId },
     cause,
+  });
+
+export const outboxBacklogFull = (waiting: number, limit: number) =>
+  retryableError(ORDER_ERRORS.backlogFull, 'Orders are paused while events wait to be published', {
+    details: {
+      detail: `${waiting} events wait in the outbox (limit ${limit}); nothing was charged. Try again shortly.`,
+    },
+  });
+
+export const classicModeOff = () =>
+  permanentError(ORDER_ERRORS.classicModeOff, 'The classic checkout demo mode is off', {
+    details: { errors: [{ field: 'mode', message: 'classic mode needs CLASSIC_MODE_ENABLED=true' }] },
   });

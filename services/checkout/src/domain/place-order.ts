@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, OrderCompletedV1 } from '@shop/shared/events';
 import type { Logger } from '@shop/shared/logging';
 import type { OrdersRepository, StoredOrder } from '../data/orders-repository';
+import type { OutboxBacklog } from '../outbox/outbox-backlog';
 import type { PaymentGateway } from '../payment/payment-gateway';
 import {
   idempotencyKeyReused,
   orderNotFound,
   orderNotSaved,
+  outboxBacklogFull,
   paymentDeclined,
   requestInProgress,
 } from './order-errors';
@@ -24,6 +26,7 @@ export interface PlaceOrderDeps {
   payments: PaymentGateway;
   /** Tells the outbox relay a new event was committed, so it publishes now instead of at its next poll. */
   eventCommitted: () => void;
+  backlog: Pick<OutboxBacklog, 'isFull' | 'limit'>;
   log: Logger;
 }
 
@@ -42,6 +45,10 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
     const earlier = await replayEarlier(idempotencyKey, requestHash!, orders);
     if (earlier) return earlier;
   }
+
+  // Backpressure, before anything is written or charged (a replay above adds nothing to the outbox).
+  const backlog = await deps.backlog.isFull();
+  if (backlog.full) throw outboxBacklogFull(backlog.waiting, deps.backlog.limit);
 
   const catalogue = await orders.findProducts(request.items.map((item) => item.sku));
   const priced = priceOrder(request.items, catalogue);

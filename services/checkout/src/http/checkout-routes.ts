@@ -3,7 +3,8 @@ import { fieldName, sendProblem } from '@shop/shared/http';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import type { OrdersRepository } from '../data/orders-repository';
-import { invalidRequest, orderNotFound } from '../domain/order-errors';
+import { waitLikeClassicCheckout } from '../domain/classic-checkout';
+import { classicModeOff, invalidRequest, orderNotFound } from '../domain/order-errors';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
 import { orderRepresentation } from './order-representation';
 import { idempotencyKeySchema, listQuerySchema, orderRequestSchema } from './order-request-schema';
@@ -12,6 +13,7 @@ import { RETRY_LATER } from './status-of';
 export interface CheckoutRoutesDeps extends Omit<PlaceOrderDeps, 'log'> {
   orders: OrdersRepository;
   retryAfterSeconds: number;
+  classicModeEnabled: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +35,9 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
           detail: 'Send the order as Content-Type: application/json',
         });
       }
+      // ?mode=classic: the demo's synchronous checkout (domain/classic-checkout.ts).
+      const classic = req.query.mode === 'classic';
+      if (classic && !deps.classicModeEnabled) throw classicModeOff();
       const request = parse(orderRequestSchema, req.body);
       const key = req.get('Idempotency-Key');
       const idempotencyKey =
@@ -41,6 +46,7 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
         { request, idempotencyKey, correlationId: req.correlationId },
         { ...deps, log: req.log },
       );
+      if (classic) await waitLikeClassicCheckout();
       res.status(201).location(`/orders/${order.id}`).json(orderRepresentation(order));
     });
 

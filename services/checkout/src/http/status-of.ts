@@ -3,6 +3,7 @@ import { ORDER_ERRORS } from '../domain/order-errors';
 /** Which HTTP status each refusal gets; the only place that knows. */
 export const STATUS_OF: Record<string, number> = {
   [ORDER_ERRORS.invalidRequest]: 400,
+  [ORDER_ERRORS.classicModeOff]: 400,
   [ORDER_ERRORS.paymentDeclined]: 402,
   [ORDER_ERRORS.notFound]: 404,
   [ORDER_ERRORS.idempotencyKeyReused]: 409,
@@ -10,6 +11,7 @@ export const STATUS_OF: Record<string, number> = {
   [ORDER_ERRORS.unknownSku]: 422,
   [ORDER_ERRORS.notSaved]: 503,
   [ORDER_ERRORS.databaseUnavailable]: 503,
+  [ORDER_ERRORS.backlogFull]: 503,
 };
 
 /** Answers worth retrying as they are: they carry Retry-After. */
@@ -17,4 +19,5 @@ export const RETRY_LATER = new Set<string>([
   ORDER_ERRORS.requestInProgress,
   ORDER_ERRORS.notSaved,
   ORDER_ERRORS.databaseUnavailable,
+  ORDER_ERRORS.backlogFull,
 ]);
