@@ -49,13 +49,7 @@ async function main() {
   const responseTimes = placed.map((order) => order.ms);
   console.log(`Checkout answered in ${describe(responseTimes)}. Now the background work:\n`);
 
-  const bars = new MultiBar(
-    { format: ' {order} |{bar}| {value}/4  {tasks}', hideCursor: true, clearOnComplete: false },
-    Presets.shades_grey,
-  );
-  const rows = new Map(
-    placed.map((order) => [order.id, bars.create(4, 0, { order: order.id.slice(0, 8), tasks: '' })]),
-  );
+  const display = progressDisplay(placed.map((order) => order.id));
   const doneAt = new Map<string, number>();
   const deadline = Date.now() + options.timeout * 1000;
   while (doneAt.size < placed.length && Date.now() < deadline) {
@@ -65,14 +59,13 @@ async function main() {
       const finished = TASKS.filter((task) =>
         ['completed', 'failed'].includes(view.fulfillment[task].status),
       );
-      rows
-        .get(order.id)!
-        .update(finished.length, { tasks: TASKS.map((task) => badge(task, view)).join('  ') });
+      const tasks = TASKS.map((task) => badge(task, view)).join('  ');
+      display.update(order.id, finished.length, tasks);
       if (finished.length === TASKS.length) doneAt.set(order.id, performance.now() - order.placedAt);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  bars.stop();
+  display.stop();
 
   const fulfilled = [...doneAt.values()];
   console.log(`\nSummary`);
@@ -102,6 +95,38 @@ async function compare(products: Product[]) {
   console.log(`  event-driven:        ${seconds(mean(eventDriven))} per order`);
   console.log(`  the shopper waits ${(mean(classic) / mean(eventDriven)).toFixed(1)}x less`);
   console.log('  (the classic story: 12.8 s versus 0.9 s)');
+}
+
+/**
+ * One live bar per order in a terminal; when the output is piped (a CI log,
+ * a file), one line per order as it finishes instead.
+ */
+function progressDisplay(orderIds: string[]) {
+  const label = (id: string) => id.slice(0, 8);
+  if (!process.stdout.isTTY) {
+    const printed = new Set<string>();
+    return {
+      update(id: string, finished: number, tasks: string) {
+        if (finished < TASKS.length || printed.has(id)) return;
+        printed.add(id);
+        console.log(` ${label(id)}  ${tasks}`);
+      },
+      stop() {},
+    };
+  }
+  const bars = new MultiBar(
+    { format: ' {order} |{bar}| {value}/4  {tasks}', hideCursor: true, clearOnComplete: false },
+    Presets.shades_grey,
+  );
+  const rows = new Map(
+    orderIds.map((id) => [id, bars.create(TASKS.length, 0, { order: label(id), tasks: '' })]),
+  );
+  return {
+    update(id: string, finished: number, tasks: string) {
+      rows.get(id)?.update(finished, { order: label(id), tasks });
+    },
+    stop: () => bars.stop(),
+  };
 }
 
 async function placeOrder(products: Product[], index: number, mode?: 'classic') {

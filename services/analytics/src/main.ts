@@ -22,7 +22,7 @@ const config = loadConfig({
   ...httpVariables(3004),
   ...demoVariables,
 });
-const logger = createLogger('analytics', config.LOG_LEVEL);
+const logger = createLogger('analytics', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });

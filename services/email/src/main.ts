@@ -31,7 +31,7 @@ const config = loadConfig({
   /** Where the pdf service serves receipts; the email links to it. */
   RECEIPTS_BASE_URL: z.url().default('http://localhost:3002'),
 });
-const logger = createLogger('email', config.LOG_LEVEL);
+const logger = createLogger('email', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });

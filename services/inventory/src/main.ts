@@ -22,7 +22,7 @@ const config = loadConfig({
   ...httpVariables(3003),
   ...demoVariables,
 });
-const logger = createLogger('inventory', config.LOG_LEVEL);
+const logger = createLogger('inventory', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });

@@ -27,7 +27,7 @@ const config = loadConfig({
   /** The public address of this service, for the absolute URL in pdf.receipt.generated. */
   RECEIPTS_BASE_URL: z.url().default('http://localhost:3002'),
 });
-const logger = createLogger('pdf', config.LOG_LEVEL);
+const logger = createLogger('pdf', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const files = new ReceiptFiles(config.RECEIPTS_DIR);
