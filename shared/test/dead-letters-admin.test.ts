@@ -72,7 +72,10 @@ describe('dead-letter admin API', () => {
       createHttpApp({
         logger: testLogger(),
         readiness: async () => ({}),
-        routes: (app) => app.use(createAdminRoutes(deadLetters, token)),
+        routes: (app) =>
+          app.use(
+            createAdminRoutes({ services: deadLetters.services, use: (work) => work(deadLetters) }, token),
+          ),
       }),
       0,
       testLogger(),

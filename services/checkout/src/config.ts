@@ -32,6 +32,8 @@ export const checkoutVariables = {
    * been away too long), new orders get 503 instead of piling up more. See the README.
    */
   OUTBOX_BACKLOG_LIMIT: z.coerce.number().int().positive().default(5_000),
+  /** Bearer token for the dead-letter admin API under /admin/dlq; unset, the API is off. */
+  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Allows POST /orders?mode=classic, the demo's synchronous checkout. Off unless a demo turns it on. */
   CLASSIC_MODE_ENABLED: flag(false),
 };

@@ -1,8 +1,9 @@
 import { createPrismaClient } from '@shop/shared/database';
+import { connectPerRequest, createAdminRoutes } from '@shop/shared/dead-letters';
 import { FULFILLMENT_OUTCOMES } from '@shop/shared/events';
 import { createHttpApp, startHttpServer } from '@shop/shared/http';
 import type { Logger } from '@shop/shared/logging';
-import { connectShopBroker } from '@shop/shared/messaging';
+import { connectShopBroker, shopTopology } from '@shop/shared/messaging';
 import type { CheckoutConfig } from './config';
 import { OrdersRepository } from './data/orders-repository';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
@@ -50,14 +51,19 @@ export async function startCheckout(
       ),
       broker: broker.connected,
     }),
-    routes: checkoutRoutes({
-      orders,
-      payments,
-      eventCommitted: () => relay.notify(),
-      backlog,
-      retryAfterSeconds: config.RETRY_AFTER_SECONDS,
-      classicModeEnabled: config.CLASSIC_MODE_ENABLED,
-    }),
+    routes: (app) => {
+      // The operators' dead-letter API (docs/dead-letters.md); off without ADMIN_TOKEN.
+      const deadLetters = connectPerRequest({ url: config.AMQP_URL, topology: shopTopology(config), prisma });
+      app.use(createAdminRoutes(deadLetters, config.ADMIN_TOKEN));
+      checkoutRoutes({
+        orders,
+        payments,
+        eventCommitted: () => relay.notify(),
+        backlog,
+        retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+        classicModeEnabled: config.CLASSIC_MODE_ENABLED,
+      })(app);
+    },
   });
   const http = await startHttpServer(app, config.PORT, logger);
 

@@ -1,8 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import type { PrismaClient } from '../database';
+import { retryableError } from '../errors';
 import { fieldName, sendProblem } from '../http/problem';
-import type { DeadLetterQueues } from './dead-letter-queues';
+import { BROKER_UNAVAILABLE } from '../messaging/broker';
+import type { Topology } from '../messaging/topology';
+import { DeadLetterQueues } from './dead-letter-queues';
 import type { DeadLetterFilter } from './parked-message';
 
 /** The actor recorded in the audit log for everything done through the API. */
@@ -28,7 +32,40 @@ const discardBody = z.strictObject({ ...filterFields, reason: z.string().trim().
  * Every request needs `Authorization: Bearer <adminToken>`. Without a
  * configured token the API is off and every route answers 404, as if absent.
  */
-export function createAdminRoutes(deadLetters: DeadLetterQueues, adminToken: string | undefined): Router {
+export interface DeadLetterAccess {
+  services: readonly string[];
+  /** Runs `work` with the tooling connected. */
+  use<Result>(work: (deadLetters: DeadLetterQueues) => Promise<Result>): Promise<Result>;
+}
+
+/**
+ * Connects for each request and disconnects after. The tooling's plain
+ * connection has no reconnect, and checkout must start and keep serving
+ * while RabbitMQ is away; an admin request then gets 503 instead.
+ */
+export function connectPerRequest(options: {
+  url: string;
+  topology: Topology;
+  prisma: PrismaClient;
+}): DeadLetterAccess {
+  return {
+    services: options.topology.services.map((queues) => queues.service),
+    async use(work) {
+      const deadLetters = await DeadLetterQueues.open(options).catch((error: unknown) => {
+        throw retryableError(BROKER_UNAVAILABLE, 'RabbitMQ is not reachable; try again shortly', {
+          cause: error,
+        });
+      });
+      try {
+        return await work(deadLetters);
+      } finally {
+        await deadLetters.close();
+      }
+    },
+  };
+}
+
+export function createAdminRoutes(access: DeadLetterAccess, adminToken: string | undefined): Router {
   const router = Router();
   router.use('/admin/dlq', (req, res, next) => {
     if (!adminToken) return sendProblem(res, { status: 404, title: 'Not Found' });
@@ -45,35 +82,40 @@ export function createAdminRoutes(deadLetters: DeadLetterQueues, adminToken: str
   });
 
   router.get('/admin/dlq', async (_req, res) => {
-    res.json(await deadLetters.list());
+    res.json(await access.use((deadLetters) => deadLetters.list()));
   });
 
-  router.get('/admin/dlq/:service', serviceGuard(deadLetters), async (req, res) => {
+  router.get('/admin/dlq/:service', serviceGuard(access.services), async (req, res) => {
     const filter = parseOr400(res, z.object(filterFields), {
       limit: req.query.limit,
       orderId: req.query.order,
       errorContains: req.query.error,
     });
-    if (filter) res.json(await deadLetters.show(String(req.params.service), filter));
+    if (filter)
+      res.json(await access.use((deadLetters) => deadLetters.show(String(req.params.service), filter)));
   });
 
-  router.post('/admin/dlq/:service/replay', serviceGuard(deadLetters), async (req, res) => {
+  router.post('/admin/dlq/:service/replay', serviceGuard(access.services), async (req, res) => {
     const body = parseOr400(res, replayBody, req.body ?? {});
     if (!body) return;
     const { rate, ...filter } = body;
-    const result = await deadLetters.replay(String(req.params.service), filter satisfies DeadLetterFilter, {
-      actor: ADMIN_API_ACTOR,
-      ratePerSecond: rate,
-    });
+    const result = await access.use((deadLetters) =>
+      deadLetters.replay(String(req.params.service), filter satisfies DeadLetterFilter, {
+        actor: ADMIN_API_ACTOR,
+        ratePerSecond: rate,
+      }),
+    );
     res.json(result);
   });
 
-  router.post('/admin/dlq/:service/discard', serviceGuard(deadLetters), async (req, res) => {
+  router.post('/admin/dlq/:service/discard', serviceGuard(access.services), async (req, res) => {
     const body = parseOr400(res, discardBody, req.body ?? {});
     if (!body) return;
     const { reason, ...filter } = body;
     res.json(
-      await deadLetters.discard(String(req.params.service), filter, { actor: ADMIN_API_ACTOR, reason }),
+      await access.use((deadLetters) =>
+        deadLetters.discard(String(req.params.service), filter, { actor: ADMIN_API_ACTOR, reason }),
+      ),
     );
   });
 
@@ -89,14 +131,14 @@ function hasToken(req: Request, adminToken: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function serviceGuard(deadLetters: DeadLetterQueues) {
+function serviceGuard(services: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     const service = String(req.params.service);
-    if (deadLetters.services.includes(service)) return next();
+    if (services.includes(service)) return next();
     sendProblem(res, {
       status: 404,
       title: 'Not Found',
-      detail: `No dead-letter queue for service "${service}"; known: ${deadLetters.services.join(', ')}`,
+      detail: `No dead-letter queue for service "${service}"; known: ${services.join(', ')}`,
       code: 'DEAD_LETTERS.UNKNOWN_SERVICE',
     });
   };

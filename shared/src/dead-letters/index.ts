@@ -1,4 +1,4 @@
-export { ADMIN_API_ACTOR, createAdminRoutes } from './admin-routes';
+export { ADMIN_API_ACTOR, connectPerRequest, createAdminRoutes, type DeadLetterAccess } from './admin-routes';
 export {
   type ActionOptions,
   type DeadLetterQueueSummary,

@@ -1,3 +1,4 @@
+import { BROKER_UNAVAILABLE } from '@shop/shared/messaging';
 import { ORDER_ERRORS } from '../domain/order-errors';
 
 /** Which HTTP status each refusal gets; the only place that knows. */
@@ -12,6 +13,8 @@ export const STATUS_OF: Record<string, number> = {
   [ORDER_ERRORS.notSaved]: 503,
   [ORDER_ERRORS.databaseUnavailable]: 503,
   [ORDER_ERRORS.backlogFull]: 503,
+  /** The dead-letter admin API while RabbitMQ is away. */
+  [BROKER_UNAVAILABLE]: 503,
 };
 
 /** Answers worth retrying as they are: they carry Retry-After. */
@@ -20,4 +23,5 @@ export const RETRY_LATER = new Set<string>([
   ORDER_ERRORS.notSaved,
   ORDER_ERRORS.databaseUnavailable,
   ORDER_ERRORS.backlogFull,
+  BROKER_UNAVAILABLE,
 ]);
