@@ -26,12 +26,18 @@ export async function startCheckout(
   config: CheckoutConfig,
   logger: Logger,
   payments: PaymentGateway = new SimulatedPaymentGateway(config.PAYMENT_LATENCY_MS),
+  /** Called when RabbitMQ holds a conflicting queue definition; main.ts exits with the explanation. */
+  onFatal?: (error: Error) => void,
 ) {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   const orders = new OrdersRepository(prisma);
 
   // Orders are taken while RabbitMQ is down: the outbox holds their events until it is back.
-  const broker = await connectShopBroker(config, logger, { service: 'checkout', waitForConnection: false });
+  const broker = await connectShopBroker(config, logger, {
+    service: 'checkout',
+    waitForConnection: false,
+    ...(onFatal ? { onFatal } : {}),
+  });
 
   const relay = new OutboxRelay(prisma, broker, logger.child({ component: 'outbox-relay' }), {
     pollMs: config.OUTBOX_POLL_MS,
