@@ -6,11 +6,9 @@ import {
   messagingVariables,
 } from '@shop/shared/config';
 import { createPrismaClient } from '@shop/shared/database';
-import { OrderCompletedV1 } from '@shop/shared/events';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
-import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { exitOnStartupFailure, serveFulfillmentService } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { connectShopBroker, demoVariables, reportTaskOutcomes, withDemoKnobs } from '@shop/shared/messaging';
+import { demoVariables } from '@shop/shared/messaging';
 import { recordOrderWhenOrderCompleted } from './handlers/record-order-when-order-completed';
 import { summaryRoutes } from './http/summary-routes';
 
@@ -26,42 +24,14 @@ const logger = createLogger('analytics', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  const broker = await connectShopBroker(config, logger, {
+  await serveFulfillmentService({
     service: 'analytics',
-    onFatal: exitOnStartupFailure(logger),
-  });
-
-  const app = createHttpApp({
+    config,
     logger,
-    readiness: async () => ({
-      database: await prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-      broker: broker.connected,
-    }),
+    prisma,
     routes: summaryRoutes(prisma),
+    handle: (event, context) => recordOrderWhenOrderCompleted(event, { ...context, prisma }),
   });
-  const server = await startHttpServer(app, config.PORT, logger);
-
-  broker.subscribe(
-    'analytics',
-    OrderCompletedV1,
-    withDemoKnobs(config, (event, context) =>
-      recordOrderWhenOrderCompleted(event, { ...context, prisma, broker }),
-    ),
-    reportTaskOutcomes(broker, 'analytics', logger),
-  );
-
-  stopOnSignals(
-    logger,
-    async () => {
-      await server.close();
-      await broker.close();
-      await prisma.$disconnect();
-    },
-    config.SHUTDOWN_TIMEOUT_MS + 5_000,
-  );
 }
 
 main().catch(exitOnStartupFailure(logger));

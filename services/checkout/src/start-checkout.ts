@@ -2,6 +2,7 @@ import { createPrismaClient } from '@shop/shared/database';
 import { connectPerRequest, createAdminRoutes } from '@shop/shared/dead-letters';
 import { FULFILLMENT_OUTCOMES } from '@shop/shared/events';
 import { createHttpApp, startHttpServer } from '@shop/shared/http';
+import { databaseAndBrokerReadiness } from '@shop/shared/lifecycle';
 import type { Logger } from '@shop/shared/logging';
 import { connectShopBroker, shopTopology } from '@shop/shared/messaging';
 import type { CheckoutConfig } from './config';
@@ -50,13 +51,7 @@ export async function startCheckout(
     logger,
     bodyLimit: BODY_LIMIT,
     statusOf: STATUS_OF,
-    readiness: async () => ({
-      database: await prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-      broker: broker.connected,
-    }),
+    readiness: databaseAndBrokerReadiness(prisma, broker),
     routes: (app) => {
       // The operators' dead-letter API (docs/dead-letters.md); off without ADMIN_TOKEN.
       const deadLetters = connectPerRequest({ url: config.AMQP_URL, topology: shopTopology(config), prisma });

@@ -6,11 +6,9 @@ import {
   messagingVariables,
 } from '@shop/shared/config';
 import { createPrismaClient } from '@shop/shared/database';
-import { OrderCompletedV1 } from '@shop/shared/events';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
-import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { exitOnStartupFailure, serveFulfillmentService } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { connectShopBroker, demoVariables, reportTaskOutcomes, withDemoKnobs } from '@shop/shared/messaging';
+import { demoVariables } from '@shop/shared/messaging';
 import { z } from 'zod';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
 import { createSmtpMailer } from './smtp/smtp-mailer';
@@ -41,52 +39,23 @@ async function main() {
     timeoutMs: config.SMTP_TIMEOUT_MS,
     maxConnections: config.PREFETCH,
   });
-  const broker = await connectShopBroker(config, logger, {
-    service: 'email',
-    onFatal: exitOnStartupFailure(logger),
-  });
-
   // SMTP is left out of readiness on purpose: while it is down, messages wait
   // in the retry tiers, which is the behaviour we want, not a restart.
-  const app = createHttpApp({
+  await serveFulfillmentService({
+    service: 'email',
+    config,
     logger,
-    readiness: async () => ({
-      database: await prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-      broker: broker.connected,
-    }),
-    routes: () => {},
-  });
-  const server = await startHttpServer(app, config.PORT, logger);
-
-  const deps = {
     prisma,
-    mailer,
-    broker,
-    receiptsBaseUrl: config.RECEIPTS_BASE_URL,
-    messageIdDomain: config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example',
-  };
-  broker.subscribe(
-    'email',
-    OrderCompletedV1,
-    withDemoKnobs(config, (event, context) =>
-      sendConfirmationWhenOrderCompleted(event, { ...deps, ...context }),
-    ),
-    reportTaskOutcomes(broker, 'email', logger),
-  );
-
-  stopOnSignals(
-    logger,
-    async () => {
-      await server.close();
-      await broker.close();
-      mailer.close();
-      await prisma.$disconnect();
-    },
-    config.SHUTDOWN_TIMEOUT_MS + 5_000,
-  );
+    handle: (event, context) =>
+      sendConfirmationWhenOrderCompleted(event, {
+        ...context,
+        prisma,
+        mailer,
+        receiptsBaseUrl: config.RECEIPTS_BASE_URL,
+        messageIdDomain: config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example',
+      }),
+    onStop: () => mailer.close(),
+  });
 }
 
 main().catch(exitOnStartupFailure(logger));

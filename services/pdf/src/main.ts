@@ -6,11 +6,9 @@ import {
   messagingVariables,
 } from '@shop/shared/config';
 import { createPrismaClient } from '@shop/shared/database';
-import { OrderCompletedV1 } from '@shop/shared/events';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
-import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { exitOnStartupFailure, serveFulfillmentService } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { connectShopBroker, demoVariables, reportTaskOutcomes, withDemoKnobs } from '@shop/shared/messaging';
+import { demoVariables } from '@shop/shared/messaging';
 import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
 import { generateReceiptWhenOrderCompleted } from './handlers/generate-receipt-when-order-completed';
@@ -33,43 +31,20 @@ async function main() {
   const files = new ReceiptFiles(config.RECEIPTS_DIR);
   await files.ensureDirectory();
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  const broker = await connectShopBroker(config, logger, {
+  await serveFulfillmentService({
     service: 'pdf',
-    onFatal: exitOnStartupFailure(logger),
-  });
-
-  const app = createHttpApp({
+    config,
     logger,
-    readiness: async () => ({
-      database: await prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-      broker: broker.connected,
-    }),
+    prisma,
     routes: receiptRoutes(files),
+    handle: (event, context) =>
+      generateReceiptWhenOrderCompleted(event, {
+        ...context,
+        prisma,
+        files,
+        receiptsBaseUrl: config.RECEIPTS_BASE_URL,
+      }),
   });
-  const server = await startHttpServer(app, config.PORT, logger);
-
-  const deps = { prisma, files, broker, receiptsBaseUrl: config.RECEIPTS_BASE_URL };
-  broker.subscribe(
-    'pdf',
-    OrderCompletedV1,
-    withDemoKnobs(config, (event, context) =>
-      generateReceiptWhenOrderCompleted(event, { ...deps, ...context }),
-    ),
-    reportTaskOutcomes(broker, 'pdf', logger),
-  );
-
-  stopOnSignals(
-    logger,
-    async () => {
-      await server.close();
-      await broker.close();
-      await prisma.$disconnect();
-    },
-    config.SHUTDOWN_TIMEOUT_MS + 5_000,
-  );
 }
 
 main().catch(exitOnStartupFailure(logger));
