@@ -13,6 +13,7 @@
  * prefix, and removes both afterwards.
  */
 import { randomUUID } from 'node:crypto';
+import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
 import { createPrismaClient, dropDatabase, migrateDatabase } from '@shop/shared/database';
 import { createLogger } from '@shop/shared/logging';
 import { shopTopology } from '@shop/shared/messaging';
@@ -32,8 +33,10 @@ const options = new Command()
   .opts<{ requests: number; connections: number; warmup: number }>();
 
 const POOL_SIZE = 10;
-const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@localhost:5672';
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@localhost:5432/shop');
+// The same variables and defaults as the services.
+const environment = loadConfig({ ...databaseVariables, ...messagingVariables });
+const amqpUrl = environment.AMQP_URL;
+const serverUrl = new URL(environment.DATABASE_URL);
 const runId = `bench_checkout_${Date.now().toString(36)}`;
 serverUrl.pathname = `/shop_${runId}`;
 const databaseUrl = serverUrl.toString();

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
 import { Command } from 'commander';
 import { seedDatabase } from '../scripts/seed';
 import { parseRetryDelays, type RetryTier } from '../shared/src/config';
@@ -41,9 +42,11 @@ const SERVICES = ['email', 'pdf', 'inventory', 'analytics'] as const;
 type Service = (typeof SERVICES)[number];
 const DRAIN_TIMEOUT_MS = 300_000;
 
-const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@localhost:5672';
+// The same variables and defaults as the services.
+const environment = loadConfig({ ...databaseVariables, ...messagingVariables });
+const amqpUrl = environment.AMQP_URL;
 const runId = `bench_fulfillment_${Date.now().toString(36)}`;
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@localhost:5432/shop');
+const serverUrl = new URL(environment.DATABASE_URL);
 serverUrl.pathname = `/shop_${runId}`;
 const databaseUrl = serverUrl.toString();
 const prefix = `${runId}.`;

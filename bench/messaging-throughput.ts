@@ -11,7 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
 import { Command } from 'commander';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
+import {
+  databaseVariables,
+  loadConfig,
+  messagingVariables,
+  parseRetryDelays,
+  type RetryTier,
+} from '../shared/src/config';
 import { createPrismaClient, dropDatabase, migrateDatabase } from '../shared/src/database';
 import { createEvent, OrderCompletedV1 } from '../shared/src/events';
 import { createLogger } from '../shared/src/logging';
@@ -24,8 +30,10 @@ const options = new Command()
   .parse()
   .opts<{ messages: number; inFlight: number; prefetch: number }>();
 
-const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@localhost:5672';
-const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@localhost:5432/shop');
+// The same variables and defaults as the services.
+const environment = loadConfig({ ...databaseVariables, ...messagingVariables });
+const amqpUrl = environment.AMQP_URL;
+const serverUrl = new URL(environment.DATABASE_URL);
 const runId = `bench_${Date.now().toString(36)}`;
 serverUrl.pathname = `/shop_${runId}`;
 const databaseUrl = serverUrl.toString();

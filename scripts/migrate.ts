@@ -7,6 +7,8 @@
  *
  * The compose file runs the compiled copy (scripts/dist/migrate.js) before the services start.
  */
+
+import { databaseVariables, loadConfig } from '@shop/shared/config';
 import {
   checkMigrationDrift,
   createMigration,
@@ -16,8 +18,8 @@ import {
 import { Command } from 'commander';
 import { CATALOGUE, seedDatabase } from './seed';
 
-// The same default as every service: a machine with Postgres running needs no configuration.
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@localhost:5432/shop';
+// The same variable and default as every service: a machine with Postgres running needs no configuration.
+const databaseUrl = loadConfig(databaseVariables).DATABASE_URL;
 
 const program = new Command('migrate')
   .option('--check', 'fail when schema.prisma and prisma/migrations differ')
