@@ -14,7 +14,7 @@ describe('metrics', () => {
 
   const scrape = async () => (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
   /** The value of one series, or 0 when it has not appeared yet. */
-  const valueOf = async (series: string) => {
+  const seriesValue = async (series: string) => {
     const line = (await scrape()).split('\n').find((candidate) => candidate.startsWith(`${series} `));
     return line ? Number(line.slice(series.length + 1)) : 0;
   };
@@ -49,7 +49,7 @@ describe('metrics', () => {
   test('When an attempt fails, then the retry counter of that tier goes up', async () => {
     const queue = topology.services[0]!.workQueue;
     const series = `shop_messages_retried_total{service="worker",queue="${queue}",tier="200ms"}`;
-    const before = await valueOf(series);
+    const before = await seriesValue(series);
     const event = anOrderCompletedEvent();
     failures.set(event.id, (attempt) => {
       if (attempt === 1) throw new Error('first attempt fails');
@@ -57,17 +57,17 @@ describe('metrics', () => {
 
     await broker.publish(event);
 
-    await waitFor('the retry counted', async () => (await valueOf(series)) === before + 1);
+    await waitFor('the retry counted', async () => (await seriesValue(series)) === before + 1);
     await waitFor(
       'the second attempt handled',
-      async () => (await valueOf(`shop_messages_handled_total{service="worker",queue="${queue}"}`)) >= 1,
+      async () => (await seriesValue(`shop_messages_handled_total{service="worker",queue="${queue}"}`)) >= 1,
     );
   });
 
   test('When a message is dead-lettered, then the DLQ depth and the dead-letter counter go up', async () => {
     const { workQueue, deadLetterQueue } = topology.services[0]!;
     const depth = `shop_queue_messages{queue="${deadLetterQueue}",kind="dead-letter"}`;
-    expect(await valueOf(depth)).toBe(0);
+    expect(await seriesValue(depth)).toBe(0);
     const event = anOrderCompletedEvent();
     failures.set(event.id, () => {
       throw permanentError('TEST.PERMANENT', 'never works');
@@ -75,9 +75,9 @@ describe('metrics', () => {
 
     await broker.publish(event);
 
-    await waitFor('the DLQ depth at 1', async () => (await valueOf(depth)) === 1);
+    await waitFor('the DLQ depth at 1', async () => (await seriesValue(depth)) === 1);
     expect(
-      await valueOf(
+      await seriesValue(
         `shop_messages_dead_lettered_total{service="worker",queue="${workQueue}",reason="permanent-error"}`,
       ),
     ).toBe(1);

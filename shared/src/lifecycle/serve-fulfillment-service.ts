@@ -21,7 +21,10 @@ export interface FulfillmentServiceOptions {
   /** The service's own routes, besides /healthz, /readyz and /metrics. */
   routes?: HttpAppOptions['routes'];
   /** What the service does for one OrderCompleted; it publishes its success event through `broker`. */
-  handle: (event: EventOf<typeof OrderCompletedV1>, context: HandlerContext & { broker: Broker }) => Promise<void>;
+  handle: (
+    event: EventOf<typeof OrderCompletedV1>,
+    context: HandlerContext & { broker: Broker },
+  ) => Promise<void>;
   /** Closes the service's own resources (an SMTP pool...) after consuming has stopped. */
   onStop?: () => void | Promise<void>;
 }
