@@ -1,25 +1,14 @@
-import {
-  databaseVariables,
-  httpVariables,
-  loadConfig,
-  loggingVariables,
-  messagingVariables,
-} from '@shop/shared/config';
+import { loadConfig } from '@shop/shared/config';
 import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { demoVariables } from '@shop/shared/messaging';
 import { z } from 'zod';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
 import { createSmtpMailer } from './smtp/smtp-mailer';
 
 /** The email service: sends the order confirmation when an order completes. */
 const config = loadConfig({
-  ...loggingVariables,
-  ...databaseVariables,
-  ...messagingVariables,
-  ...httpVariables(3001),
-  ...demoVariables,
+  ...fulfillmentVariables(3001),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')

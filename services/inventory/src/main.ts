@@ -1,25 +1,12 @@
-import {
-  databaseVariables,
-  httpVariables,
-  loadConfig,
-  loggingVariables,
-  messagingVariables,
-} from '@shop/shared/config';
+import { loadConfig } from '@shop/shared/config';
 import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { demoVariables } from '@shop/shared/messaging';
 import { reserveStockWhenOrderCompleted } from './handlers/reserve-stock-when-order-completed';
 import { inventoryRoutes } from './http/inventory-routes';
 
 /** The inventory service: moves stock for every completed order and serves stock levels. */
-const config = loadConfig({
-  ...loggingVariables,
-  ...databaseVariables,
-  ...messagingVariables,
-  ...httpVariables(3003),
-  ...demoVariables,
-});
+const config = loadConfig(fulfillmentVariables(3003));
 const logger = createLogger('inventory', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {

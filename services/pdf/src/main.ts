@@ -1,14 +1,7 @@
-import {
-  databaseVariables,
-  httpVariables,
-  loadConfig,
-  loggingVariables,
-  messagingVariables,
-} from '@shop/shared/config';
+import { loadConfig } from '@shop/shared/config';
 import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { demoVariables } from '@shop/shared/messaging';
 import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
 import { generateReceiptWhenOrderCompleted } from './handlers/generate-receipt-when-order-completed';
@@ -16,11 +9,7 @@ import { receiptRoutes } from './http/receipt-routes';
 
 /** The pdf service: renders a receipt per completed order and serves it over HTTP. */
 const config = loadConfig({
-  ...loggingVariables,
-  ...databaseVariables,
-  ...messagingVariables,
-  ...httpVariables(3002),
-  ...demoVariables,
+  ...fulfillmentVariables(3002),
   RECEIPTS_DIR: z.string().min(1).default('./receipts'),
   /** The public address of this service, for the absolute URL in pdf.receipt.generated. */
   RECEIPTS_BASE_URL: z.url().default('http://localhost:3002'),

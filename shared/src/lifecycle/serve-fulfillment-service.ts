@@ -1,3 +1,4 @@
+import { databaseVariables, httpVariables, loggingVariables, messagingVariables } from '../config';
 import type { PrismaClient } from '../database';
 import { type EventOf, type FulfillmentService, OrderCompletedV1 } from '../events';
 import { createHttpApp, type HttpAppOptions, startHttpServer } from '../http';
@@ -6,12 +7,22 @@ import {
   type Broker,
   connectShopBroker,
   type DemoKnobs,
+  demoVariables,
   type HandlerContext,
   type MessagingConfig,
   reportTaskOutcomes,
   withDemoKnobs,
 } from '../messaging';
 import { exitOnStartupFailure, stopOnSignals } from './stop-on-signals';
+
+/** The environment every fulfillment service reads; a service adds its own variables beside these. */
+export const fulfillmentVariables = (defaultPort: number) => ({
+  ...loggingVariables,
+  ...databaseVariables,
+  ...messagingVariables,
+  ...httpVariables(defaultPort),
+  ...demoVariables,
+});
 
 export interface FulfillmentServiceOptions {
   service: FulfillmentService;
