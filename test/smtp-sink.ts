@@ -11,11 +11,14 @@ export interface ReceivedMail {
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps every
  * message it accepts, parsed with `mailparser`. It can be stopped and started
- * again on the same port, and refuses recipients at REJECTED_DOMAIN with a
- * 550, the way a real server answers an unknown mailbox.
+ * again on the same port, refuses recipients at REJECTED_DOMAIN with a 550,
+ * the way a real server answers an unknown mailbox, and answers slowly for
+ * SLOW_DOMAIN.
  */
 export class SmtpSink {
   static readonly REJECTED_DOMAIN = 'unknown.example';
+  /** Mail to this domain is accepted half a second late, so deliveries running at once overlap. */
+  static readonly SLOW_DOMAIN = 'slow.example';
   readonly received: ReceivedMail[] = [];
   private server: SMTPServer | undefined;
   private port = 0;
@@ -65,7 +68,8 @@ export class SmtpSink {
           (parsed) => {
             const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
             this.received.push({ recipients, parsed });
-            callback();
+            const slow = recipients.some((address) => address.endsWith(`@${SmtpSink.SLOW_DOMAIN}`));
+            setTimeout(() => callback(), slow ? 500 : 0);
           },
           (error: Error) => callback(error),
         );

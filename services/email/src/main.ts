@@ -42,6 +42,7 @@ async function main() {
         mailer,
         receiptsBaseUrl: config.RECEIPTS_BASE_URL,
         messageIdDomain: config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example',
+        transactionTimeoutMs: config.HANDLER_TIMEOUT_MS,
       }),
     onStop: () => mailer.close(),
   });

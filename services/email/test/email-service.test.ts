@@ -79,6 +79,19 @@ describe('email service', () => {
     expect(await sentRows(event.data.orderId)).toBe(1);
   });
 
+  test('When the same OrderCompleted arrives twice at once, then the customer still gets one email', async () => {
+    // The slow server keeps the first send open while the second delivery arrives.
+    const address = `${randomUUID()}@${SmtpSink.SLOW_DOMAIN}`;
+    const event = anOrderFor(address);
+
+    await Promise.all([shop.publish(event), shop.publish(event)]);
+
+    await shop.waitForOutcomes(event.data.orderId, 'email.confirmation.sent', 2);
+    await sleep(300);
+    expect(smtp.mailsTo(address)).toHaveLength(1);
+    expect(await sentRows(event.data.orderId)).toBe(1);
+  });
+
   test('When the SMTP server rejects the address with 550, then the message goes to the DLQ at once with the server reply', async () => {
     const address = `nobody-${randomUUID().slice(0, 8)}@${SmtpSink.REJECTED_DOMAIN}`;
     const event = anOrderFor(address);

@@ -20,7 +20,10 @@ export async function handleOnce<Result>(
   inbox: InboxSchema,
   event: Pick<EventEnvelope, 'id' | 'type'>,
   effect: (tx: TransactionClient) => Promise<Result>,
+  /** How long the transaction may stay open (Prisma's default is 5 s); raise it for an effect that waits on a network call. */
+  options: { timeoutMs?: number } = {},
 ): Promise<InboxResult<Result>> {
+  const transactionOptions = options.timeoutMs ? { timeout: options.timeoutMs } : {};
   return prisma.$transaction(async (tx) => {
     // The schema name comes from the InboxSchema union, never from input.
     const inserted = await tx.$executeRawUnsafe(
@@ -31,5 +34,5 @@ export async function handleOnce<Result>(
     );
     if (inserted === 0) return { duplicate: true };
     return { duplicate: false, result: await effect(tx) };
-  });
+  }, transactionOptions);
 }

@@ -7,8 +7,8 @@ export interface SentConfirmation {
   recipient: string;
 }
 
-export function findSentConfirmation(prisma: PrismaClient, orderId: string) {
-  return prisma.sentEmail.findUnique({ where: { orderId } });
+export function findSentConfirmation(db: PrismaClient | TransactionClient, orderId: string) {
+  return db.sentEmail.findUnique({ where: { orderId } });
 }
 
 /** Keyed by order: a second record for the same order (another event id) is a no-op, not an error. */

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@shop/shared/database';
+import type { PrismaClient, TransactionClient } from '@shop/shared/database';
 import { ConfirmationSentV1, createEvent, type EventOf, type OrderCompletedV1 } from '@shop/shared/events';
 import { type Broker, type HandlerContext, handleOnce } from '@shop/shared/messaging';
 import { findSentConfirmation, recordSentConfirmation } from '../data/sent-confirmations';
@@ -11,22 +11,34 @@ export interface SendConfirmationDeps extends HandlerContext {
   broker: Pick<Broker, 'publish'>;
   receiptsBaseUrl: string;
   messageIdDomain: string;
+  /** The inbox transaction stays open across the SMTP send, so it may take this long. */
+  transactionTimeoutMs: number;
 }
 
 /**
- * SMTP cannot join a database transaction, so the order is: look for a
- * recorded send, send, record. A crash between the server's 250 and the
- * commit sends the email once more on redelivery; its Message-ID is the same,
- * so a mailbox can drop it (see the README).
+ * SMTP cannot join a database transaction, so the send happens inside the
+ * inbox transaction, between claiming the event id and committing the record:
+ * a second delivery of the same event (another worker, an outbox re-publish)
+ * waits on the claimed id until this one commits, then skips. A crash between
+ * the server's 250 and the commit rolls the claim back, and the redelivery
+ * sends once more with the same Message-ID, so a mailbox can drop it (see the
+ * README). A record under another event id for the same order also skips.
  */
 export async function sendConfirmationWhenOrderCompleted(
   event: EventOf<typeof OrderCompletedV1>,
   deps: SendConfirmationDeps,
 ): Promise<void> {
   const { orderId } = event.data;
-  const recorded = await findSentConfirmation(deps.prisma, orderId);
-  if (recorded) deps.log.info({ orderId }, 'confirmation already sent; not sending it again');
-  const sent = recorded ?? (await sendAndRecord(event, deps));
+  const outcome = await handleOnce(
+    deps.prisma,
+    'email',
+    event,
+    async (tx) => (await findSentConfirmation(tx, orderId)) ?? (await sendAndRecord(tx, event, deps)),
+    { timeoutMs: deps.transactionTimeoutMs },
+  );
+  const sent = outcome.duplicate ? await findSentConfirmation(deps.prisma, orderId) : outcome.result;
+  if (!sent) throw new Error(`event ${event.id} was handled but order ${orderId} has no sent confirmation`);
+  if (outcome.duplicate) deps.log.info({ orderId }, 'confirmation already sent; not sending it again');
   // Published on duplicates too: if the first attempt died before publishing,
   // this is the only way checkout learns the email went out.
   await deps.broker.publish(
@@ -38,7 +50,11 @@ export async function sendConfirmationWhenOrderCompleted(
   );
 }
 
-async function sendAndRecord(event: EventOf<typeof OrderCompletedV1>, deps: SendConfirmationDeps) {
+async function sendAndRecord(
+  tx: TransactionClient,
+  event: EventOf<typeof OrderCompletedV1>,
+  deps: SendConfirmationDeps,
+) {
   const email = composeConfirmationEmail(event, deps);
   await deps.mailer.send(email);
   const sent = {
@@ -47,6 +63,6 @@ async function sendAndRecord(event: EventOf<typeof OrderCompletedV1>, deps: Send
     messageId: email.messageId,
     recipient: event.data.customer.email,
   };
-  await handleOnce(deps.prisma, 'email', event, (tx) => recordSentConfirmation(tx, sent));
+  await recordSentConfirmation(tx, sent);
   return sent;
 }
