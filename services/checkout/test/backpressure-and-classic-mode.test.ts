@@ -1,14 +1,11 @@
-import { QueueInspector, uniquePrefix, waitFor } from '../../../test/support';
+import { waitFor } from '../../../test/support';
 import { CLASSIC_INLINE_WORK_MS } from '../src/domain/classic-checkout';
 import {
   anOrderRequest,
   checkoutRowCounts,
-  createTestDatabase,
+  checkoutTestContext,
   getJson,
   postOrder,
-  startTestCheckout,
-  type TestCheckout,
-  topologyFor,
 } from './checkout-harness';
 
 /**
@@ -18,45 +15,17 @@ import {
  * wait before the answer.
  */
 describe('backpressure and the classic demo mode', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let inspector: QueueInspector;
-  let prefix: string;
-  let checkout: TestCheckout | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('backpressure');
-    inspector = await QueueInspector.open();
-  });
-
-  beforeEach(() => {
-    prefix = uniquePrefix('checkout-backpressure');
-  });
-
-  afterEach(async () => {
-    await checkout?.stop();
-    checkout = undefined;
-    await inspector.deleteTopology(topologyFor(prefix));
-  });
-
-  afterAll(async () => {
-    await inspector.close();
-    await database.drop();
-  });
+  const context = checkoutTestContext('backpressure');
 
   test('When the outbox backlog reaches its limit, then orders get 503 with Retry-After, and are accepted again once it drains', async () => {
     // The relay is off, so events pile up as if the broker were away.
-    checkout = await startTestCheckout({
-      DATABASE_URL: database.url,
-      QUEUE_PREFIX: prefix,
-      OUTBOX_RELAY_ENABLED: 'false',
-      OUTBOX_BACKLOG_LIMIT: '3',
-    });
+    const checkout = await context.start({ OUTBOX_RELAY_ENABLED: 'false', OUTBOX_BACKLOG_LIMIT: '3' });
     for (let order = 0; order < 3; order++) {
       expect((await postOrder(checkout.baseUrl, anOrderRequest())).status).toBe(201);
     }
     // The backlog count is cached for half a second.
     await new Promise((resolve) => setTimeout(resolve, 600));
-    const before = await checkoutRowCounts(database.prisma);
+    const before = await checkoutRowCounts(context.database.prisma);
 
     const refused = await postOrder(checkout.baseUrl, anOrderRequest());
 
@@ -64,22 +33,22 @@ describe('backpressure and the classic demo mode', () => {
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.body.code).toBe('ORDER.OUTBOX_BACKLOG_FULL');
-    expect(await checkoutRowCounts(database.prisma)).toEqual(before);
+    expect(await checkoutRowCounts(context.database.prisma)).toEqual(before);
     const metrics = await (await fetch(`${checkout.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^shop_outbox_backlog 3$/m);
 
     checkout.relay.start();
     await waitFor(
       'the backlog drained',
-      async () => (await database.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0,
+      async () => (await context.database.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0,
     );
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await postOrder(checkout.baseUrl, anOrderRequest())).status).toBe(201);
   });
 
   test('When classic mode is off, then ?mode=classic is refused naming the field, and nothing is written', async () => {
-    checkout = await startTestCheckout({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix });
-    const before = await checkoutRowCounts(database.prisma);
+    const checkout = await context.start();
+    const before = await checkoutRowCounts(context.database.prisma);
 
     const refused = await postOrder(checkout.baseUrl, anOrderRequest(), {}, 'classic');
 
@@ -87,15 +56,11 @@ describe('backpressure and the classic demo mode', () => {
     expect(refused.body.errors).toEqual([
       { field: 'mode', message: expect.stringContaining('CLASSIC_MODE_ENABLED') },
     ]);
-    expect(await checkoutRowCounts(database.prisma)).toEqual(before);
+    expect(await checkoutRowCounts(context.database.prisma)).toEqual(before);
   });
 
   test('When classic mode is on, then the same order is answered only after the classic inline work', async () => {
-    checkout = await startTestCheckout({
-      DATABASE_URL: database.url,
-      QUEUE_PREFIX: prefix,
-      CLASSIC_MODE_ENABLED: 'true',
-    });
+    const checkout = await context.start({ CLASSIC_MODE_ENABLED: 'true' });
     const inlineMs = Object.values(CLASSIC_INLINE_WORK_MS).reduce((sum, ms) => sum + ms, 0);
 
     const startedAt = performance.now();

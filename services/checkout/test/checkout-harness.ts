@@ -4,7 +4,14 @@ import { promisify } from 'node:util';
 import { createPrismaClient, dropDatabase, type PrismaClient } from '@shop/shared/database';
 import type { EventEnvelope } from '@shop/shared/events';
 import { shopTopology } from '@shop/shared/messaging';
-import { amqpUrl, databaseUrl, type QueueInspector, testLogger, waitFor } from '../../../test/support';
+import {
+  amqpUrl,
+  databaseUrl,
+  QueueInspector,
+  testLogger,
+  uniquePrefix,
+  waitFor,
+} from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import type { PaymentGateway } from '../src/payment/payment-gateway';
 import { type RunningCheckout, startCheckout } from '../src/start-checkout';
@@ -129,4 +136,45 @@ export async function checkoutRowCounts(prisma: PrismaClient) {
     prisma.fulfillmentTask.count(),
   ]);
   return { orders, lines, outbox, tasks };
+}
+
+export type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+
+/**
+ * Registers what a checkout test file needs around each test: its own
+ * database and a queue inspector for the file, a fresh queue prefix per test,
+ * and, after each test, every checkout it started stopped and its queues
+ * deleted. `start` runs checkout on that database and prefix.
+ */
+export function checkoutTestContext(label: string) {
+  const started: TestCheckout[] = [];
+  const context = {
+    database: undefined as unknown as TestDatabase,
+    inspector: undefined as unknown as QueueInspector,
+    prefix: '',
+    async start(env: Record<string, string> = {}, payments?: PaymentGateway): Promise<TestCheckout> {
+      const checkout = await startTestCheckout(
+        { DATABASE_URL: context.database.url, QUEUE_PREFIX: context.prefix, ...env },
+        payments,
+      );
+      started.push(checkout);
+      return checkout;
+    },
+  };
+  beforeAll(async () => {
+    context.database = await createTestDatabase(label);
+    context.inspector = await QueueInspector.open();
+  });
+  beforeEach(() => {
+    context.prefix = uniquePrefix(`checkout-${label}`);
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((checkout) => checkout.stop()));
+    await context.inspector.deleteTopology(topologyFor(context.prefix));
+  });
+  afterAll(async () => {
+    await context.inspector.close();
+    await context.database.drop();
+  });
+  return context;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
 import { createEvent, OrderCompletedV1 } from '@shop/shared/events';
 import { connectShopBroker } from '@shop/shared/messaging';
-import { amqpUrl, QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
+import { amqpUrl, testLogger, waitFor } from '../../../test/support';
 import { TcpProxy } from '../../../test/tcp-proxy';
 import { loadCheckoutConfig } from '../src/config';
 import { addToOutbox } from '../src/data/outbox-repository';
@@ -13,14 +13,11 @@ import {
   anOrderRequest,
   checkoutEnvironment,
   checkoutRowCounts,
-  createTestDatabase,
+  checkoutTestContext,
   getJson,
   orderEventsQueue,
   postOrder,
-  startTestCheckout,
-  type TestCheckout,
   takeEventsFor,
-  topologyFor,
 } from './checkout-harness';
 
 /**
@@ -30,48 +27,27 @@ import {
  */
 
 describe('checkout during outages', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let inspector: QueueInspector;
-  let prefix: string;
-  let proxy: TcpProxy;
-  let checkout: TestCheckout | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('outages');
-    inspector = await QueueInspector.open();
-  });
-
-  beforeEach(() => {
-    prefix = uniquePrefix('checkout-outage');
-  });
+  const context = checkoutTestContext('outages');
+  let proxy: TcpProxy | undefined;
 
   afterEach(async () => {
-    await checkout?.stop();
-    checkout = undefined;
     await proxy?.stop();
-    await inspector.deleteTopology(topologyFor(prefix));
-  });
-
-  afterAll(async () => {
-    await inspector.close();
-    await database.drop();
+    proxy = undefined;
   });
 
   const proxied = async (url: string) => {
     const { hostname, port } = new URL(url);
-    proxy = await TcpProxy.start(hostname, Number(port));
-    return proxy.rewrite(url);
+    const started = await TcpProxy.start(hostname, Number(port));
+    proxy = started;
+    return started.rewrite(url);
   };
 
   test('When the database is unreachable, then POST /orders answers 503 with Retry-After, charges nothing and writes nothing', async () => {
     const gateway = new SimulatedPaymentGateway();
     const charge = jest.spyOn(gateway, 'charge');
-    checkout = await startTestCheckout(
-      { DATABASE_URL: await proxied(database.url), QUEUE_PREFIX: prefix },
-      gateway,
-    );
-    const before = await checkoutRowCounts(database.prisma);
-    proxy.cut();
+    const checkout = await context.start({ DATABASE_URL: await proxied(context.database.url) }, gateway);
+    const before = await checkoutRowCounts(context.database.prisma);
+    proxy!.cut();
 
     const response = await postOrder(checkout.baseUrl, anOrderRequest(), { 'Idempotency-Key': randomUUID() });
 
@@ -81,9 +57,9 @@ describe('checkout during outages', () => {
     expect(charge).not.toHaveBeenCalled();
     const ready = await getJson(`${checkout.baseUrl}/readyz`);
     expect(ready).toMatchObject({ status: 503, body: { checks: { database: false } } });
-    expect(await checkoutRowCounts(database.prisma)).toEqual(before);
+    expect(await checkoutRowCounts(context.database.prisma)).toEqual(before);
 
-    proxy.restore();
+    proxy!.restore();
     expect((await postOrder(checkout.baseUrl, anOrderRequest())).status).toBe(201);
   });
 
@@ -93,16 +69,16 @@ describe('checkout during outages', () => {
     const cutAfterCharge: PaymentGateway = {
       charge: async (request) => {
         const result = await gateway.charge(request);
-        proxy.cut();
+        proxy!.cut();
         return result;
       },
       refund: (orderId) => gateway.refund(orderId),
     };
-    checkout = await startTestCheckout(
-      { DATABASE_URL: await proxied(database.url), QUEUE_PREFIX: prefix },
+    const checkout = await context.start(
+      { DATABASE_URL: await proxied(context.database.url) },
       cutAfterCharge,
     );
-    const before = await checkoutRowCounts(database.prisma);
+    const before = await checkoutRowCounts(context.database.prisma);
 
     const response = await postOrder(checkout.baseUrl, anOrderRequest());
 
@@ -112,23 +88,19 @@ describe('checkout during outages', () => {
     const { orderId } = response.body;
     expect(gateway.chargeFor(orderId)).toMatchObject({ result: { approved: true }, refunded: true });
     // The pending order could not even be marked failed; it holds no payment and has no event.
-    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
+    const order = await context.database.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
     expect(order).toMatchObject({ status: 'pending', paymentId: null });
-    expect(await checkoutRowCounts(database.prisma)).toMatchObject({
+    expect(await checkoutRowCounts(context.database.prisma)).toMatchObject({
       outbox: before.outbox,
       tasks: before.tasks,
     });
   });
 
   test('When RabbitMQ is unreachable, then orders are still accepted and every event is published once it is back', async () => {
-    checkout = await startTestCheckout({
-      DATABASE_URL: database.url,
-      AMQP_URL: await proxied(amqpUrl()),
-      QUEUE_PREFIX: prefix,
-    });
-    await waitFor('checkout to connect to RabbitMQ', () => checkout?.broker.connected);
-    proxy.cut();
-    await waitFor('checkout to notice RabbitMQ is gone', () => !checkout?.broker.connected);
+    const checkout = await context.start({ AMQP_URL: await proxied(amqpUrl()) });
+    await waitFor('checkout to connect to RabbitMQ', () => checkout.broker.connected);
+    proxy!.cut();
+    await waitFor('checkout to notice RabbitMQ is gone', () => !checkout.broker.connected);
 
     const accepted: string[] = [];
     for (let order = 0; order < 3; order++) {
@@ -138,45 +110,45 @@ describe('checkout during outages', () => {
     }
     const ready = await getJson(`${checkout.baseUrl}/readyz`);
     expect(ready).toMatchObject({ status: 503, body: { checks: { database: true, broker: false } } });
-    expect(await inspector.depth(orderEventsQueue(prefix))).toBe(0);
+    expect(await context.inspector.depth(orderEventsQueue(context.prefix))).toBe(0);
 
-    proxy.restore();
-    const events = await takeEventsFor(inspector, orderEventsQueue(prefix), accepted, 30_000);
+    proxy!.restore();
+    const events = await takeEventsFor(context.inspector, orderEventsQueue(context.prefix), accepted, 30_000);
     // An earlier test's leftover row may come along; each accepted order's event arrives once.
     const ours = events.filter((event) => accepted.includes(event.data.orderId));
     expect(ours.map((event) => event.data.orderId).sort()).toEqual([...accepted].sort());
     // The relay marks rows published after the broker's confirms, a moment after the events are queued.
     await waitFor(
       'every outbox row marked published',
-      async () => (await database.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0,
+      async () => (await context.database.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0,
     );
   });
 
   test('When two relays run against the same outbox, then each row is published exactly once', async () => {
     const config = loadCheckoutConfig(
-      checkoutEnvironment({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix }),
+      checkoutEnvironment({ DATABASE_URL: context.database.url, QUEUE_PREFIX: context.prefix }),
     );
     // Publishers only: each declares the shop topology, so events reach the fulfillment queues.
     const relays = await Promise.all(
       [1, 2].map(async (replica) => {
-        const prisma: PrismaClient = createPrismaClient(database.url, { poolSize: 2 });
+        const prisma: PrismaClient = createPrismaClient(context.database.url, { poolSize: 2 });
         const broker = await connectShopBroker(config, testLogger(), {
-          connectionName: `${prefix}relay-${replica}`,
+          connectionName: `${context.prefix}relay-${replica}`,
         });
         const relay = new OutboxRelay(prisma, broker, testLogger(), { pollMs: 20, batchSize: 5 });
         return { prisma, broker, relay };
       }),
     );
     const orderIds = Array.from({ length: 60 }, () => randomUUID());
-    await database.prisma.$transaction(async (tx) => {
+    await context.database.prisma.$transaction(async (tx) => {
       for (const orderId of orderIds) await addToOutbox(tx, anEvent(orderId));
     });
 
     for (const { relay } of relays) relay.start();
-    const events = await takeEventsFor(inspector, orderEventsQueue(prefix), orderIds);
+    const events = await takeEventsFor(context.inspector, orderEventsQueue(context.prefix), orderIds);
     for (const { relay } of relays) await relay.stop();
     // Anything published twice would have arrived by now: both relays have stopped.
-    for (const message of await inspector.drain(orderEventsQueue(prefix)))
+    for (const message of await context.inspector.drain(orderEventsQueue(context.prefix)))
       events.push(JSON.parse(message.content.toString()));
 
     expect(events).toHaveLength(orderIds.length);
