@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
 import { createPrismaClient, dropDatabase, migrateDatabase } from '@shop/shared/database';
 import { createLogger } from '@shop/shared/logging';
-import { shopTopology } from '@shop/shared/messaging';
+import { deleteTopology, shopTopology } from '@shop/shared/messaging';
 import { connect } from 'amqplib';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
@@ -152,20 +152,11 @@ async function main() {
 }
 
 async function removeQueues() {
-  const topology = shopTopology(loadCheckoutConfig({ QUEUE_PREFIX: queuePrefix }));
   const connection = await connect(amqpUrl);
-  const channel = await connection.createChannel();
-  for (const queues of topology.services) {
-    for (const queue of [
-      queues.workQueue,
-      queues.deadLetterQueue,
-      ...queues.retryQueues.map((r) => r.name),
-    ]) {
-      await channel.deleteQueue(queue);
-    }
-    await channel.deleteExchange(queues.deadLetterExchange);
-  }
-  await channel.deleteExchange(topology.eventsExchange);
+  await deleteTopology(
+    await connection.createChannel(),
+    shopTopology(loadCheckoutConfig({ QUEUE_PREFIX: queuePrefix })),
+  );
   await connection.close();
 }
 

@@ -26,7 +26,13 @@ import { parseRetryDelays, type RetryTier } from '../shared/src/config';
 import { createPrismaClient, dropDatabase, migrateDatabase, type PrismaClient } from '../shared/src/database';
 import { createEvent, OrderCompletedV1 } from '../shared/src/events';
 import { createLogger } from '../shared/src/logging';
-import { Broker, describeTopology, SHOP_CONSUMERS, type Topology } from '../shared/src/messaging';
+import {
+  Broker,
+  deleteTopology,
+  describeTopology,
+  SHOP_CONSUMERS,
+  type Topology,
+} from '../shared/src/messaging';
 import { freePort, ServiceProcess } from '../test/service-process';
 import { SmtpSink } from '../test/smtp-sink';
 
@@ -104,7 +110,7 @@ async function main() {
     await measureDrain(prisma, publisher, topology, start, receiptsDir);
   } finally {
     await publisher.close();
-    await deleteTopology(topology);
+    await removeTopology(topology);
     await smtp.stop();
     await prisma.$disconnect();
     await dropDatabase(databaseUrl);
@@ -252,21 +258,10 @@ async function queueDepth(queue: string): Promise<number> {
   }
 }
 
-async function deleteTopology(topology: Topology) {
+async function removeTopology(topology: Topology) {
   const { connect } = await import('amqplib');
   const connection = await connect(amqpUrl);
-  const channel = await connection.createChannel();
-  for (const queues of topology.services) {
-    for (const queue of [
-      queues.workQueue,
-      queues.deadLetterQueue,
-      ...queues.retryQueues.map((r) => r.name),
-    ]) {
-      await channel.deleteQueue(queue);
-    }
-    await channel.deleteExchange(queues.deadLetterExchange);
-  }
-  await channel.deleteExchange(topology.eventsExchange);
+  await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
 }
 

@@ -21,7 +21,7 @@ import {
 import { createPrismaClient, dropDatabase, migrateDatabase } from '../shared/src/database';
 import { createEvent, OrderCompletedV1 } from '../shared/src/events';
 import { createLogger } from '../shared/src/logging';
-import { Broker, describeTopology, handleOnce, queueDeclarations } from '../shared/src/messaging';
+import { Broker, deleteTopology, describeTopology, handleOnce, type Topology } from '../shared/src/messaging';
 
 const options = new Command()
   .option('--messages <n>', 'messages per side', (value) => Number.parseInt(value, 10), 5_000)
@@ -110,7 +110,7 @@ async function measureCore(withInbox: boolean): Promise<number> {
   await consumer.close();
   await publisher.close();
   await prisma.$disconnect();
-  await deleteQueues(topology.services[0]!, topology.deliveryLimit, [topology.eventsExchange]);
+  await removeTopology(topology);
   return options.messages / seconds;
 }
 
@@ -157,15 +157,9 @@ async function measureRaw(confirms: boolean): Promise<number> {
   return options.messages / seconds;
 }
 
-async function deleteQueues(
-  queues: Parameters<typeof queueDeclarations>[0],
-  deliveryLimit: number,
-  exchanges: string[],
-) {
+async function removeTopology(topology: Topology) {
   const connection = await connect(amqpUrl);
-  const channel = await connection.createChannel();
-  for (const { name } of queueDeclarations(queues, deliveryLimit)) await channel.deleteQueue(name);
-  for (const exchange of [...exchanges, queues.deadLetterExchange]) await channel.deleteExchange(exchange);
+  await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
 }
 

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseRetryDelays, type RetryTier } from '@shop/shared/config';
 import { createLogger } from '@shop/shared/logging';
-import { type ConsumerDefinition, describeTopology, type Topology } from '@shop/shared/messaging';
+import {
+  type ConsumerDefinition,
+  deleteTopology,
+  describeTopology,
+  type Topology,
+} from '@shop/shared/messaging';
 import { type Channel, type ChannelModel, connect, type GetMessage } from 'amqplib';
 
 /**
@@ -97,18 +102,8 @@ export class QueueInspector {
   }
 
   /** Deletes every exchange and queue of `topology`, so runs leave the broker as they found it. */
-  async deleteTopology(topology: Topology): Promise<void> {
-    for (const queues of topology.services) {
-      for (const queue of [
-        queues.workQueue,
-        queues.deadLetterQueue,
-        ...queues.retryQueues.map((r) => r.name),
-      ]) {
-        await this.channel.deleteQueue(queue);
-      }
-      await this.channel.deleteExchange(queues.deadLetterExchange);
-    }
-    await this.channel.deleteExchange(topology.eventsExchange);
+  deleteTopology(topology: Topology): Promise<void> {
+    return deleteTopology(this.channel, topology);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ export type { DeliveryOutcome, EventHandler, HandlerContext, OutcomeListener } f
 export { reportTaskOutcomes } from './task-outcomes';
 export {
   type ConsumerDefinition,
+  deleteTopology,
   describeTopology,
   EVENTS_EXCHANGE,
   type QueueDeclaration,

@@ -141,3 +141,22 @@ export async function declareTopology(channel: Channel, topology: Topology, ownS
     }
   }
 }
+
+/**
+ * Removes every exchange and queue of `topology`, messages included. For
+ * tests and benchmarks cleaning up after themselves; never run it against a
+ * stack whose dead letters someone still needs.
+ */
+export async function deleteTopology(channel: Channel, topology: Topology) {
+  for (const queues of topology.services) {
+    for (const queue of [
+      queues.workQueue,
+      queues.deadLetterQueue,
+      ...queues.retryQueues.map(({ name }) => name),
+    ]) {
+      await channel.deleteQueue(queue);
+    }
+    await channel.deleteExchange(queues.deadLetterExchange);
+  }
+  await channel.deleteExchange(topology.eventsExchange);
+}
