@@ -2,11 +2,11 @@ import { type Channel, type ChannelModel, type ConfirmChannel, connect, type Get
 import type { PrismaClient } from '../database';
 import { AppError } from '../errors';
 import { ConfirmPublisher } from '../messaging/confirm-publisher';
-import { HEADERS } from '../messaging/headers';
+import { HEADERS, republishableProperties } from '../messaging/headers';
 import type { ServiceQueues, Topology } from '../messaging/topology';
 import { type DeadLetterFilter, describeParked, matchesFilter, type ParkedMessage } from './parked-message';
 import { RateLimit } from './rate-limit';
-import { replayHeaders, republishableProperties } from './replay-headers';
+import { replayHeaders } from './replay-headers';
 
 export const UNKNOWN_SERVICE = 'DEAD_LETTERS.UNKNOWN_SERVICE';
 

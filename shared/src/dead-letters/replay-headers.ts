@@ -1,5 +1,5 @@
 import type { MessageProperties } from 'amqplib';
-import { HEADERS } from '../messaging/headers';
+import { HEADERS, withoutQueueCounters } from '../messaging/headers';
 
 /** Headers a replay writes, so a message that fails again still shows its earlier trip. */
 export const REPLAY_HEADERS = {
@@ -21,10 +21,6 @@ export function replayHeaders(
   now: Date,
 ): Record<string, unknown> {
   const {
-    // The quorum queue's own counters: carried over, they would make the work
-    // queue's crash-loop guard park the message again at once.
-    [HEADERS.deliveryCount]: _deliveryCount,
-    [HEADERS.acquiredCount]: _acquiredCount,
     [HEADERS.deadLetterReason]: _reason,
     [HEADERS.deadLetteredAt]: _deadLetteredAt,
     [HEADERS.deadLetteredBy]: _deadLetteredBy,
@@ -32,7 +28,7 @@ export function replayHeaders(
     [HEADERS.lastError]: lastError,
     [HEADERS.lastErrorCode]: _lastErrorCode,
     ...kept
-  } = headers ?? {};
+  } = withoutQueueCounters(headers);
   return {
     ...kept,
     [HEADERS.attempt]: 1,
@@ -40,14 +36,4 @@ export function replayHeaders(
     [REPLAY_HEADERS.replayedAt]: now.toISOString(),
     [REPLAY_HEADERS.replayedBy]: actor,
   };
-}
-
-/** The properties of a received message that a publish can set again (message id and headers aside). */
-export function republishableProperties(properties: MessageProperties) {
-  const { contentType, contentEncoding, correlationId, type, timestamp, appId, priority } = properties;
-  return Object.fromEntries(
-    Object.entries({ contentType, contentEncoding, correlationId, type, timestamp, appId, priority }).filter(
-      ([, value]) => value !== undefined && value !== null,
-    ),
-  );
 }

@@ -1,3 +1,5 @@
+import type { MessageProperties } from 'amqplib';
+
 /**
  * Headers the messaging core writes on a message as it moves between the work
  * queue, the retry tiers and the dead-letter queue. Operators read them in the
@@ -31,4 +33,28 @@ export function numberHeader(headers: Record<string, unknown> | undefined, name:
   const value = headers?.[name];
   const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/** The properties of a received message that a publish can set again (message id and headers aside). */
+export function republishableProperties(properties: MessageProperties) {
+  const { contentType, contentEncoding, correlationId, type, timestamp, appId, priority } = properties;
+  return Object.fromEntries(
+    Object.entries({ contentType, contentEncoding, correlationId, type, timestamp, appId, priority }).filter(
+      ([, value]) => value !== undefined && value !== null,
+    ),
+  );
+}
+
+/**
+ * A received message's headers without the quorum queue's own delivery
+ * counters. They describe the copy that was delivered; carried onto a new
+ * copy they would make the crash-loop guard park it at once.
+ */
+export function withoutQueueCounters(headers: MessageProperties['headers']): Record<string, unknown> {
+  const {
+    [HEADERS.deliveryCount]: _deliveryCount,
+    [HEADERS.acquiredCount]: _acquiredCount,
+    ...rest
+  } = headers ?? {};
+  return rest;
 }

@@ -1,10 +1,16 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, MessageProperties } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { errorCode, errorMessage, retryableError } from '../errors';
 import { EVENT_SCHEMA_INVALID, type EventContract, type EventOf, parseEvent } from '../events';
 import type { Logger } from '../logging';
 import { messagingMetrics } from '../metrics';
 import { ConfirmPublisher } from './confirm-publisher';
-import { type DeadLetterReason, HEADERS, numberHeader } from './headers';
+import {
+  type DeadLetterReason,
+  HEADERS,
+  numberHeader,
+  republishableProperties,
+  withoutQueueCounters,
+} from './headers';
 import { decideAfterFailure } from './retry-policy';
 import type { ServiceQueues } from './topology';
 
@@ -267,17 +273,12 @@ class Settler {
 
   private async republish(queue: string, extraHeaders: Record<string, unknown>) {
     const { properties, content } = this.message;
-    const {
-      [HEADERS.deliveryCount]: _deliveryCount,
-      [HEADERS.acquiredCount]: _acquiredCount,
-      ...headers
-    } = properties.headers ?? {};
     try {
       // The default exchange ("") routes to the queue named by the routing key.
       await this.publisher.publish('', queue, content, {
-        ...publishableProperties(properties),
+        ...republishableProperties(properties),
         messageId: String(properties.messageId ?? ''),
-        headers: { ...headers, ...extraHeaders },
+        headers: { ...withoutQueueCounters(properties.headers), ...extraHeaders },
         persistent: true,
       });
       this.ack();
@@ -290,16 +291,6 @@ class Settler {
       }
     }
   }
-}
-
-/** The properties of a received message that can be set again on a publish. */
-function publishableProperties(properties: MessageProperties) {
-  const { contentType, contentEncoding, correlationId, type, timestamp, appId, priority } = properties;
-  return Object.fromEntries(
-    Object.entries({ contentType, contentEncoding, correlationId, type, timestamp, appId, priority }).filter(
-      ([, value]) => value !== undefined,
-    ),
-  );
 }
 
 function truncate(text: string) {
