@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { createPrismaClient, dropDatabase, type PrismaClient } from '@shop/shared/database';
+import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
 import type { EventEnvelope } from '@shop/shared/events';
 import { shopTopology } from '@shop/shared/messaging';
+import { createIsolatedDatabase } from '../../../test/isolated-database';
 import {
   amqpUrl,
   databaseUrl,
@@ -22,25 +20,18 @@ import { type RunningCheckout, startCheckout } from '../src/start-checkout';
  * file's rows), a checkout started in-process on port 0, and requests.
  */
 
-const MIGRATE_CLI = join(__dirname, '..', '..', '..', 'scripts', 'migrate.ts');
-
-/** A migrated, seeded database named after the run's own, dropped by `drop`. */
+/** A migrated, seeded database of the file's own with a client on it, dropped by `drop`. */
 export async function createTestDatabase(
   label: string,
 ): Promise<{ url: string; prisma: PrismaClient; drop: () => Promise<void> }> {
-  const url = new URL(databaseUrl());
-  url.pathname = `${url.pathname}_${label}`;
-  // The schema engine is Wasm loaded as ESM, which Jest's module runtime cannot import: migrate in a child process.
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=source', MIGRATE_CLI], {
-    env: { ...process.env, DATABASE_URL: url.toString() },
-  });
-  const prisma = createPrismaClient(url.toString(), { poolSize: 3 });
+  const database = await createIsolatedDatabase(label);
+  const prisma = createPrismaClient(database.url, { poolSize: 3 });
   return {
-    url: url.toString(),
+    url: database.url,
     prisma,
     drop: async () => {
       await prisma.$disconnect();
-      await dropDatabase(url.toString());
+      await database.drop();
     },
   };
 }
