@@ -2,14 +2,7 @@ import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
 import type { EventEnvelope } from '@shop/shared/events';
 import { shopTopology } from '@shop/shared/messaging';
 import { createIsolatedDatabase } from '../../../test/isolated-database';
-import {
-  amqpUrl,
-  databaseUrl,
-  QueueInspector,
-  testLogger,
-  uniquePrefix,
-  waitFor,
-} from '../../../test/support';
+import { amqpUrl, QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import type { PaymentGateway } from '../src/payment/payment-gateway';
 import { type RunningCheckout, startCheckout } from '../src/start-checkout';

@@ -2,14 +2,7 @@ import { join } from 'node:path';
 import { loadConfig, messagingVariables } from '@shop/shared/config';
 import { Broker, shopTopology } from '@shop/shared/messaging';
 import { ChildProcessHandle } from '../../../test/child-process';
-import {
-  amqpUrl,
-  databaseUrl,
-  QueueInspector,
-  testLogger,
-  uniquePrefix,
-  waitFor,
-} from '../../../test/support';
+import { amqpUrl, databaseUrl, QueueInspector, testLogger, uniquePrefix } from '../../../test/support';
 
 /**
  * A queue declared earlier with other arguments: the service must stop, and
