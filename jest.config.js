@@ -1,22 +1,47 @@
 /**
- * One Jest run covers every package. Tests talk to the real RabbitMQ and Postgres:
- * the global setup fails the run loudly when either is missing, and gives the run
- * its own database and queue-name prefix so runs never collide.
+ * One Jest run covers every package, in two projects:
+ *
+ * - unit: tests beside the code (`<package>/src/**`, `scripts/**`), pure logic,
+ *   no RabbitMQ or Postgres; `npm run test:unit` runs only these;
+ * - integration: tests in `test/` folders, against the real RabbitMQ and
+ *   Postgres. Their global setup fails the run loudly when either is missing,
+ *   and gives the run its own database and queue-name prefix so runs never
+ *   collide.
+ *
  * @type {import('jest').Config}
  */
-module.exports = {
+const common = {
   testEnvironment: 'node',
   // Resolve workspace packages to their TypeScript sources (the "source" export condition).
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  testMatch: [
-    '<rootDir>/shared/**/*.test.ts',
-    '<rootDir>/services/**/*.test.ts',
-    '<rootDir>/test/**/*.test.ts',
-  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};
+
+module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/shared/src/**/*.test.ts',
+        '<rootDir>/contracts/src/**/*.test.ts',
+        '<rootDir>/services/*/src/**/*.test.ts',
+        '<rootDir>/scripts/**/*.test.ts',
+      ],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: [
+        '<rootDir>/shared/test/**/*.test.ts',
+        '<rootDir>/services/*/test/**/*.test.ts',
+        '<rootDir>/test/**/*.test.ts',
+      ],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+  ],
 };

@@ -31,7 +31,7 @@ cd "$(dirname "$0")/.."
 npm run db:generate
 
 # scripts/ contributes the migrate CLI, which the image runs before the services start.
-projects=(shared/tsconfig.build.json services/*/tsconfig.build.json scripts/tsconfig.build.json)
+projects=(shared/tsconfig.build.json contracts/tsconfig.build.json services/*/tsconfig.build.json scripts/tsconfig.build.json)
 
 # Each project keeps its build info inside dist/, so removing dist/ is a complete clean and
 # no file of a deleted source survives into an image.

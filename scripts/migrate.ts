@@ -8,14 +8,10 @@
  * The compose file runs the compiled copy (scripts/dist/migrate.js) before the services start.
  */
 
+import { createPrismaClient } from '@shop/contracts/database';
 import { databaseVariables, loadConfig } from '@shop/shared/config';
-import {
-  checkMigrationDrift,
-  createMigration,
-  createPrismaClient,
-  migrateDatabase,
-} from '@shop/shared/database';
 import { Command } from 'commander';
+import { checkMigrationDrift, createMigration, migrateDatabase } from './database';
 import { CATALOGUE, seedDatabase } from './seed';
 
 // The same variable and default as every service: a machine with Postgres running needs no configuration.

@@ -1,10 +1,10 @@
 #!/usr/bin/env sh
-# Generates the Prisma client into shared/src/database/generated, offline.
+# Generates the Prisma client into contracts/src/database/generated, offline.
 #
 # Prisma 7's CLI resolves its native schema engine before running any command
 # and downloads it when missing, which fails without network access. `generate`
 # never runs that engine, so any existing file satisfies the lookup; migrations
-# use the WebAssembly engine instead (shared/src/database/schema-engine.ts).
+# use the WebAssembly engine instead (scripts/database/schema-engine.ts).
 set -eu
 cd "$(dirname "$0")/.."
 : "${PRISMA_SCHEMA_ENGINE_BINARY:=$(command -v node)}"

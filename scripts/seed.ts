@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@shop/shared/database';
+import type { PrismaClient } from '@shop/contracts/database';
 
 /**
  * The demo catalogue, and the stock the inventory service starts with. One

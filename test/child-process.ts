@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitFor } from './support';
 
@@ -13,7 +15,14 @@ export class ChildProcessHandle {
   private stderr = '';
 
   private constructor(private readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (line) => this.lines.push(line));
+    // TEST_LOG_DIR keeps each child's log in a file of its own, to read after a failed run.
+    const logFile = process.env.TEST_LOG_DIR
+      ? createWriteStream(join(process.env.TEST_LOG_DIR, `${child.pid}.log`))
+      : undefined;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      this.lines.push(line);
+      logFile?.write(`${line}\n`);
+    });
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'amqplib';
-import { seedDatabase } from '../scripts/seed';
 // Global setup runs outside Jest's module resolver, so it imports the sources by path.
-import { createPrismaClient, migrateDatabase } from '../shared/src/database';
+import { createPrismaClient } from '../contracts/src/database';
+import { migrateDatabase } from '../scripts/database';
+import { seedDatabase } from '../scripts/seed';
 
 /**
  * Gives the whole run its own database and queue-name prefix, and fails the

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { dropDatabase } from '../shared/src/database';
+import { dropDatabase } from '../scripts/database';
 
 /**
  * Drops the run's database and every per-file database named after it

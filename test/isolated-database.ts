@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { dropDatabase } from '@shop/shared/database';
+import { dropDatabase } from '../scripts/database';
 import { databaseUrl } from './support';
 
 const repoRoot = join(__dirname, '..');

@@ -2,24 +2,36 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { waitFor } from './support';
 
+/** Where in an SMTP transaction the sink can be told to stall. */
+export type SmtpStage = 'recipient' | 'message';
+
 export interface ReceivedMail {
   /** Envelope recipients (RCPT TO), as the server accepted them. */
   recipients: string[];
   parsed: ParsedMail;
+  /** When its DATA began (ms since the epoch): the send's arrival, for rates and order. */
+  arrivedAt: number;
 }
 
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps every
  * message it accepts, parsed with `mailparser`. It can be stopped and started
  * again on the same port, refuses recipients at REJECTED_DOMAIN with a 550,
- * the way a real server answers an unknown mailbox, and answers slowly for
- * SLOW_DOMAIN.
+ * the way a real server answers an unknown mailbox, answers slowly for
+ * SLOW_DOMAIN, and can be told to stall once for one address, to refuse an
+ * address with a 550 for a while, or to fail its next sends with a 451.
  */
 export class SmtpSink {
   static readonly REJECTED_DOMAIN = 'unknown.example';
   /** Mail to this domain is accepted half a second late, so deliveries running at once overlap. */
   static readonly SLOW_DOMAIN = 'slow.example';
   readonly received: ReceivedMail[] = [];
+  /** Addresses refused with a 550 (a mailbox that does not exist) while they are in the set. */
+  readonly refused = new Set<string>();
+  private readonly temporaryFailures = new Map<string, number>();
+  /** While set, every 250 after a message comes this much later (a slow server). */
+  replyDelayMs = 0;
+  private readonly stalls = new Map<string, { stage: SmtpStage; ms: number }>();
   private server: SMTPServer | undefined;
   private port = 0;
 
@@ -46,6 +58,21 @@ export class SmtpSink {
     );
   }
 
+  /**
+   * The next time `address` is sent to, the server waits `ms` before it answers
+   * the RCPT TO (`recipient`: nothing is accepted yet, so a client that gives
+   * up sends nothing), or before the 250 that accepts the message (`message`:
+   * the server already holds the mail, and a client that gives up cannot know).
+   */
+  stallOnce(address: string, stage: SmtpStage, ms: number): void {
+    this.stalls.set(address, { stage, ms });
+  }
+
+  /** The next `times` sends to `address` are refused at RCPT TO with a 451, a temporary failure. */
+  failNextSends(address: string, times: number): void {
+    this.temporaryFailures.set(address, times);
+  }
+
   /** Listens again, on the port it had before. */
   async listen(): Promise<void> {
     const server = new SMTPServer({
@@ -55,21 +82,31 @@ export class SmtpSink {
       logger: false,
       closeTimeout: 100,
       onRcptTo: (address, _session, callback) => {
-        if (address.address.endsWith(`@${SmtpSink.REJECTED_DOMAIN}`)) {
+        if (address.address.endsWith(`@${SmtpSink.REJECTED_DOMAIN}`) || this.refused.has(address.address)) {
           const error = Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected`), {
             responseCode: 550,
           });
           return callback(error);
         }
-        callback();
+        const failures = this.temporaryFailures.get(address.address) ?? 0;
+        if (failures > 0) {
+          this.temporaryFailures.set(address.address, failures - 1);
+          const error = Object.assign(new Error('4.3.0 Mailbox temporarily unavailable, try again later'), {
+            responseCode: 451,
+          });
+          return callback(error);
+        }
+        setTimeout(() => callback(), this.takeStall(address.address, 'recipient'));
       },
       onData: (stream, session, callback) => {
+        const arrivedAt = Date.now();
         simpleParser(stream).then(
           (parsed) => {
             const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
-            this.received.push({ recipients, parsed });
+            this.received.push({ recipients, parsed, arrivedAt });
             const slow = recipients.some((address) => address.endsWith(`@${SmtpSink.SLOW_DOMAIN}`));
-            setTimeout(() => callback(), slow ? 500 : 0);
+            const stalled = Math.max(0, ...recipients.map((address) => this.takeStall(address, 'message')));
+            setTimeout(() => callback(), Math.max(slow ? 500 : 0, stalled, this.replyDelayMs));
           },
           (error: Error) => callback(error),
         );
@@ -81,6 +118,13 @@ export class SmtpSink {
     });
     this.port = (server.server.address() as { port: number }).port;
     this.server = server;
+  }
+
+  private takeStall(address: string, stage: SmtpStage): number {
+    const stall = this.stalls.get(address);
+    if (stall?.stage !== stage) return 0;
+    this.stalls.delete(address);
+    return stall.ms;
   }
 
   /** Stops listening and drops open connections: senders now get "connection refused". */

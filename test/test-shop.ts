@@ -1,7 +1,9 @@
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { replayHeaders } from '@shop/shared/dead-letters';
 import type { EventEnvelope } from '@shop/shared/events';
-import { Broker, type ServiceQueues, SHOP_CONSUMERS, type Topology } from '@shop/shared/messaging';
+import { Broker, type ServiceQueues, type Topology, topologyOf } from '@shop/shared/messaging';
 import type { GetMessage } from 'amqplib';
-import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from './support';
+import { amqpUrl, QueueInspector, testLogger, tiers, uniquePrefix, waitFor } from './support';
 
 /**
  * The shop's messaging, isolated for one test file: the real topology under a
@@ -22,7 +24,7 @@ export class TestShop {
 
   static async open(label: string, retryDelays = '100ms,200ms'): Promise<TestShop> {
     const prefix = uniquePrefix(label);
-    const topology = testTopology(prefix, SHOP_CONSUMERS, { retryDelays });
+    const topology = topologyOf(SHOP_REGISTRY, { prefix, retryTiers: tiers(retryDelays), deliveryLimit: 5 });
     const broker = await Broker.connect({ url: amqpUrl(), topology, logger: testLogger() });
     return new TestShop(prefix, retryDelays, topology, broker, await QueueInspector.open());
   }
@@ -65,7 +67,7 @@ export class TestShop {
     );
   }
 
-  /** Moves every message in `service`'s DLQ back to its work queue, as an operator's replay would; returns them. */
+  /** Moves every message in `service`'s DLQ back to its work queue with the headers an operator's replay writes; returns them. */
   async replayDeadLetters(service: string): Promise<GetMessage[]> {
     const queues = this.queuesOf(service);
     const parked = await this.inspector.drain(queues.deadLetterQueue);
@@ -75,8 +77,7 @@ export class TestShop {
         messageId,
         persistent: true,
         contentType: 'application/json',
-        // A replay starts a fresh series of attempts; the correlation id stays.
-        headers: { 'x-correlation-id': headers['x-correlation-id'] },
+        headers: replayHeaders(headers, 'test', new Date()),
       });
     }
     return parked;

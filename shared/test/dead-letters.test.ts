@@ -1,17 +1,13 @@
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
-import { DeadLetterQueues, REPLAY_HEADERS } from '@shop/shared/dead-letters';
-import { OrderCompletedV1 } from '@shop/shared/events';
+import { OrderCompletedV1 } from '@shop/contracts/events';
+import {
+  type DeadLetterAction,
+  type DeadLetterAudit,
+  DeadLetterQueues,
+  REPLAY_HEADERS,
+} from '@shop/shared/dead-letters';
 import { Broker, HEADERS, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent, type OrderCompleted } from '../../test/order-events';
-import {
-  amqpUrl,
-  databaseUrl,
-  QueueInspector,
-  testLogger,
-  testTopology,
-  uniquePrefix,
-  waitFor,
-} from '../../test/support';
+import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from '../../test/support';
 
 /**
  * The dead-letter tooling against the real broker and database. Messages are
@@ -27,7 +23,6 @@ describe('dead-letter tooling', () => {
   let topology: Topology;
   let broker: Broker;
   let inspector: QueueInspector;
-  let prisma: PrismaClient;
   let deadLetters: DeadLetterQueues;
   /** Every delivery the mailer's handler received: event id and attempt. */
   const handled: { id: string; attempt: number }[] = [];
@@ -73,8 +68,22 @@ describe('dead-letter tooling', () => {
 
   const events = (count: number) => Array.from({ length: count }, () => anOrderCompletedEvent());
   const ids = (list: { id: string }[]) => list.map((item) => item.id).sort();
-  const auditRows = (messageIds: string[]) =>
-    prisma.deadLetterAction.findMany({ where: { messageId: { in: messageIds } } });
+  /** The audit as the runtime sees it: an application's table would hold these rows. */
+  const recorded: DeadLetterAction[] = [];
+  const audit: DeadLetterAudit = {
+    async record(action) {
+      recorded.push(action);
+      return { undo: async () => void recorded.splice(recorded.indexOf(action), 1) };
+    },
+    async recent({ limit }) {
+      return recorded
+        .slice(-limit)
+        .reverse()
+        .map((action, index) => ({ ...action, id: String(index), at: new Date().toISOString() }));
+    },
+  };
+  const auditRows = async (messageIds: string[]) =>
+    recorded.filter((action) => messageIds.includes(action.messageId));
 
   beforeAll(async () => {
     const routingKeys = [OrderCompletedV1.routingKey];
@@ -84,11 +93,14 @@ describe('dead-letter tooling', () => {
     ]);
     inspector = await QueueInspector.open();
     broker = await Broker.connect({ url: amqpUrl(), topology, service: 'mailer', logger: testLogger() });
-    broker.subscribe('mailer', OrderCompletedV1, async (event, { attempt }) => {
-      handled.push({ id: event.id, attempt });
+    broker.subscribe({
+      service: 'mailer',
+      contracts: [OrderCompletedV1],
+      handler: async (event, { attempt }) => {
+        handled.push({ id: event.id, attempt });
+      },
     });
-    prisma = createPrismaClient(databaseUrl(), { poolSize: 2 });
-    deadLetters = await DeadLetterQueues.open({ url: amqpUrl(), topology, prisma });
+    deadLetters = new DeadLetterQueues(broker, audit, 'orderId');
   });
 
   beforeEach(async () => {
@@ -100,11 +112,9 @@ describe('dead-letter tooling', () => {
   });
 
   afterAll(async () => {
-    await deadLetters.close();
     await broker.close();
     await inspector.deleteTopology(topology);
     await inspector.close();
-    await prisma.$disconnect();
   });
 
   test('When messages are parked, then list shows each DLQ with its depth and the age of its oldest message, and removes nothing', async () => {
@@ -133,7 +143,7 @@ describe('dead-letter tooling', () => {
       {
         messageId: event!.id,
         type: 'checkout.order.completed',
-        orderId: event!.data.orderId,
+        subject: event!.data.orderId,
         correlationId: event!.correlationId,
         attempts: 3,
         firstFailureAt: new Date(parkedAt.getTime() - 1_000).toISOString(),
@@ -166,7 +176,7 @@ describe('dead-letter tooling', () => {
     expect(
       rows.every((row) => row.action === 'replay' && row.actor === 'ada@ops' && row.service === 'mailer'),
     ).toBe(true);
-    expect(rows.every((row) => row.lastError === SMTP_DOWN && row.orderId !== null)).toBe(true);
+    expect(rows.every((row) => row.lastError === SMTP_DOWN && row.subject !== null)).toBe(true);
 
     const rest = await deadLetters.replay('mailer', {}, { actor: 'ada@ops', ratePerSecond: FAST });
 
@@ -176,7 +186,7 @@ describe('dead-letter tooling', () => {
     expect(await inspector.depth(dlqOf('mailer'))).toBe(0);
   });
 
-  test('When a message is replayed, then it is the original event with its message id, correlation id and trace, attempt 1, and the replay noted in its headers', async () => {
+  test('When a message is replayed, then it is the original event with its message id, correlation id and trace, attempt 1 of a new run after the 3 made, and the replay noted in its headers', async () => {
     const [event] = events(1);
     await park('ledger', [event!]);
 
@@ -193,6 +203,8 @@ describe('dead-letter tooling', () => {
       [HEADERS.correlationId]: event!.correlationId,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       [HEADERS.attempt]: 1,
+      [HEADERS.priorAttempts]: 3,
+      [HEADERS.enqueuedAt]: expect.any(Number),
       [REPLAY_HEADERS.replayedAfterError]: SMTP_DOWN,
       [REPLAY_HEADERS.replayedAt]: expect.any(String),
       [REPLAY_HEADERS.replayedBy]: 'grace@ops',
@@ -221,7 +233,7 @@ describe('dead-letter tooling', () => {
 
     const byOrder = await deadLetters.replay(
       'mailer',
-      { orderId: busy[1]!.data.orderId },
+      { subject: busy[1]!.data.orderId },
       { actor: 'ada@ops', ratePerSecond: FAST },
     );
     const byError = await deadLetters.replay(
@@ -237,6 +249,31 @@ describe('dead-letter tooling', () => {
     expect(left.map((message) => message.messageId).sort()).toEqual(ids([busy[0]!, busy[2]!]));
   });
 
+  test('When one message is read or chosen by id, then it comes with headers and body, and only the chosen ones are replayed', async () => {
+    const parked = events(3);
+    await park('ledger', parked);
+
+    const read = await deadLetters.read('ledger', parked[1]!.id);
+    const absent = await deadLetters.read('ledger', 'no-such-message');
+    const replayed = await deadLetters.replay(
+      'ledger',
+      { messageIds: [parked[0]!.id, parked[2]!.id] },
+      { actor: 'ada@ops', ratePerSecond: FAST },
+    );
+
+    expect(read).toMatchObject({
+      messageId: parked[1]!.id,
+      subject: parked[1]!.data.orderId,
+      contentType: 'application/json',
+      headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      body: parked[1],
+    });
+    expect(absent).toBeNull();
+    expect([...replayed.ids].sort()).toEqual(ids([parked[0]!, parked[2]!]));
+    expect(await inspector.depth(dlqOf('ledger'))).toBe(1);
+    expect(await inspector.depth(queuesOf('ledger').workQueue)).toBe(2);
+  });
+
   test('When messages are discarded, then a reason is required, and the selected ones are removed, never handled, with the reason recorded', async () => {
     const parked = events(3);
     await park('mailer', parked);
@@ -246,7 +283,7 @@ describe('dead-letter tooling', () => {
     );
     const result = await deadLetters.discard(
       'mailer',
-      { orderId: parked[0]!.data.orderId },
+      { subject: parked[0]!.data.orderId },
       { actor: 'ada@ops', reason: 'customer cancelled; no email wanted' },
     );
 
@@ -257,7 +294,7 @@ describe('dead-letter tooling', () => {
       action: 'discard',
       actor: 'ada@ops',
       reason: 'customer cancelled; no email wanted',
-      orderId: parked[0]!.data.orderId,
+      subject: parked[0]!.data.orderId,
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(handled).toEqual([]);
@@ -287,13 +324,18 @@ describe('dead-letter tooling', () => {
   test('When the tool loses its connection in the middle of a replay, then no message is lost: each is handled or back in the DLQ', async () => {
     const parked = events(10);
     await park('mailer', parked);
-    const doomed = await DeadLetterQueues.open({ url: amqpUrl(), topology, prisma });
+    const doomedBroker = await Broker.connect({ url: amqpUrl(), topology, logger: testLogger() });
+    const doomed = new DeadLetterQueues(doomedBroker, audit, 'orderId');
 
     await expect(
       doomed.replay(
         'mailer',
         {},
-        { actor: 'ada@ops', ratePerSecond: 20, onProgress: ({ done }) => done === 3 && void doomed.close() },
+        {
+          actor: 'ada@ops',
+          ratePerSecond: 20,
+          onProgress: ({ done }) => done === 3 && void doomedBroker.close(),
+        },
       ),
     ).rejects.toThrow();
 

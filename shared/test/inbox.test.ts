@@ -1,6 +1,6 @@
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
-import { OrderCompletedV1 } from '@shop/shared/events';
-import { Broker, handleOnce, type Topology } from '@shop/shared/messaging';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
+import { OrderCompletedV1 } from '@shop/contracts/events';
+import { Broker, inboxFor, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent } from '../../test/order-events';
 import {
   amqpUrl,
@@ -42,14 +42,16 @@ describe('inbox', () => {
       logger: testLogger(),
     });
     const outcomes: boolean[] = [];
-    broker.subscribe('worker', OrderCompletedV1, async (event) => {
-      const { duplicate } = await handleOnce(
-        prisma,
-        'inventory',
-        event,
-        (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
-      );
-      outcomes.push(duplicate);
+    broker.subscribe({
+      service: 'worker',
+      contracts: [OrderCompletedV1],
+      inbox: { db: prisma, schema: 'inventory' },
+      handler: async (event, { inbox }) => {
+        const { duplicate } = await inbox.once(
+          (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
+        );
+        outcomes.push(duplicate);
+      },
     });
     const event = anOrderCompletedEvent();
 
@@ -69,7 +71,7 @@ describe('inbox', () => {
   test('When two deliveries of one event race, then exactly one effect commits', async () => {
     const event = anOrderCompletedEvent();
     const effect = () =>
-      handleOnce(prisma, 'inventory', event, async (tx) => {
+      inboxFor(prisma, 'inventory', event, 5_000).once(async (tx) => {
         await tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`;
         // Hold the transaction open so the other delivery has to wait on the inbox row.
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -84,17 +86,14 @@ describe('inbox', () => {
   test('When the effect fails, then the inbox record rolls back with it and a redelivery does the work', async () => {
     const event = anOrderCompletedEvent();
     await expect(
-      handleOnce(prisma, 'inventory', event, async (tx) => {
+      inboxFor(prisma, 'inventory', event, 5_000).once(async (tx) => {
         await tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`;
         throw new Error('the effect failed half-way');
       }),
     ).rejects.toThrow('the effect failed half-way');
     expect(await countEffects(event.data.orderId)).toBe(0);
 
-    const retry = await handleOnce(
-      prisma,
-      'inventory',
-      event,
+    const retry = await inboxFor(prisma, 'inventory', event, 5_000).once(
       (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
     );
     expect(retry.duplicate).toBe(false);

@@ -1,5 +1,5 @@
+import { OrderCompletedV1 } from '@shop/contracts/events';
 import { permanentError } from '@shop/shared/errors';
-import { OrderCompletedV1 } from '@shop/shared/events';
 import { createHttpApp, type RunningServer, startHttpServer } from '@shop/shared/http';
 import { Broker, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent } from '../../test/order-events';
@@ -27,9 +27,11 @@ describe('metrics', () => {
     );
     const logger = testLogger();
     broker = await Broker.connect({ url: amqpUrl(), topology, service: 'worker', logger });
-    broker.subscribe('worker', OrderCompletedV1, async (event, { attempt }) =>
-      failures.get(event.id)?.(attempt),
-    );
+    broker.subscribe({
+      service: 'worker',
+      contracts: [OrderCompletedV1],
+      handler: async (event, { attempt }) => failures.get(event.id)?.(attempt),
+    });
     const app = createHttpApp({
       logger,
       readiness: async () => ({ broker: broker.connected }),
@@ -66,7 +68,7 @@ describe('metrics', () => {
 
   test('When a message is dead-lettered, then the DLQ depth and the dead-letter counter go up', async () => {
     const { workQueue, deadLetterQueue } = topology.services[0]!;
-    const depth = `shop_queue_messages{queue="${deadLetterQueue}",kind="dead-letter"}`;
+    const depth = `shop_queue_messages{service="worker",queue="${deadLetterQueue}",kind="dead-letter"}`;
     expect(await seriesValue(depth)).toBe(0);
     const event = anOrderCompletedEvent();
     failures.set(event.id, () => {
@@ -94,5 +96,26 @@ describe('metrics', () => {
     expect(text).toMatch(
       /shop_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/,
     );
+  });
+
+  test("When /metrics is asked for JSON, then it answers the same series in prom-client's JSON shape; Prometheus still gets text", async () => {
+    await fetch(`http://127.0.0.1:${server.port}/healthz`);
+
+    const json = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
+      headers: { accept: 'application/json' },
+    });
+    const prometheus = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
+      headers: {
+        accept: 'application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      },
+    });
+
+    expect(json.headers.get('content-type')).toContain('application/json');
+    const metrics = (await json.json()) as { name: string; values: { labels: Record<string, string> }[] }[];
+    const durations = metrics.find((metric) => metric.name === 'shop_http_request_duration_seconds');
+    expect(durations?.values).toContainEqual(
+      expect.objectContaining({ labels: expect.objectContaining({ route: '/healthz', le: '+Inf' }) }),
+    );
+    expect(prometheus.headers.get('content-type')).toContain('text/plain');
   });
 });

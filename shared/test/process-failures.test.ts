@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
-import { OrderCompletedV1 } from '@shop/shared/events';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
+import { OrderCompletedV1 } from '@shop/contracts/events';
 import { Broker, HEADERS, type Topology } from '@shop/shared/messaging';
 import { ChildProcessHandle } from '../../test/child-process';
 import { anOrderCompletedEvent } from '../../test/order-events';

@@ -1,4 +1,4 @@
-import { OrderCompletedV1 } from '@shop/shared/events';
+import { OrderCompletedV1 } from '@shop/contracts/events';
 import { Broker, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent } from '../../test/order-events';
 import {
@@ -42,9 +42,13 @@ describe('broker connection loss', () => {
     const publisher = await Broker.connect(options);
     const consumer = await Broker.connect({ ...options, service: 'worker' });
     const consumed = new Set<string>();
-    consumer.subscribe('worker', OrderCompletedV1, async (event) => {
-      await sleep(2);
-      consumed.add(event.id);
+    consumer.subscribe({
+      service: 'worker',
+      contracts: [OrderCompletedV1],
+      handler: async (event) => {
+        await sleep(2);
+        consumed.add(event.id);
+      },
     });
 
     const confirmed: string[] = [];

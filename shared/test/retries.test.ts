@@ -1,5 +1,5 @@
+import { OrderCompletedV1 } from '@shop/contracts/events';
 import { permanentError } from '@shop/shared/errors';
-import { OrderCompletedV1 } from '@shop/shared/events';
 import { Broker, HEADERS, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent, type OrderCompleted } from '../../test/order-events';
 import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from '../../test/support';
@@ -29,9 +29,13 @@ describe('consumer retries and dead letters', () => {
     );
     inspector = await QueueInspector.open();
     broker = await Broker.connect({ url: amqpUrl(), topology, service: 'worker', logger: testLogger() });
-    broker.subscribe('worker', OrderCompletedV1, async (event, { attempt }) => {
-      attempts.set(event.data.orderId, [...attemptsOf(event), Date.now()]);
-      behaviour.get(event.data.orderId)?.(attempt);
+    broker.subscribe({
+      service: 'worker',
+      contracts: [OrderCompletedV1],
+      handler: async (event, { attempt }) => {
+        attempts.set(event.data.orderId, [...attemptsOf(event), Date.now()]);
+        behaviour.get(event.data.orderId)?.(attempt);
+      },
     });
   });
 

@@ -1,4 +1,4 @@
-import { OrderCompletedV1 } from '@shop/shared/events';
+import { OrderCompletedV1 } from '@shop/contracts/events';
 import { Broker, TOPOLOGY_CONFLICT } from '@shop/shared/messaging';
 import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from '../../test/support';
 

@@ -1,3 +1,9 @@
 export { ConfigError, loadConfig } from './load-config';
-export { parseRetryDelays, type RetryTier } from './retry-delays';
-export { databaseVariables, httpVariables, loggingVariables, messagingVariables } from './variables';
+export { parseDuration, parseRetryDelays, type RetryTier } from './retry-delays';
+export {
+  databaseVariables,
+  duration,
+  httpVariables,
+  loggingVariables,
+  messagingVariables,
+} from './variables';

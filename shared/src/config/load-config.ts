@@ -16,6 +16,8 @@ export class ConfigError extends Error {
 export function loadConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   source: NodeJS.ProcessEnv = process.env,
+  /** Rules that tie variables together, each problem as "NAME: what is wrong". */
+  check: (config: z.output<z.ZodObject<Shape>>) => string[] = () => [],
 ): Readonly<z.output<z.ZodObject<Shape>>> {
   // An empty variable means "not set", so defaults apply to `FOO=` as well.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
@@ -25,5 +27,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
       result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
     );
   }
+  const problems = check(result.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

@@ -1,10 +1,17 @@
-import { type Channel, type ChannelModel, type ConfirmChannel, connect, type GetMessage } from 'amqplib';
-import type { PrismaClient } from '../database';
+import type { Channel, ConfirmChannel, GetMessage } from 'amqplib';
 import { AppError } from '../errors';
+import type { Broker } from '../messaging/broker';
 import { ConfirmPublisher } from '../messaging/confirm-publisher';
 import { HEADERS, republishableProperties } from '../messaging/headers';
-import type { ServiceQueues, Topology } from '../messaging/topology';
-import { type DeadLetterFilter, describeParked, matchesFilter, type ParkedMessage } from './parked-message';
+import type { ServiceQueues } from '../messaging/topology';
+import {
+  type DeadLetterFilter,
+  describeParked,
+  describeParkedInDetail,
+  matchesFilter,
+  type ParkedMessage,
+  type ParkedMessageDetail,
+} from './parked-message';
 import { RateLimit } from './rate-limit';
 import { replayHeaders } from './replay-headers';
 
@@ -44,13 +51,48 @@ export interface DiscardOptions extends ActionOptions {
   reason: string;
 }
 
+/** One replay or discard, as the audit log keeps it. */
+export interface DeadLetterAction {
+  action: 'replay' | 'discard';
+  service: string;
+  messageId: string;
+  subject: string | null;
+  actor: string;
+  reason: string | null;
+  /** The error the message was parked with. */
+  lastError: string | null;
+}
+
+/** A recorded action, as the audit log reads it back. */
+export interface AuditEntry extends DeadLetterAction {
+  id: string;
+  at: string;
+}
+
+/** Which audit entries to read: every given criterion must match; newest first. */
+export interface AuditQuery {
+  service?: string;
+  subject?: string;
+  limit: number;
+}
+
+/**
+ * Where replays and discards are written down; the application owns the
+ * table. `record` runs before the message leaves the DLQ, and returns how to
+ * take the entry back should the action then fail; `recent` reads the log.
+ */
+export interface DeadLetterAudit {
+  record(action: DeadLetterAction): Promise<{ undo(): Promise<void> }>;
+  recent(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
 type Act = (message: GetMessage, parked: ParkedMessage, publisher: ConfirmPublisher) => Promise<void>;
 
 /**
  * Reads, replays and discards the messages parked in the services' dead-letter
- * queues, with its own connection (an operator's tool, not part of a
- * service's broker). Behind both the `npm run dlq` CLI and checkout's
- * /admin/dlq API.
+ * queues, on channels of a process's own broker connection; every replay and
+ * discard is written to the audit first. Behind checkout's /admin/dlq API,
+ * which the `npm run dlq` CLI and the dashboard call.
  *
  * AMQP 0.9.1 has no peek, so every command walks a DLQ with basic.get
  * without acking: it reads at most as many messages as the queue held when
@@ -61,30 +103,20 @@ type Act = (message: GetMessage, parked: ParkedMessage, publisher: ConfirmPublis
  * See docs/dead-letters.md.
  */
 export class DeadLetterQueues {
-  private constructor(
-    private readonly connection: ChannelModel,
-    private readonly topology: Topology,
-    private readonly prisma: PrismaClient,
+  constructor(
+    private readonly broker: Broker,
+    private readonly audit: DeadLetterAudit,
+    /** The field of an event's data that names its subject (an order id), for filters and the audit. */
+    private readonly subjectKey: string,
   ) {}
 
-  static async open(options: { url: string; topology: Topology; prisma: PrismaClient }) {
-    const connection = await connect(options.url, {
-      clientProperties: { connection_name: 'dead-letter-tooling' },
-    });
-    // Without listeners an 'error' event would crash the process; a command
-    // in progress sees its own operation fail instead.
-    connection.on('error', () => {});
-    connection.on('close', () => {});
-    return new DeadLetterQueues(connection, options.topology, options.prisma);
-  }
-
   get services(): string[] {
-    return this.topology.services.map((queues) => queues.service);
+    return this.broker.topology.services.map((queues) => queues.service);
   }
 
   async list(): Promise<DeadLetterQueueSummary[]> {
     const summaries: DeadLetterQueueSummary[] = [];
-    for (const queues of this.topology.services) {
+    for (const queues of this.broker.topology.services) {
       summaries.push(await this.summarise(queues));
     }
     return summaries;
@@ -99,6 +131,21 @@ export class DeadLetterQueues {
     return shown;
   }
 
+  /** One parked message with its headers and body, or null when it is not (or no longer) in the DLQ. */
+  async read(service: string, messageId: string): Promise<ParkedMessageDetail | null> {
+    let found: ParkedMessageDetail | null = null;
+    const filter = { messageIds: [messageId], limit: 1 };
+    await this.walk(this.queuesOf(service), filter, { acknowledge: false }, async (message) => {
+      found = describeParkedInDetail(message, this.subjectKey);
+    });
+    return found;
+  }
+
+  /** The audit log of replays and discards, newest first. */
+  history(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.audit.recent(query);
+  }
+
   /**
    * Puts the selected messages back on the service's work queue as they were
    * first published (same message id, correlation id, type and body) with
@@ -111,8 +158,8 @@ export class DeadLetterQueues {
     await this.walk(queues, filter, { ...options, acknowledge: true }, async (message, parked, publisher) => {
       await rate.wait();
       // The record first: a replay the broker then refuses leaves a row
-      // that is deleted below, never a replay without a row.
-      const row = await this.record('replay', service, parked, options.actor, null);
+      // that is taken back below, never a replay without a row.
+      const entry = await this.record('replay', service, parked, options.actor, null);
       try {
         await publisher.publish('', queues.workQueue, message.content, {
           ...republishableProperties(message.properties),
@@ -121,7 +168,7 @@ export class DeadLetterQueues {
           persistent: true,
         });
       } catch (error) {
-        await this.prisma.deadLetterAction.delete({ where: { id: row.id } }).catch(() => {});
+        await entry.undo().catch(() => {});
         throw error;
       }
       ids.push(parked.messageId);
@@ -141,12 +188,8 @@ export class DeadLetterQueues {
     return { discarded: ids.length, ids };
   }
 
-  async close(): Promise<void> {
-    await this.connection.close().catch(() => {});
-  }
-
   private queuesOf(service: string): ServiceQueues {
-    const queues = this.topology.services.find((candidate) => candidate.service === service);
+    const queues = this.broker.topology.services.find((candidate) => candidate.service === service);
     if (!queues) {
       throw new AppError(
         UNKNOWN_SERVICE,
@@ -159,26 +202,23 @@ export class DeadLetterQueues {
 
   private async summarise(queues: ServiceQueues): Promise<DeadLetterQueueSummary> {
     const summary = { service: queues.service, queue: queues.deadLetterQueue, depth: 0, oldestAgeMs: null };
-    const channel = await this.connection.createChannel();
-    channel.on('error', () => {});
-    try {
+    const { messageCount, parkedAt } = await this.broker.withChannel(async (channel) => {
       const messageCount = await depthOf(channel, queues.deadLetterQueue);
-      if (messageCount === 0) return summary;
+      if (messageCount === 0) return { messageCount, parkedAt: Number.NaN };
       // The "peek": take the head without acking; closing the channel returns it.
       const head = await channel.get(queues.deadLetterQueue, { noAck: false });
-      const parkedAt = head
-        ? Date.parse(String(head.properties.headers?.[HEADERS.deadLetteredAt]))
-        : Number.NaN;
-      await channel.close();
-      await this.waitForReturns(queues.deadLetterQueue, messageCount);
       return {
-        ...summary,
-        depth: messageCount,
-        oldestAgeMs: Number.isFinite(parkedAt) ? Math.max(0, Date.now() - parkedAt) : null,
+        messageCount,
+        parkedAt: head ? Date.parse(String(head.properties.headers?.[HEADERS.deadLetteredAt])) : Number.NaN,
       };
-    } finally {
-      await channel.close().catch(() => {});
-    }
+    });
+    if (messageCount === 0) return summary;
+    await this.waitForReturns(queues.deadLetterQueue, messageCount);
+    return {
+      ...summary,
+      depth: messageCount,
+      oldestAgeMs: Number.isFinite(parkedAt) ? Math.max(0, Date.now() - parkedAt) : null,
+    };
   }
 
   /** Reads the DLQ once (see the class comment) and calls `act` for each selected message, then acks it. */
@@ -188,21 +228,24 @@ export class DeadLetterQueues {
     options: Partial<ActionOptions> & { acknowledge: boolean },
     act: Act,
   ): Promise<void> {
-    const channel: ConfirmChannel = await this.connection.createConfirmChannel();
-    channel.on('error', () => {});
-    const publisher = new ConfirmPublisher(channel);
     let total = 0;
     let acked = 0;
-    try {
+    // Closing the walk's channel (withChannel does, rather than closing a
+    // connection) returns every message read but not acked to the DLQ, and
+    // waits for the broker's close-ok, which keeps the acks sent just before
+    // (see docs/messaging.md).
+    await this.broker.withChannel(async (channel: ConfirmChannel) => {
+      const publisher = new ConfirmPublisher(channel);
       total = await depthOf(channel, queues.deadLetterQueue);
+      const limit = mostSelected(filter);
       let done = 0;
       for (let scanned = 0; scanned < total; ) {
-        if (filter.limit !== undefined && done >= filter.limit) break;
+        if (done >= limit) break;
         if (options.signal?.aborted) break;
         const message = await channel.get(queues.deadLetterQueue, { noAck: false });
         if (!message) break;
         scanned += 1;
-        const parked = describeParked(message);
+        const parked = describeParked(message, this.subjectKey);
         if (matchesFilter(parked, filter)) {
           await act(message, parked, publisher);
           // Show only reads; replay and discard ack once their effect is done.
@@ -214,12 +257,7 @@ export class DeadLetterQueues {
         }
         options.onProgress?.({ scanned, total, done });
       }
-    } finally {
-      // Returns every message read but not acked to the DLQ. Closing the
-      // channel (rather than the connection) waits for the broker's close-ok,
-      // which keeps the acks sent just before (see docs/messaging.md).
-      await channel.close().catch(() => {});
-    }
+    });
     await this.waitForReturns(queues.deadLetterQueue, total - acked);
   }
 
@@ -230,37 +268,37 @@ export class DeadLetterQueues {
    */
   private async waitForReturns(queue: string, expected: number, timeoutMs = 2_000) {
     if (expected <= 0) return;
-    const channel = await this.connection.createChannel();
-    channel.on('error', () => {});
-    try {
+    await this.broker.withChannel(async (channel) => {
       const deadline = Date.now() + timeoutMs;
       while ((await channel.checkQueue(queue)).messageCount < expected && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-    } finally {
-      await channel.close().catch(() => {});
-    }
+    });
   }
 
   private record(
-    action: 'replay' | 'discard',
+    action: DeadLetterAction['action'],
     service: string,
     parked: ParkedMessage,
     actor: string,
     reason: string | null,
   ) {
-    return this.prisma.deadLetterAction.create({
-      data: {
-        action,
-        service,
-        messageId: parked.messageId,
-        orderId: parked.orderId,
-        actor,
-        reason,
-        lastError: parked.lastError,
-      },
+    return this.audit.record({
+      action,
+      service,
+      messageId: parked.messageId,
+      subject: parked.subject,
+      actor,
+      reason,
+      lastError: parked.lastError,
     });
   }
+}
+
+/** How many messages the filter can select at most: its limit, or the number of ids it names. */
+function mostSelected(filter: DeadLetterFilter): number {
+  const named = filter.messageIds ? new Set(filter.messageIds).size : Number.POSITIVE_INFINITY;
+  return Math.min(filter.limit ?? Number.POSITIVE_INFINITY, named);
 }
 
 /**

@@ -1,6 +1,9 @@
-export { ADMIN_API_ACTOR, connectPerRequest, createAdminRoutes, type DeadLetterAccess } from './admin-routes';
 export {
   type ActionOptions,
+  type AuditEntry,
+  type AuditQuery,
+  type DeadLetterAction,
+  type DeadLetterAudit,
   type DeadLetterQueueSummary,
   DeadLetterQueues,
   type DiscardOptions,
@@ -8,5 +11,5 @@ export {
   type ReplayOptions,
   UNKNOWN_SERVICE,
 } from './dead-letter-queues';
-export type { DeadLetterFilter, ParkedMessage } from './parked-message';
-export { REPLAY_HEADERS } from './replay-headers';
+export type { DeadLetterFilter, ParkedMessage, ParkedMessageDetail } from './parked-message';
+export { REPLAY_HEADERS, replayHeaders } from './replay-headers';

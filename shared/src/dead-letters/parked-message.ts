@@ -1,14 +1,15 @@
 import type { GetMessage } from 'amqplib';
-import { HEADERS, numberHeader } from '../messaging/headers';
+import { attemptAcrossRuns, HEADERS } from '../messaging/headers';
 
 /** A dead-lettered message as an operator reads it: what it was, and why it was parked. */
 export interface ParkedMessage {
   /** The AMQP message id, which is the event id. */
   messageId: string;
   type: string | null;
-  orderId: string | null;
+  /** What the event is about: its data's subject field (an order id), when it has one. */
+  subject: string | null;
   correlationId: string | null;
-  /** Attempts made before the message was parked. */
+  /** Attempts made before the message was parked, earlier runs (before a replay) included. */
   attempts: number;
   firstFailureAt: string | null;
   lastError: string | null;
@@ -22,12 +23,34 @@ export interface ParkedMessage {
 export interface DeadLetterFilter {
   /** At most this many messages. */
   limit?: number;
-  orderId?: string;
+  subject?: string;
   /** Case-insensitive text searched in the last error and its code. */
   errorContains?: string;
+  /** Only these messages (AMQP message ids), e.g. the ones an operator ticked. */
+  messageIds?: readonly string[];
 }
 
-export function describeParked(message: GetMessage): ParkedMessage {
+/** A parked message with everything it carries: for reading one message closely. */
+export interface ParkedMessageDetail extends ParkedMessage {
+  /** Every AMQP header, as the broker delivers them. */
+  headers: Record<string, unknown>;
+  contentType: string | null;
+  /** The body: the parsed JSON event, or the raw text when it is not JSON (a malformed message). */
+  body: unknown;
+}
+
+/** Everything about one parked message: its description, headers and body. */
+export function describeParkedInDetail(message: GetMessage, subjectKey: string): ParkedMessageDetail {
+  const body = parseBody(message.content);
+  return {
+    ...describeParked(message, subjectKey),
+    headers: { ...(message.properties.headers ?? {}) },
+    contentType: typeof message.properties.contentType === 'string' ? message.properties.contentType : null,
+    body: body ?? message.content.toString('utf8'),
+  };
+}
+
+export function describeParked(message: GetMessage, subjectKey: string): ParkedMessage {
   const { properties } = message;
   const headers = properties.headers ?? {};
   const body = parseBody(message.content);
@@ -35,20 +58,22 @@ export function describeParked(message: GetMessage): ParkedMessage {
   return {
     messageId: String(properties.messageId ?? text(body?.id) ?? ''),
     type: text(properties.type) ?? text(body?.type),
-    orderId: text((body?.data as Record<string, unknown> | undefined)?.orderId),
+    subject: text((body?.data as Record<string, unknown> | undefined)?.[subjectKey]),
     correlationId: text(headers[HEADERS.correlationId]) ?? text(body?.correlationId),
-    attempts: numberHeader(headers, HEADERS.attempt) ?? 1,
+    attempts: attemptAcrossRuns(headers),
     firstFailureAt: text(headers[HEADERS.firstFailureAt]),
     lastError: text(headers[HEADERS.lastError]),
     lastErrorCode: text(headers[HEADERS.lastErrorCode]),
-    reason: text(headers[HEADERS.deadLetterReason]),
+    // A message the broker dead-lettered itself carries its reason in x-first-death-reason.
+    reason: text(headers[HEADERS.deadLetterReason]) ?? text(headers['x-first-death-reason']),
     deadLetteredAt: text(headers[HEADERS.deadLetteredAt]),
   };
 }
 
 /** Whether `parked` meets the filter's criteria (the limit is the caller's to count). */
 export function matchesFilter(parked: ParkedMessage, filter: DeadLetterFilter): boolean {
-  if (filter.orderId !== undefined && parked.orderId !== filter.orderId) return false;
+  if (filter.subject !== undefined && parked.subject !== filter.subject) return false;
+  if (filter.messageIds !== undefined && !filter.messageIds.includes(parked.messageId)) return false;
   if (filter.errorContains !== undefined) {
     const needle = filter.errorContains.toLowerCase();
     const haystack = `${parked.lastError ?? ''}\n${parked.lastErrorCode ?? ''}`.toLowerCase();

@@ -1,5 +1,5 @@
 import type { MessageProperties } from 'amqplib';
-import { HEADERS, withoutQueueCounters } from '../messaging/headers';
+import { attemptAcrossRuns, HEADERS, withoutQueueCounters } from '../messaging/headers';
 
 /** Headers a replay writes, so a message that fails again still shows its earlier trip. */
 export const REPLAY_HEADERS = {
@@ -12,8 +12,10 @@ export const REPLAY_HEADERS = {
 /**
  * The headers of a replayed message: everything the original carried
  * (correlation id, traceparent, custom headers) except the state of its
- * failed run. The attempt count starts again at 1 and the retry tiers apply
- * from the first, as for a new delivery.
+ * failed run. The run's attempt starts again at 1, so the retry tiers apply
+ * from the first, as for a new delivery; the attempts already made move to
+ * `x-prior-attempts`, so the outcome events go on numbering the order's
+ * attempts (N+1, N+2...) instead of starting again.
  */
 export function replayHeaders(
   headers: MessageProperties['headers'],
@@ -32,6 +34,8 @@ export function replayHeaders(
   return {
     ...kept,
     [HEADERS.attempt]: 1,
+    [HEADERS.priorAttempts]: attemptAcrossRuns(headers),
+    [HEADERS.enqueuedAt]: now.getTime(),
     ...(lastError === undefined ? {} : { [REPLAY_HEADERS.replayedAfterError]: lastError }),
     [REPLAY_HEADERS.replayedAt]: now.toISOString(),
     [REPLAY_HEADERS.replayedBy]: actor,

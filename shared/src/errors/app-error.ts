@@ -14,6 +14,8 @@ export interface AppErrorOptions {
   retryable?: boolean;
   details?: Record<string, unknown>;
   cause?: unknown;
+  /** When trying again may succeed, in seconds, if the thrower knows (a rate limit's window); HTTP sends it as Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {
@@ -21,6 +23,7 @@ export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly retryable: boolean;
   readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: string, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -29,6 +32,7 @@ export class AppError extends Error {
     this.kind = options.kind ?? 'operational';
     this.retryable = options.retryable ?? false;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const envelopeSchema = z.object({
   id: z.uuid(),
-  type: z.string().regex(/^[a-z]+(\.[a-z-]+){2}$/, 'expected producer.entity.event'),
+  type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){2}$/, 'expected producer.entity.event'),
   version: z.number().int().positive(),
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string().min(1).max(200),

@@ -1,7 +1,9 @@
+export { databaseAndBrokerReadiness, type ServiceDatabase } from './readiness';
 export {
-  databaseAndBrokerReadiness,
-  type FulfillmentServiceOptions,
-  fulfillmentVariables,
-  serveFulfillmentService,
-} from './serve-fulfillment-service';
+  type ConsumerServiceOptions,
+  consumerHttpApp,
+  consumerVariables,
+  type EventFor,
+  serveConsumer,
+} from './serve-consumer';
 export { exitOnStartupFailure, stopOnSignals } from './stop-on-signals';

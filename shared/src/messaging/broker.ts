@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
-import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib';
+import { type ChannelModel, type ConfirmChannel, connect, type RecoveringChannelModel } from 'amqplib';
 import { AppError, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
 import { type QueueDepth, reportQueueDepths } from '../metrics';
 import { ConfirmPublisher } from './confirm-publisher';
 import { HEADERS } from './headers';
+import type { InboxTransaction } from './inbox';
 import {
-  type EventHandler,
-  type OutcomeListener,
+  type ConsumerHandle,
+  type ConsumerSetup,
   Subscription,
   type SubscriptionOptions,
 } from './subscription';
@@ -51,8 +52,9 @@ export class Broker {
   private connection: RecoveringChannelModel | undefined;
   private current: ChannelModel | undefined;
   private publisher: ConfirmPublisher | undefined;
-  private readonly subscriptions: Subscription<EventContract>[] = [];
+  private readonly subscriptions: Subscription<EventContract, unknown, InboxTransaction>[] = [];
   private closing = false;
+  private blocked = false;
   /** A (re)connect's setup still declaring and subscribing; close() waits for it. */
   private settingUp: Promise<void> | undefined;
   private stopReportingDepths: () => void = () => {};
@@ -70,6 +72,15 @@ export class Broker {
     return this.publisher !== undefined;
   }
 
+  /**
+   * Connected, and not blocked: RabbitMQ blocks publishing connections while
+   * a memory or disk alarm lasts, and a publish then waits for its confirm
+   * until the alarm clears. https://www.rabbitmq.com/docs/connection-blocked
+   */
+  get canPublish(): boolean {
+    return this.connected && !this.blocked;
+  }
+
   /** Resolves once the broker has confirmed the event; rejects if it did not or no queue is bound. */
   async publish(event: EventEnvelope, headers: Record<string, string> = {}): Promise<void> {
     if (!this.publisher) throw retryableError(BROKER_UNAVAILABLE, 'not connected to RabbitMQ');
@@ -83,32 +94,69 @@ export class Broker {
         contentType: 'application/json',
         persistent: true,
         timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
-        headers: { [HEADERS.correlationId]: event.correlationId, ...headers },
+        headers: {
+          [HEADERS.correlationId]: event.correlationId,
+          [HEADERS.enqueuedAt]: Date.now(),
+          ...headers,
+        },
       },
     );
   }
 
   /**
-   * Consumes `service`'s work queue with `handler`, now and after every
-   * reconnect. Events that match none of `contracts` go to the DLQ.
+   * Consumes a work queue with a handler, now and after every reconnect.
+   * Events that match none of the setup's contracts go to the DLQ; outcome
+   * events go out through this connection's publisher.
    */
-  subscribe<Contract extends EventContract>(
-    service: string,
-    contracts: Contract | readonly Contract[],
-    handler: EventHandler<Contract>,
-    onOutcome?: OutcomeListener<Contract>,
-  ): void {
+  subscribe<Contract extends EventContract, Result, Tx extends InboxTransaction>(
+    setup: Omit<ConsumerSetup<Contract, Result, Tx>, 'queues' | 'eventsExchange'> & { service: string },
+  ): ConsumerHandle {
     const { options } = this;
     const subscriptionOptions: SubscriptionOptions = {
       prefetch: options.prefetch ?? 5,
       handlerTimeoutMs: options.handlerTimeoutMs ?? 30_000,
       deliveryLimit: options.topology.deliveryLimit,
     };
-    const queues = findService(options.topology, service);
+    const queues = findService(options.topology, setup.service);
     const logger = options.logger.child({ queue: queues.workQueue });
-    const subscription = new Subscription(queues, contracts, handler, subscriptionOptions, logger, onOutcome);
-    this.subscriptions.push(subscription as unknown as Subscription<EventContract>);
-    if (this.current) void this.startSubscription(subscription, this.current);
+    const subscription = new Subscription(
+      { ...setup, queues, eventsExchange: options.topology.eventsExchange },
+      subscriptionOptions,
+      logger,
+      (event) => this.publish(event),
+    );
+    this.subscriptions.push(
+      subscription as unknown as Subscription<EventContract, unknown, InboxTransaction>,
+    );
+    if (this.current) void this.startSubscription(subscription as never, this.current);
+    return subscription;
+  }
+
+  /**
+   * Runs `work` on a channel of its own on this connection (the dead-letter
+   * operations use it), closed afterwards; BROKER_UNAVAILABLE while
+   * disconnected.
+   */
+  async withChannel<Result>(work: (channel: ConfirmChannel) => Promise<Result>): Promise<Result> {
+    const model = this.current;
+    if (!model) throw retryableError(BROKER_UNAVAILABLE, 'not connected to RabbitMQ');
+    const channel = await model.createConfirmChannel();
+    channel.on('error', () => {});
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => {});
+    }
+  }
+
+  /** Every subscription of this process is consuming (for readiness). */
+  get consuming(): boolean {
+    return this.subscriptions.every((subscription) => subscription.consuming);
+  }
+
+  /** The topology this broker declares. */
+  get topology(): Topology {
+    return this.options.topology;
   }
 
   /**
@@ -160,6 +208,7 @@ export class Broker {
     connection.on('connect', () => logger.info('connected to RabbitMQ'));
     connection.on('disconnect', (error: Error) => {
       this.publisher = undefined;
+      this.blocked = false;
       this.current = undefined;
       if (!this.closing) logger.warn({ err: error }, 'lost the RabbitMQ connection; reconnecting');
     });
@@ -173,32 +222,46 @@ export class Broker {
       this.options.onFatal?.(fatal);
     });
     connection.on('error', (error: Error) => logger.warn({ err: error }, 'RabbitMQ connection error'));
-    connection.on('blocked', (reason: string) => logger.warn({ reason }, 'RabbitMQ blocked publishing'));
+    connection.on('blocked', (reason: string) => {
+      this.blocked = true;
+      logger.warn({ reason }, 'RabbitMQ blocked publishing');
+    });
+    connection.on('unblocked', () => {
+      this.blocked = false;
+      logger.info('RabbitMQ unblocked publishing');
+    });
     if (this.options.service) this.stopReportingDepths = reportQueueDepths(() => this.queueDepths());
     if (this.options.waitForConnection !== false) await connection.waitForConnect();
   }
 
   /** Ready messages in this service's work, retry and dead-letter queues, for /metrics. */
   private async queueDepths(): Promise<QueueDepth[]> {
-    const { current: model, options } = this;
-    if (!model || !options.service) return [];
+    const { options } = this;
+    if (!this.current || !options.service) return [];
     const queues = findService(options.topology, options.service);
+    const consumer = this.subscriptions.find((subscription) => subscription.queues === queues);
     const wanted: [string, QueueDepth['kind']][] = [
       [queues.workQueue, 'work'],
+      ...(queues.jobQueue ? [[queues.jobQueue.name, 'work'] as [string, QueueDepth['kind']]] : []),
       ...queues.retryQueues.map(({ name }): [string, QueueDepth['kind']] => [name, 'retry']),
       [queues.deadLetterQueue, 'dead-letter'],
     ];
-    const channel = await model.createChannel();
-    channel.on('error', () => {});
-    try {
+    return this.withChannel(async (channel) => {
       const depths: QueueDepth[] = [];
       for (const [queue, kind] of wanted) {
-        depths.push({ queue, kind, messages: (await channel.checkQueue(queue)).messageCount });
+        const messages = (await channel.checkQueue(queue)).messageCount;
+        const oldestAgeSeconds =
+          queue === queues.workQueue ? consumer?.oldestAgeSeconds(messages) : undefined;
+        depths.push({
+          service: queues.service,
+          queue,
+          kind,
+          messages,
+          ...(oldestAgeSeconds === undefined ? {} : { oldestAgeSeconds }),
+        });
       }
       return depths;
-    } finally {
-      await channel.close().catch(() => {});
-    }
+    });
   }
 
   private async setup(model: ChannelModel) {
@@ -215,7 +278,10 @@ export class Broker {
     this.current = model;
   }
 
-  private async startSubscription(subscription: Subscription<EventContract>, model: ChannelModel) {
+  private async startSubscription(
+    subscription: Subscription<EventContract, unknown, InboxTransaction>,
+    model: ChannelModel,
+  ) {
     await subscription.start(model, (error) => this.recover(model, error));
   }
 
@@ -243,7 +309,7 @@ function asTopologyConflict(error: unknown): Error | undefined {
     TOPOLOGY_CONFLICT,
     `RabbitMQ already has a queue or exchange declared with different arguments: ${String(
       (error as Error).message,
-    )}. Delete it (after moving its messages) or change the configuration back; see docs/messaging.md.`,
+    )}. Change the configuration back, or follow docs/messaging.md ("Changing a work queue's arguments without losing an event").`,
     { kind: 'operational' },
   );
 }

@@ -8,8 +8,23 @@ import type { MessageProperties } from 'amqplib';
 export const HEADERS = {
   correlationId: 'x-correlation-id',
   traceparent: 'traceparent',
-  /** The attempt this delivery is (1 for the first). */
+  /**
+   * When the message became ready in the work queue (epoch ms): its publish,
+   * or the moment its retry tier hands it back. The consumer reads it to tell
+   * how long the oldest waiting message has waited.
+   */
+  enqueuedAt: 'x-enqueued-at',
+  /**
+   * The attempt this delivery is within its current run (1 for the first);
+   * it chooses the retry tier, so a replay from the DLQ starts it at 1 again.
+   */
   attempt: 'x-attempt',
+  /**
+   * Attempts made in earlier runs, before the message's latest replay from
+   * a DLQ (absent: none). Outcome events number an attempt as this plus
+   * `x-attempt`, so an order's attempts go on counting across a replay.
+   */
+  priorAttempts: 'x-prior-attempts',
   firstFailureAt: 'x-first-failure-at',
   lastError: 'x-last-error',
   lastErrorCode: 'x-last-error-code',
@@ -33,6 +48,15 @@ export function numberHeader(headers: Record<string, unknown> | undefined, name:
   const value = headers?.[name];
   const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/**
+ * The attempt a message is on, counted across every run of it: the attempts
+ * made before its latest replay from a DLQ plus its attempt in this run. In
+ * a DLQ, the attempts made in all.
+ */
+export function attemptAcrossRuns(headers: Record<string, unknown> | undefined): number {
+  return (numberHeader(headers, HEADERS.priorAttempts) ?? 0) + (numberHeader(headers, HEADERS.attempt) ?? 1);
 }
 
 /** The properties of a received message that a publish can set again (message id and headers aside). */

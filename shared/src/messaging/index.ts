@@ -1,20 +1,29 @@
 export { BROKER_UNAVAILABLE, Broker, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
 export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
-export { type DemoKnobs, demoVariables, SIMULATED_FAILURE, withDemoKnobs } from './demo-knobs';
+export { connectBroker, type MessagingConfig, registryTopology } from './connect-broker';
 export { type DeadLetterReason, HEADERS } from './headers';
-export { handleOnce, type InboxResult, type InboxSchema } from './inbox';
+export {
+  type Inbox,
+  type InboxClaim,
+  type InboxDatabase,
+  type InboxResult,
+  type InboxTransaction,
+  inboxFor,
+} from './inbox';
+export { OutcomeReporter } from './outcomes';
+export { QueueCensus, type QueueCount, type ServiceQueueCount } from './queue-census';
 export { decideAfterFailure, type FailureOutcome } from './retry-policy';
-export { connectShopBroker, type MessagingConfig, SHOP_CONSUMERS, shopTopology } from './shop-topology';
-export type { DeliveryOutcome, EventHandler, HandlerContext, OutcomeListener } from './subscription';
-export { reportTaskOutcomes } from './task-outcomes';
+export type { ConsumerHandle, ConsumerSetup, EventHandler, HandlerContext } from './subscription';
 export {
   type ConsumerDefinition,
   deleteTopology,
   describeTopology,
   EVENTS_EXCHANGE,
+  findService,
   type QueueDeclaration,
   queueDeclarations,
   type ServiceQueues,
   type Topology,
   type TopologyOptions,
+  topologyOf,
 } from './topology';

@@ -1,8 +1,15 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import type { ConsumerMode, Priority } from '../controls';
 import { errorCode, errorMessage, retryableError } from '../errors';
-import { EVENT_SCHEMA_INVALID, type EventContract, type EventOf, parseEvent } from '../events';
+import {
+  EVENT_SCHEMA_INVALID,
+  type EventContract,
+  type EventEnvelope,
+  type EventOf,
+  parseEvent,
+} from '../events';
 import type { Logger } from '../logging';
-import { messagingMetrics } from '../metrics';
+import { controlMetrics, messagingMetrics } from '../metrics';
 import { ConfirmPublisher } from './confirm-publisher';
 import {
   type DeadLetterReason,
@@ -11,22 +18,39 @@ import {
   republishableProperties,
   withoutQueueCounters,
 } from './headers';
+import { type Inbox, type InboxDatabase, type InboxTransaction, inboxFor } from './inbox';
+import { attemptStarting, type OutcomeReporter, type ReportedAttempt } from './outcomes';
 import { decideAfterFailure } from './retry-policy';
 import type { ServiceQueues } from './topology';
 
-export interface HandlerContext {
+export interface HandlerContext<Tx extends InboxTransaction = InboxTransaction> {
   /** Carries the event's correlation id, message id and attempt on every line. */
-  log: Logger;
+  readonly log: Logger;
   /** 1 for the first delivery, 2 after the first retry, and so on. */
-  attempt: number;
-  /** Aborted when the handler runs past its timeout. */
-  signal: AbortSignal;
+  readonly attempt: number;
+  /**
+   * Aborted when the handler runs past its timeout. Stop the work when it
+   * fires (pass it on to I/O that accepts one): the delivery waits for the
+   * handler to return before its retry is scheduled.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * How long a transaction of this attempt may stay open: longer than the
+   * handler timeout, so the claim on an event outlives any attempt that
+   * honours its signal, and a second attempt can never take it over while the
+   * first may still be sending.
+   */
+  readonly transactionTimeoutMs: number;
+  /** The service's inbox, bound to this event: `inbox.once(effect)` runs the effect once per event. */
+  readonly inbox: Inbox<Tx>;
 }
 
-export type EventHandler<Contract extends EventContract> = (
-  event: EventOf<Contract>,
-  context: HandlerContext,
-) => Promise<void>;
+/** Handles one event; what it returns is the data of the consumer's completed event (see the registry). */
+export type EventHandler<
+  Contract extends EventContract,
+  Result = unknown,
+  Tx extends InboxTransaction = InboxTransaction,
+> = (event: EventOf<Contract>, context: HandlerContext<Tx>) => Promise<Result>;
 
 export interface SubscriptionOptions {
   prefetch: number;
@@ -34,65 +58,234 @@ export interface SubscriptionOptions {
   deliveryLimit: number;
 }
 
-/** What became of one delivery; services turn these into outcome events and metrics. */
-export type DeliveryOutcome =
-  | { kind: 'handled'; attempt: number }
-  | { kind: 'retry-scheduled'; attempt: number; delay: string; error: string }
-  | { kind: 'dead-lettered'; attempt: number; reason: DeadLetterReason; error: string };
+/** One consumer as the broker runs it: its queues, what it accepts, its handler, and where it reports. */
+export interface ConsumerSetup<Contract extends EventContract, Result, Tx extends InboxTransaction> {
+  queues: ServiceQueues;
+  /** The exchange outcome events are published to. */
+  eventsExchange: string;
+  contracts: readonly Contract[];
+  handler: EventHandler<Contract, Result, Tx>;
+  /** Where the service's inbox table lives; without it, `context.inbox` refuses to run. */
+  inbox?: { db: InboxDatabase<Tx>; schema: string };
+  /** Publishes the consumer's outcome events; absent for a consumer without a task. */
+  reporter?: OutcomeReporter;
+  /**
+   * The service's jobs, from its job queue: what they are and who handles
+   * them. A job is never reported as a task outcome.
+   */
+  jobs?: { contracts: readonly EventContract[]; handler: EventHandler<EventContract, unknown, Tx> };
+  /** Grants turns under the service's rate limit; a handler runs only once it has one. */
+  rateLimiter?: { acquire(priority: Priority): Promise<void> };
+  /** Told how each handler run ended: the error's code, or undefined (the circuit breaker listens). */
+  onHandled?: (code: string | undefined, error?: string) => void;
+}
 
-export type OutcomeListener<Contract extends EventContract> = (
-  outcome: DeliveryOutcome,
-  event: EventOf<Contract> | undefined,
-) => void;
+/** What the rest of the process may do with a running subscription. */
+export interface ConsumerHandle {
+  /** Consume, hold (take nothing new; in-flight messages finish) or probe one message at a time. */
+  setMode(mode: ConsumerMode): void;
+}
 
 const HANDLER_TIMEOUT = 'HANDLER.TIMEOUT';
 const MALFORMED_JSON = 'EVENT.MALFORMED_JSON';
 const MAX_ERROR_HEADER_LENGTH = 1_000;
+/** What a transaction may outlast the handler timeout by: time to roll back or commit after an abort. */
+const TRANSACTION_GRACE_MS = 5_000;
 
 /**
  * Consumes one work queue: manual acks, bounded prefetch, a timeout per
- * handler, and every delivery ends in exactly one of ack (handled), a
- * confirmed republish to a retry tier then ack, or a confirmed republish to
- * the dead-letter queue then ack. A message is never acked before its next
- * home has confirmed it, so a crash anywhere loses nothing (at worst the
- * broker redelivers, and idempotent handlers absorb the duplicate).
+ * handler, and every delivery ends in exactly one of: the completed event
+ * confirmed, then ack; a confirmed republish to a retry tier, then ack; a
+ * confirmed republish to the dead-letter queue, then ack. A message is never
+ * acked before its next home has confirmed it, so a crash anywhere loses
+ * nothing (at worst the broker redelivers, and idempotent handlers absorb the
+ * duplicate). Failure outcomes are reported only once the republish they
+ * describe is confirmed.
  */
-export class Subscription<Contract extends EventContract> {
+export class Subscription<Contract extends EventContract, Result, Tx extends InboxTransaction>
+  implements ConsumerHandle
+{
   private channel: ConfirmChannel | undefined;
-  private consumerTag: string | undefined;
+  private publisher: ConfirmPublisher | undefined;
+  /** The consumers of the work queue and the job queue, while consuming. */
+  private consumerTags: string[] = [];
+  private mode: ConsumerMode = 'consume';
+  /** Mode changes are applied one after another, in order. */
+  private applying: Promise<void> = Promise.resolve();
+  private probing = false;
+  private stopped = false;
+  private readonly contracts: readonly EventContract[];
+  private readonly jobTypes: ReadonlySet<string>;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly metrics: ReturnType<typeof metricsFor>;
+  /** The latest delivery: when it came, and how long it had waited in the work queue. */
+  private lastDelivery: { at: number; waitedMs: number } | undefined;
 
   constructor(
-    readonly queues: ServiceQueues,
-    private readonly contracts: Contract | readonly Contract[],
-    private readonly handler: EventHandler<Contract>,
+    private readonly setup: ConsumerSetup<Contract, Result, Tx>,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
-    private readonly onOutcome: OutcomeListener<Contract> = () => {},
-  ) {}
+    private readonly publishOutcome: (event: EventEnvelope) => Promise<void>,
+  ) {
+    this.metrics = metricsFor(setup.queues);
+    this.contracts = [...setup.contracts, ...(setup.jobs?.contracts ?? [])];
+    this.jobTypes = new Set(setup.jobs?.contracts.map((contract) => contract.type));
+  }
+
+  get queues(): ServiceQueues {
+    return this.setup.queues;
+  }
+
+  /**
+   * How long the oldest ready message has waited, given how many are ready.
+   * The queue hands out messages in order, so the latest delivery's wait,
+   * plus the time since it came, is the head's wait; it keeps growing while
+   * nothing is delivered (a paused or stuck consumer). Undefined before the
+   * first delivery.
+   */
+  oldestAgeSeconds(ready: number): number | undefined {
+    if (ready === 0) return 0;
+    if (!this.lastDelivery) return undefined;
+    return (this.lastDelivery.waitedMs + Date.now() - this.lastDelivery.at) / 1000;
+  }
 
   /** Starts consuming on a fresh channel of `model`; called again after every reconnect. */
   async start(model: ChannelModel, onChannelLost: (error: Error) => void): Promise<void> {
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.logger.error({ err: error }, 'consumer channel error'));
     channel.on('close', () => {
-      if (this.channel === channel && this.consumerTag) onChannelLost(new Error('consumer channel closed'));
+      if (this.channel === channel && !this.stopped) onChannelLost(new Error('consumer channel closed'));
     });
+    // Per consumer (never global, which RabbitMQ 4.3 refuses): the work
+    // queue and the job queue each have this many messages in flight at most.
     await channel.prefetch(this.options.prefetch);
-    const publisher = new ConfirmPublisher(channel);
     this.channel = channel;
-    const { consumerTag } = await channel.consume(this.queues.workQueue, (message) => {
-      if (message) this.track(this.process(channel, publisher, message));
-    });
-    this.consumerTag = consumerTag;
-    this.logger.info({ queue: this.queues.workQueue, prefetch: this.options.prefetch }, 'consuming');
+    this.publisher = new ConfirmPublisher(channel);
+    this.consumerTags = [];
+    this.onBrokerCancel = () =>
+      onChannelLost(new Error(`the broker cancelled a consumer of ${this.queues.workQueue}`));
+    if (this.setup.reporter) {
+      await channel.consume(this.queues.brokerDeadLetterQueue, (message) => {
+        if (message) this.track(this.reportBrokerDeadLetter(channel, message));
+        else this.onBrokerCancel();
+      });
+    }
+    await this.apply(channel);
+  }
+
+  /**
+   * A null delivery is the broker cancelling the consumer (its queue was
+   * deleted, for one): treated as a lost channel, so the reconnect declares
+   * the queue again and consuming resumes, instead of a consumer silently dead.
+   * https://www.rabbitmq.com/docs/consumer-cancel
+   */
+  private onBrokerCancel: () => void = () => {};
+
+  setMode(mode: ConsumerMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    const { channel } = this;
+    if (channel) this.applying = this.applying.then(() => this.apply(channel)).catch(() => {});
+  }
+
+  /** Makes the channel's consumers match the mode. */
+  private async apply(channel: ConfirmChannel) {
+    if (this.channel !== channel || this.stopped) return;
+    const { workQueue, jobQueue } = this.queues;
+    if (this.mode === 'consume' && this.consumerTags.length === 0) {
+      for (const queue of [workQueue, ...(jobQueue ? [jobQueue.name] : [])]) {
+        const { consumerTag } = await channel.consume(queue, (message) => {
+          if (message) this.track(this.process(channel, this.publisher!, message));
+          else this.onBrokerCancel();
+        });
+        this.consumerTags.push(consumerTag);
+      }
+      this.logger.info(
+        { queue: workQueue, jobQueue: jobQueue?.name, prefetch: this.options.prefetch },
+        'consuming',
+      );
+    } else if (this.mode !== 'consume' && this.consumerTags.length > 0) {
+      const tags = this.consumerTags;
+      this.consumerTags = [];
+      for (const tag of tags) await channel.cancel(tag);
+      this.logger.info({ queue: workQueue, mode: this.mode }, 'holding: messages wait in the queue');
+    }
+    if (this.mode === 'probe' && !this.probing) void this.probe(channel);
+  }
+
+  /**
+   * Half-open circuit: takes one message (work queue first, then jobs) with
+   * basic.get and handles it, then waits for the verdict to change the mode.
+   * One message at a time, and none prefetched that would have to be
+   * returned if the probe fails.
+   */
+  private async probe(channel: ConfirmChannel) {
+    this.probing = true;
+    try {
+      const { workQueue, jobQueue } = this.queues;
+      while (this.mode === 'probe' && this.channel === channel && !this.stopped) {
+        const message =
+          (await channel.get(workQueue)) || (jobQueue ? await channel.get(jobQueue.name) : false);
+        if (!message) {
+          await sleep(500);
+          continue;
+        }
+        this.logger.info({ messageId: message.properties.messageId }, 'probing with one message');
+        const work = this.process(channel, this.publisher!, message);
+        this.track(work);
+        await work;
+        for (let waited = 0; this.mode === 'probe' && waited < 5_000; waited += 100) await sleep(100);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'probe interrupted');
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /**
+   * Healthy: false before the first start, after a stop, and while a lost
+   * channel is being replaced. A replica that holds on purpose (paused, its
+   * circuit open) is healthy.
+   */
+  get consuming(): boolean {
+    return this.channel !== undefined && (this.mode !== 'consume' || this.consumerTags.length > 0);
+  }
+
+  /**
+   * A message the broker dead-lettered on its own (its delivery limit, when
+   * no consumer of ours could park it first): its copy on the dead-letter
+   * exchange is reported as dead-lettered, then acked. Best effort, like
+   * every failure report: the message itself is in the DLQ either way.
+   */
+  private async reportBrokerDeadLetter(channel: ConfirmChannel, message: ConsumeMessage) {
+    const event = this.tryParse(message);
+    const headers = message.properties.headers ?? {};
+    const reason = String(headers['x-first-death-reason'] ?? 'unknown');
+    const deliveries =
+      numberHeader(headers, HEADERS.deliveryCount) ?? numberHeader(headers, HEADERS.acquiredCount);
+    const error = `dead-lettered by RabbitMQ (${reason}${deliveries === undefined ? '' : ` after ${deliveries + 1} deliveries`})`;
+    const outcome =
+      event && this.setup.reporter?.deadLettered(event, attemptStarting(headers), error, 'delivery-limit');
+    if (outcome) {
+      await this.publishOutcome(outcome).catch((failure: unknown) =>
+        this.logger.warn({ err: failure, type: outcome.type }, 'could not report a broker dead letter'),
+      );
+    }
+    try {
+      channel.ack(message);
+    } catch {
+      // Channel gone: the copy comes back and is reported again.
+    }
   }
 
   /** Stops taking deliveries and waits up to `timeoutMs` for the ones in progress. */
   async stop(timeoutMs: number): Promise<void> {
-    const { channel, consumerTag } = this;
-    this.consumerTag = undefined;
-    if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => {});
+    const { channel } = this;
+    const tags = this.consumerTags;
+    this.stopped = true;
+    this.consumerTags = [];
+    for (const tag of tags) await channel?.cancel(tag).catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const drained = Promise.all(this.inFlight).then(() => true);
     const timedOut = new Promise<false>((resolve) => {
@@ -118,15 +311,23 @@ export class Subscription<Contract extends EventContract> {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async process(channel: ConfirmChannel, publisher: ConfirmPublisher, message: ConsumeMessage) {
+  private async process(channel: ConfirmChannel, publisher: ConfirmPublisher, message: Message) {
     const headers = message.properties.headers ?? {};
     const attempt = numberHeader(headers, HEADERS.attempt) ?? 1;
-    const log = this.logger.child({
-      messageId: message.properties.messageId,
-      correlationId: headers[HEADERS.correlationId],
-      attempt,
-    });
-    const settle = new Settler(channel, publisher, message, this.queues, log);
+    const delivered = attemptStarting(headers);
+    const now = Date.now();
+    const enqueuedAt =
+      numberHeader(headers, HEADERS.enqueuedAt) ?? (message.properties.timestamp ?? 0) * 1000;
+    this.lastDelivery = { at: now, waitedMs: enqueuedAt > 0 ? Math.max(0, now - enqueuedAt) : 0 };
+    // A child logger per message costs a serialisation; most messages never log.
+    let log: Logger | undefined;
+    const logOf = () =>
+      (log ??= this.logger.child({
+        messageId: message.properties.messageId,
+        correlationId: headers[HEADERS.correlationId],
+        attempt,
+      }));
+    const settle = new Settler(channel, publisher, message, this.queues, logOf);
 
     // Crash-loop guard. A quorum queue counts how often a message came back
     // without an outcome. RabbitMQ 4.3+ no longer counts returns caused by a
@@ -139,7 +340,15 @@ export class Subscription<Contract extends EventContract> {
     );
     if (returns >= this.options.deliveryLimit) {
       const error = `delivered ${returns + 1} times without an outcome; a consumer probably died while handling it`;
-      return this.park(settle, attempt, 'delivery-limit', error, 'MESSAGING.DELIVERY_LIMIT');
+      return this.park(
+        settle,
+        attempt,
+        delivered,
+        'delivery-limit',
+        error,
+        'MESSAGING.DELIVERY_LIMIT',
+        this.tryParse(message),
+      );
     }
 
     let body: unknown;
@@ -149,6 +358,7 @@ export class Subscription<Contract extends EventContract> {
       return this.park(
         settle,
         attempt,
+        delivered,
         'malformed-json',
         `malformed JSON: ${errorMessage(error)}`,
         MALFORMED_JSON,
@@ -156,86 +366,189 @@ export class Subscription<Contract extends EventContract> {
     }
     let event: EventOf<Contract>;
     try {
-      event = parseEvent(this.contracts, body);
+      event = parseEvent(this.contracts, body) as EventOf<Contract>;
     } catch (error) {
-      return this.park(settle, attempt, 'schema-invalid', errorMessage(error), EVENT_SCHEMA_INVALID);
+      return this.park(
+        settle,
+        attempt,
+        delivered,
+        'schema-invalid',
+        errorMessage(error),
+        EVENT_SCHEMA_INVALID,
+      );
+    }
+    const isJob = this.jobTypes.has(event.type);
+    // A job's outcome is not a task's: it is never reported.
+    const reporter = isJob ? undefined : this.setup.reporter;
+
+    if (this.setup.rateLimiter) {
+      const waitedFrom = performance.now();
+      try {
+        await this.setup.rateLimiter.acquire(isJob ? 'jobs' : 'main');
+      } catch {
+        // The process is stopping: the message goes back to the queue with the channel.
+        return;
+      }
+      this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
     }
 
     const startedAt = performance.now();
-    const labels = { service: this.queues.service, queue: this.queues.workQueue };
-    const observeDuration = (outcome: 'handled' | 'failed') =>
-      messagingMetrics.handlerDuration.observe(
-        { ...labels, outcome },
-        (performance.now() - startedAt) / 1000,
-      );
+    const started = attemptStarting(headers);
     try {
-      await this.runHandler(event, { log, attempt });
+      const result = await this.runHandler(event, attempt, logOf, isJob);
+      this.setup.onHandled?.(undefined);
+      const outcome = reporter?.completed(event, started, result);
+      // The completed event goes out before the ack: if it cannot, the
+      // attempt fails and its retry (a duplicate to the inbox) reports again.
+      if (outcome) await this.publishOutcome(outcome);
       settle.ack();
-      observeDuration('handled');
-      messagingMetrics.handled.inc(labels);
-      log.info({ durationMs: Math.round(performance.now() - startedAt) }, 'handled');
-      this.onOutcome({ kind: 'handled', attempt }, event);
+      this.metrics.handled(startedAt, Date.parse(event.occurredAt));
+      logOf().debug({ durationMs: Math.round(performance.now() - startedAt) }, 'handled');
     } catch (error) {
-      observeDuration('failed');
-      messagingMetrics.failed.inc({ ...labels, code: errorCode(error) });
-      const outcome = decideAfterFailure(error, attempt, this.queues.retryQueues);
-      log.warn({ err: error, action: outcome.action }, 'handler failed');
-      if (outcome.action === 'dead-letter') {
-        return this.park(settle, attempt, outcome.reason, errorMessage(error), errorCode(error), event);
+      this.metrics.failed(startedAt, errorCode(error));
+      const decision = decideAfterFailure(error, attempt, this.queues.retryQueues);
+      logOf().warn({ err: error, action: decision.action }, 'handler failed');
+      if (decision.action === 'dead-letter') {
+        return this.park(
+          settle,
+          attempt,
+          started,
+          decision.reason,
+          errorMessage(error),
+          errorCode(error),
+          isJob ? undefined : event,
+        );
       }
-      await settle.retry(outcome.queue.name, outcome.nextAttempt, error);
-      messagingMetrics.retried.inc({ ...labels, tier: outcome.queue.tier.label });
-      this.onOutcome(
-        { kind: 'retry-scheduled', attempt, delay: outcome.queue.tier.label, error: errorMessage(error) },
-        event,
-      );
+      const { tier } = decision.queue;
+      if (!(await settle.retry(decision.queue.name, decision.nextAttempt, error, tier.delayMs))) return;
+      this.metrics.retried(tier.label);
+      this.report(reporter?.failed(event, started, errorMessage(error), tier.label));
     }
   }
 
   private async park(
     settle: Settler,
     attempt: number,
+    reported: ReportedAttempt,
     reason: DeadLetterReason,
     error: string,
     code: string,
-    event?: EventOf<Contract>,
+    event?: EventEnvelope,
   ) {
-    await settle.deadLetter(reason, attempt, error, code);
-    messagingMetrics.deadLettered.inc({ service: this.queues.service, queue: this.queues.workQueue, reason });
-    this.onOutcome({ kind: 'dead-lettered', attempt, reason, error }, event);
+    if (!(await settle.deadLetter(reason, attempt, error, code))) return;
+    this.metrics.deadLettered(reason);
+    if (event) this.report(this.setup.reporter?.deadLettered(event, reported, error, reason));
   }
 
-  private async runHandler(event: EventOf<Contract>, context: Omit<HandlerContext, 'signal'>) {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(
-          retryableError(HANDLER_TIMEOUT, `handler ran longer than ${this.options.handlerTimeoutMs} ms`),
-        );
-      }, this.options.handlerTimeoutMs);
-    });
+  /**
+   * Failure outcomes are a projection: the message already sits in its retry
+   * tier or DLQ, so a report the broker refuses is logged, not retried.
+   */
+  private report(outcome: EventEnvelope | undefined) {
+    if (!outcome) return;
+    this.publishOutcome(outcome).catch((error: unknown) =>
+      this.logger.warn({ err: error, type: outcome.type }, 'could not report a task outcome'),
+    );
+  }
+
+  /** The task event inside a message parked before parsing (a crash loop), if it holds one. */
+  private tryParse(message: Message): EventEnvelope | undefined {
     try {
-      await Promise.race([this.handler(event, { ...context, signal: controller.signal }), timeout]);
-    } finally {
-      clearTimeout(timer);
+      const event = parseEvent(this.contracts, JSON.parse(message.content.toString('utf8')));
+      // Only a task's events are reported; a job parked before parsing is not.
+      return this.jobTypes.has(event.type) ? undefined : event;
+    } catch {
+      return undefined;
     }
   }
+
+  /**
+   * Runs the handler with a signal that aborts at the timeout, and returns
+   * only when the handler has: the delivery is settled (acked, or moved to a
+   * retry tier) after its attempt has really ended, never while it may still
+   * be sending. An abandoned attempt left running beside the retry is how one
+   * event became two emails. A handler that ignores its signal keeps its
+   * prefetch slot until it returns, which is the lesser harm.
+   */
+  private async runHandler(
+    event: EventOf<Contract>,
+    attempt: number,
+    logOf: () => Logger,
+    isJob: boolean,
+  ): Promise<Result> {
+    const { handlerTimeoutMs } = this.options;
+    const signal = AbortSignal.timeout(handlerTimeoutMs);
+    const transactionTimeoutMs = handlerTimeoutMs + TRANSACTION_GRACE_MS;
+    const { inbox, queues } = this.setup;
+    const context: HandlerContext<Tx> = {
+      get log() {
+        return logOf();
+      },
+      attempt,
+      signal,
+      transactionTimeoutMs,
+      inbox: inbox
+        ? inboxFor(inbox.db, inbox.schema, event, transactionTimeoutMs)
+        : {
+            claim: { schema: queues.service, eventId: event.id, eventType: event.type },
+            once: () => Promise.reject(new Error(`${queues.service} runs without an inbox database`)),
+          },
+    };
+    let result: Result;
+    try {
+      result = isJob
+        ? ((await this.setup.jobs!.handler(event, context)) as Result)
+        : await this.setup.handler(event, context);
+    } catch (error) {
+      const failure = signal.aborted
+        ? retryableError(HANDLER_TIMEOUT, `handler ran longer than ${handlerTimeoutMs} ms`, { cause: error })
+        : error;
+      this.setup.onHandled?.(errorCode(failure), errorMessage(failure));
+      throw failure;
+    }
+    if (signal.aborted) logOf().warn({ handlerTimeoutMs }, 'handler finished after its timeout');
+    return result;
+  }
+}
+
+/** The metric series of one queue, resolved once rather than per message. */
+function metricsFor(queues: ServiceQueues) {
+  const labels = { service: queues.service, queue: queues.workQueue };
+  const handledCount = messagingMetrics.handled.labels(labels);
+  const handledDuration = messagingMetrics.handlerDuration.labels({ ...labels, outcome: 'handled' });
+  const failedDuration = messagingMetrics.handlerDuration.labels({ ...labels, outcome: 'failed' });
+  const lag = messagingMetrics.eventLag.labels(labels);
+  const seconds = (since: number) => (performance.now() - since) / 1000;
+  return {
+    handled(startedAt: number, occurredAt: number) {
+      handledDuration.observe(seconds(startedAt));
+      handledCount.inc();
+      if (Number.isFinite(occurredAt)) lag.observe(Math.max(0, (Date.now() - occurredAt) / 1000));
+    },
+    failed(startedAt: number, code: string) {
+      failedDuration.observe(seconds(startedAt));
+      messagingMetrics.failed.inc({ ...labels, code });
+    },
+    retried: (tier: string) => messagingMetrics.retried.inc({ ...labels, tier }),
+    waited: (priority: Priority, since: number) =>
+      controlMetrics.rateLimitWait.observe({ service: queues.service, priority }, seconds(since)),
+    deadLettered: (reason: string) => messagingMetrics.deadLettered.inc({ ...labels, reason }),
+  };
 }
 
 /**
  * Ends one delivery. Republishing happens before the ack and waits for the
  * broker's confirm; if the republish fails, the delivery is requeued (the
- * crash-loop guard bounds how often that can happen).
+ * crash-loop guard bounds how often that can happen) and the settle reports
+ * false, so nothing is announced about a move that did not happen.
  */
 class Settler {
   constructor(
     private readonly channel: ConfirmChannel,
     private readonly publisher: ConfirmPublisher,
-    private readonly message: ConsumeMessage,
+    private readonly message: Message,
     private readonly queues: ServiceQueues,
-    private readonly log: Logger,
+    private readonly log: () => Logger,
   ) {}
 
   ack() {
@@ -243,13 +556,14 @@ class Settler {
     try {
       this.channel.ack(this.message);
     } catch (error) {
-      this.log.warn({ err: error }, 'could not ack: channel closed, the broker will redeliver');
+      this.log().warn({ err: error }, 'could not ack: channel closed, the broker will redeliver');
     }
   }
 
-  retry(queue: string, nextAttempt: number, error: unknown) {
+  retry(queue: string, nextAttempt: number, error: unknown, delayMs: number): Promise<boolean> {
     const headers = this.message.properties.headers ?? {};
     return this.republish(queue, {
+      [HEADERS.enqueuedAt]: Date.now() + delayMs,
       [HEADERS.attempt]: nextAttempt,
       [HEADERS.firstFailureAt]: headers[HEADERS.firstFailureAt] ?? new Date().toISOString(),
       [HEADERS.lastError]: truncate(errorMessage(error)),
@@ -257,9 +571,9 @@ class Settler {
     });
   }
 
-  deadLetter(reason: DeadLetterReason, attempt: number, error: string, code: string) {
+  deadLetter(reason: DeadLetterReason, attempt: number, error: string, code: string): Promise<boolean> {
     const headers = this.message.properties.headers ?? {};
-    this.log.error({ reason, error }, 'dead-lettered');
+    this.log().error({ reason, error }, 'dead-lettered');
     return this.republish(this.queues.deadLetterQueue, {
       [HEADERS.attempt]: attempt,
       [HEADERS.firstFailureAt]: headers[HEADERS.firstFailureAt] ?? new Date().toISOString(),
@@ -271,7 +585,7 @@ class Settler {
     });
   }
 
-  private async republish(queue: string, extraHeaders: Record<string, unknown>) {
+  private async republish(queue: string, extraHeaders: Record<string, unknown>): Promise<boolean> {
     const { properties, content } = this.message;
     try {
       // The default exchange ("") routes to the queue named by the routing key.
@@ -281,16 +595,22 @@ class Settler {
         headers: { ...withoutQueueCounters(properties.headers), ...extraHeaders },
         persistent: true,
       });
-      this.ack();
     } catch (error) {
-      this.log.error({ err: error, queue }, 'republish failed; requeueing the delivery');
+      this.log().error({ err: error, queue }, 'republish failed; requeueing the delivery');
       try {
         this.channel.nack(this.message, false, true);
       } catch {
         // Channel already closed: the broker requeues the delivery itself.
       }
+      return false;
     }
+    this.ack();
+    return true;
   }
+}
+
+function sleep(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
 function truncate(text: string) {

@@ -17,11 +17,15 @@ describe('topology', () => {
     ]);
     expect(email.deadLetterExchange).toBe('demo.email.dlx');
     expect(email.deadLetterQueue).toBe('demo.email.dlq');
+    expect(email.brokerDeadLetterQueue).toBe('demo.email.dlq-reports');
   });
 
-  test('When queues are declared, then every one is a quorum queue with a dead-letter exchange', () => {
-    const declarations = queueDeclarations(email, topology.deliveryLimit);
+  test('When queues are declared, then every one is a quorum queue with a dead-letter exchange, the copies of broker dead letters aside', () => {
+    const all = queueDeclarations(email, topology.deliveryLimit);
+    const reports = all.find(({ name }) => name === email.brokerDeadLetterQueue)!;
+    const declarations = all.filter((declaration) => declaration !== reports);
 
+    expect(reports.arguments).toEqual({ 'x-queue-type': 'quorum', 'x-delivery-limit': 5 });
     expect(declarations).toHaveLength(4);
     for (const { arguments: args } of declarations) {
       expect(args['x-queue-type']).toBe('quorum');

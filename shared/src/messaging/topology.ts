@@ -1,5 +1,6 @@
 import type { Channel, Options } from 'amqplib';
 import type { RetryTier } from '../config';
+import type { Registry } from '../registry';
 
 /**
  * Every exchange and queue the system uses, derived from one description.
@@ -14,6 +15,8 @@ export interface ConsumerDefinition {
   queue: string;
   /** Routing keys (event types) bound to the work queue. */
   routingKeys: string[];
+  /** The service's lower-priority job queue, if it has jobs (see the registry's `jobs`). */
+  jobs?: { queue: string; routingKeys: string[] };
 }
 
 export interface TopologyOptions {
@@ -33,9 +36,22 @@ export interface ServiceQueues {
   service: string;
   workQueue: string;
   routingKeys: string[];
+  /**
+   * A second work queue for the service's jobs, consumed beside the first
+   * with a lower priority. It shares the retry tiers and the DLQ: a retried
+   * job comes back through the main work queue (docs/job-controls.md).
+   */
+  jobQueue?: { name: string; routingKeys: string[] };
   retryQueues: RetryQueue[];
   deadLetterExchange: string;
   deadLetterQueue: string;
+  /**
+   * A second queue on the dead-letter exchange. The consumer parks messages
+   * in the DLQ itself (through the default exchange); what reaches the DLX is
+   * what the broker dead-lettered on its own (its delivery limit), so the
+   * consumer reads this queue to report those too.
+   */
+  brokerDeadLetterQueue: string;
 }
 
 export interface Topology {
@@ -56,17 +72,36 @@ export function describeTopology(consumers: ConsumerDefinition[], options: Topol
   return {
     eventsExchange: name(EVENTS_EXCHANGE),
     deliveryLimit: options.deliveryLimit,
-    services: consumers.map(({ service, queue, routingKeys }) => ({
+    services: consumers.map(({ service, queue, routingKeys, jobs }) => ({
       service,
       workQueue: name(`${service}.${queue}`),
       routingKeys,
+      ...(jobs
+        ? { jobQueue: { name: name(`${service}.${jobs.queue}`), routingKeys: jobs.routingKeys } }
+        : {}),
       // Named by delay: a changed schedule declares new queues instead of
       // failing with PRECONDITION_FAILED on an existing queue's TTL.
       retryQueues: options.retryTiers.map((tier) => ({ tier, name: name(`${service}.retry.${tier.label}`) })),
       deadLetterExchange: name(`${service}.dlx`),
       deadLetterQueue: name(`${service}.dlq`),
+      brokerDeadLetterQueue: name(`${service}.dlq-reports`),
     })),
   };
+}
+
+/** The topology of every consumer a registry describes. */
+export function topologyOf(registry: Registry, options: TopologyOptions): Topology {
+  return describeTopology(
+    registry.entries.map(({ service, queue, consumes, jobs }) => ({
+      service,
+      queue,
+      routingKeys: consumes.map((contract) => contract.routingKey),
+      ...(jobs
+        ? { jobs: { queue: jobs.queue, routingKeys: jobs.consumes.map((contract) => contract.routingKey) } }
+        : {}),
+    })),
+    options,
+  );
 }
 
 export function findService(topology: Topology, service: string): ServiceQueues {
@@ -89,13 +124,12 @@ const quorum = (deadLetterExchange: string) => ({
 
 /** The queues of one service with the exact arguments they are declared with. */
 export function queueDeclarations(queues: ServiceQueues, deliveryLimit: number): QueueDeclaration[] {
+  // Without a dead-letter exchange, RabbitMQ 4 silently drops a message
+  // after its default delivery limit of 20.
+  const workQueueArguments = { ...quorum(queues.deadLetterExchange), 'x-delivery-limit': deliveryLimit };
   return [
-    {
-      name: queues.workQueue,
-      // Without a dead-letter exchange, RabbitMQ 4 silently drops a message
-      // after its default delivery limit of 20.
-      arguments: { ...quorum(queues.deadLetterExchange), 'x-delivery-limit': deliveryLimit },
-    },
+    { name: queues.workQueue, arguments: workQueueArguments },
+    ...(queues.jobQueue ? [{ name: queues.jobQueue.name, arguments: workQueueArguments }] : []),
     ...queues.retryQueues.map(({ tier, name }) => ({
       name,
       // One queue per delay with a queue-level TTL: RabbitMQ expires only the
@@ -108,6 +142,14 @@ export function queueDeclarations(queues: ServiceQueues, deliveryLimit: number):
         'x-message-ttl': tier.delayMs,
       },
     })),
+    {
+      name: queues.brokerDeadLetterQueue,
+      // Copies of what the broker dead-lettered, read by the consumer only to
+      // report them; the messages themselves are in the DLQ. The one queue
+      // without a DLX on purpose: a copy that keeps failing to be reported is
+      // dropped at the delivery limit, and the DLQ still holds the message.
+      arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': deliveryLimit },
+    },
     {
       name: queues.deadLetterQueue,
       // The parking lot for humans. A message rejected from here (a discard
@@ -136,8 +178,12 @@ export async function declareTopology(channel: Channel, topology: Topology, ownS
       await channel.assertQueue(declaration.name, { durable: true, arguments: declaration.arguments });
     }
     await channel.bindQueue(queues.deadLetterQueue, queues.deadLetterExchange, '');
+    await channel.bindQueue(queues.brokerDeadLetterQueue, queues.deadLetterExchange, '');
     for (const routingKey of queues.routingKeys) {
       await channel.bindQueue(queues.workQueue, topology.eventsExchange, routingKey);
+    }
+    for (const routingKey of queues.jobQueue?.routingKeys ?? []) {
+      await channel.bindQueue(queues.jobQueue!.name, topology.eventsExchange, routingKey);
     }
   }
 }
@@ -151,7 +197,9 @@ export async function deleteTopology(channel: Channel, topology: Topology) {
   for (const queues of topology.services) {
     for (const queue of [
       queues.workQueue,
+      ...(queues.jobQueue ? [queues.jobQueue.name] : []),
       queues.deadLetterQueue,
+      queues.brokerDeadLetterQueue,
       ...queues.retryQueues.map(({ name }) => name),
     ]) {
       await channel.deleteQueue(queue);

@@ -38,6 +38,37 @@ export const messagingMetrics = {
     labelNames: [...queueLabels, 'outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   }),
+  eventLag: new client.Histogram({
+    name: 'shop_event_lag_seconds',
+    help: "Commit to effect: from the event's occurredAt to the end of its successful handling",
+    labelNames: queueLabels,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  }),
+};
+
+/** The job controls of a consuming service (shared/src/controls). */
+export const controlMetrics = {
+  paused: new client.Gauge({
+    name: 'shop_consumer_paused',
+    help: '1 while an operator has paused this service, else 0',
+    labelNames: ['service'],
+  }),
+  circuit: new client.Gauge({
+    name: 'shop_circuit_state',
+    help: "The service's circuit breaker: 0 closed, 1 half-open, 2 open",
+    labelNames: ['service'],
+  }),
+  transitions: new client.Counter({
+    name: 'shop_circuit_transitions_total',
+    help: 'Circuit breaker transitions this replica made, by the state entered',
+    labelNames: ['service', 'to'],
+  }),
+  rateLimitWait: new client.Histogram({
+    name: 'shop_rate_limit_wait_seconds',
+    help: 'Time a delivery waited for its turn under the rate limit, by queue priority',
+    labelNames: ['service', 'priority'],
+    buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120],
+  }),
 };
 
 export const httpRequestDuration = new client.Histogram({
@@ -48,26 +79,53 @@ export const httpRequestDuration = new client.Histogram({
 });
 
 export interface QueueDepth {
+  /** The consuming service the queue belongs to. */
+  service: string;
   queue: string;
   /** work, retry or dead-letter */
   kind: 'work' | 'retry' | 'dead-letter';
   messages: number;
+  /** Seconds the oldest ready message has waited, where the process can tell (its own work queue). */
+  oldestAgeSeconds?: number;
 }
 
 type DepthSource = () => Promise<QueueDepth[]>;
 const depthSources = new Set<DepthSource>();
 
-/** Ready messages per queue, asked of the broker when Prometheus scrapes (not on a timer). */
+/**
+ * Queue depths are asked of the broker when Prometheus scrapes (not on a
+ * timer); one read serves both gauges of a scrape.
+ */
+let depthRead: { at: number; depths: Promise<QueueDepth[]> } | undefined;
+function readDepths(): Promise<QueueDepth[]> {
+  if (!depthRead || Date.now() - depthRead.at > 1_000) {
+    const sources = [...depthSources].map((source) => source().catch(() => []));
+    depthRead = { at: Date.now(), depths: Promise.all(sources).then((all) => all.flat()) };
+  }
+  return depthRead.depths;
+}
+
 new client.Gauge({
   name: 'shop_queue_messages',
   help: 'Messages ready in each queue of this service (work, retry tiers, dead-letter queue)',
-  labelNames: ['queue', 'kind'],
+  labelNames: ['service', 'queue', 'kind'],
   registers: [registry],
   async collect() {
     this.reset();
-    for (const source of depthSources) {
-      for (const { queue, kind, messages } of await source().catch(() => []))
-        this.set({ queue, kind }, messages);
+    for (const { service, queue, kind, messages } of await readDepths())
+      this.set({ service, queue, kind }, messages);
+  },
+});
+
+new client.Gauge({
+  name: 'shop_queue_oldest_age_seconds',
+  help: 'Seconds the oldest ready message of a work queue has waited (0 when the queue is empty)',
+  labelNames: ['queue'],
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const { queue, oldestAgeSeconds } of await readDepths()) {
+      if (oldestAgeSeconds !== undefined) this.set({ queue }, oldestAgeSeconds);
     }
   },
 });
@@ -76,6 +134,26 @@ new client.Gauge({
 export function reportQueueDepths(source: DepthSource): () => void {
   depthSources.add(source);
   return () => depthSources.delete(source);
+}
+
+/** Like gaugeOnScrape, with one series per label set `read` returns. */
+export function labelledGaugeOnScrape(
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Promise<{ labels: Record<string, string>; value: number }[]>,
+) {
+  registry.removeSingleMetric(name);
+  return new client.Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { labels, value } of await read().catch(() => [])) this.set(labels, value);
+    },
+  });
 }
 
 /** Adds a gauge whose value is read when Prometheus scrapes (outbox backlog, relay lag...). */

@@ -1,0 +1,2 @@
+export { inboxClaim } from './inbox-claim';
+export { createPrismaClient, Prisma, PrismaClient, type TransactionClient } from './prisma-client';

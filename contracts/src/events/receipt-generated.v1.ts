@@ -1,0 +1,10 @@
+import { defineEvent } from '@shop/shared/events';
+import { z } from 'zod';
+import { outcomeFields } from './outcome-fields';
+
+/** `pdf.receipt.generated` v1: the order's PDF receipt is written and served at `url`. */
+export const ReceiptGeneratedV1 = defineEvent({
+  type: 'pdf.receipt.generated',
+  version: 1,
+  data: z.object({ ...outcomeFields, url: z.url(), bytes: z.number().int().positive() }),
+});

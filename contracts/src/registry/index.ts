@@ -1,0 +1,1 @@
+export { SHOP_REGISTRY, type ShopConsumer, type ShopRegistry } from './shop-registry';

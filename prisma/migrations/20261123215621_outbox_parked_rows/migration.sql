@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "checkout"."outbox" ADD COLUMN     "parked_at" TIMESTAMPTZ(3);

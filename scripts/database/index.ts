@@ -1,0 +1,3 @@
+export { dropDatabase } from './database-admin';
+export { migrateDatabase } from './migrate-database';
+export { checkMigrationDrift, createMigration } from './migration-drift';

@@ -1,4 +1,0 @@
-export { dropDatabase } from './database-admin';
-export { migrateDatabase } from './migrate-database';
-export { checkMigrationDrift, createMigration } from './migration-drift';
-export { createPrismaClient, Prisma, PrismaClient, type TransactionClient } from './prisma-client';

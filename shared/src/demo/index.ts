@@ -1,0 +1,1 @@
+export { type DemoKnobs, demoVariables, SIMULATED_FAILURE, withDemoKnobs } from './demo-knobs';

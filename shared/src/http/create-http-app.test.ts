@@ -1,0 +1,144 @@
+import { createLogger } from '../logging';
+import { createHttpApp, type HttpAppOptions } from './create-http-app';
+import { type RunningServer, startHttpServer } from './start-http-server';
+
+/** The app every service builds, on port 0, with one route that echoes a JSON body. */
+describe('the HTTP app every service builds', () => {
+  const logger = createLogger('test', 'silent');
+  let server: RunningServer;
+  let baseUrl: string;
+
+  const start = async (options: Partial<HttpAppOptions> = {}) => {
+    const app = createHttpApp({
+      logger,
+      readiness: async () => ({}),
+      routes: (app) => {
+        app.post('/echo', (req, res) => {
+          res.json(req.body ?? null);
+        });
+        app.get('/things/:name', (req, res) => {
+          res.json({ name: req.params.name });
+        });
+      },
+      ...options,
+    });
+    server = await startHttpServer(app, 0, logger);
+    baseUrl = `http://127.0.0.1:${server.port}`;
+  };
+
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  const postJson = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  test('When a path segment is not valid percent-encoding, then it answers 400 problem+json, not 500', async () => {
+    await start();
+
+    for (const name of ['%E0%A4%A', '%ED%A0%80', '%']) {
+      const response = await fetch(`${baseUrl}/things/${name}`);
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await response.json()).toMatchObject({ detail: 'The path is not valid percent-encoding' });
+    }
+  });
+
+  test('When a body claims a content encoding it does not have, then it answers 400 problem+json, not 500', async () => {
+    await start();
+
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const response = await postJson('{"a":1}', { 'content-encoding': encoding });
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  test('When malformed JSON carries a card number, then the 400 does not quote it', async () => {
+    await start();
+
+    for (const body of [
+      '"4242424242424242',
+      '{"payment":{"cardNumber":"4242424242424242"},}',
+      '4242424242424242x',
+    ]) {
+      const response = await postJson(body);
+
+      expect(response.status).toBe(400);
+      const answer = await response.text();
+      expect(answer).not.toContain('4242424242424242');
+      expect(JSON.parse(answer)).toMatchObject({
+        title: 'Malformed JSON',
+        detail: 'The body is not valid JSON',
+      });
+    }
+  });
+
+  test.each([
+    ['a JSON answer', 'GET', '/things/mug'],
+    ['a 404 problem', 'GET', '/nowhere'],
+    ['/healthz', 'GET', '/healthz'],
+    ['a 400 problem from the body parser', 'POST', '/echo'],
+  ])(
+    'When the app answers with %s, then the answer carries the security headers',
+    async (_case, method, path) => {
+      await start();
+
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: '{' } : {}),
+      });
+
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    },
+  );
+
+  test('When a service sets no body limit, then a JSON body over 1 kB answers 413 problem+json', async () => {
+    await start();
+
+    const small = await postJson(JSON.stringify({ note: 'x'.repeat(900) }));
+    const large = await postJson(JSON.stringify({ note: 'x'.repeat(1_100) }));
+
+    expect(small.status).toBe(200);
+    expect(large.status).toBe(413);
+    expect(large.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await large.json()).toMatchObject({
+      detail: "The body is over this service's limit of 1024 bytes",
+    });
+  });
+
+  test('When the headers and URL are over 16 KiB, then Node refuses them with 431 before the app runs', async () => {
+    await start();
+
+    const longHeader = await fetch(`${baseUrl}/healthz`, { headers: { 'x-padding': 'x'.repeat(17 * 1024) } });
+    const longUrl = await fetch(`${baseUrl}/things/${'x'.repeat(17 * 1024)}`);
+
+    expect(longHeader.status).toBe(431);
+    expect(longUrl.status).toBe(431);
+  });
+
+  test('When a client puts a card number in the URL, then the request log line masks it', async () => {
+    const lines: string[] = [];
+    await start({
+      logger: createLogger('test', 'info', 'json', { write: (line: string) => lines.push(line) }),
+    });
+
+    await fetch(`${baseUrl}/things/4242424242424242?card=4000000000000002`);
+
+    const requestLine = lines.map((line) => JSON.parse(line)).find((entry) => entry.req);
+    expect(requestLine.req.url).toBe('/things/[card number]?card=[card number]');
+    expect(lines.join('\n')).not.toMatch(/4242424242424242|4000000000000002/);
+  });
+});

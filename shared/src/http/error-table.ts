@@ -1,0 +1,18 @@
+import { BROKER_UNAVAILABLE } from '../messaging/broker';
+
+/** How an error code is answered over HTTP: its status, and whether the answer carries Retry-After. */
+export interface ErrorAnswer {
+  status: number;
+  /** A refusal worth repeating as it is, later: the answer says when (Retry-After: the error's own time, or the service's). */
+  retryAfter?: boolean;
+  /** The challenge of a 401 (WWW-Authenticate). */
+  authenticate?: string;
+}
+
+/** Error codes (AppError.code) and their answers; anything not in the table is a 500. */
+export type ErrorTable = Readonly<Record<string, ErrorAnswer>>;
+
+/** The runtime's own codes that reach HTTP. An application's table spreads these into its own. */
+export const RUNTIME_ERROR_ANSWERS = {
+  [BROKER_UNAVAILABLE]: { status: 503, retryAfter: true },
+} as const satisfies ErrorTable;

@@ -1,0 +1,43 @@
+import type { RetryTier } from '../config';
+import type { Logger } from '../logging';
+import type { Registry } from '../registry';
+import { Broker, type BrokerOptions } from './broker';
+import { type Topology, topologyOf } from './topology';
+
+/** The messaging settings every process reads (see `messagingVariables`). */
+export interface MessagingConfig {
+  AMQP_URL: string;
+  QUEUE_PREFIX: string;
+  RETRY_DELAYS: RetryTier[];
+  DELIVERY_LIMIT: number;
+  PREFETCH: number;
+  HANDLER_TIMEOUT_MS: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+/** The queues a registry describes, named with this process's prefix and retry tiers. */
+export function registryTopology(registry: Registry, config: MessagingConfig): Topology {
+  return topologyOf(registry, {
+    prefix: config.QUEUE_PREFIX,
+    retryTiers: config.RETRY_DELAYS,
+    deliveryLimit: config.DELIVERY_LIMIT,
+  });
+}
+
+/** Connects a process to RabbitMQ with every queue of the registry declared and the shared settings. */
+export function connectBroker(
+  registry: Registry,
+  config: MessagingConfig,
+  logger: Logger,
+  options: Pick<BrokerOptions, 'service' | 'onFatal' | 'waitForConnection' | 'connectionName'> = {},
+): Promise<Broker> {
+  return Broker.connect({
+    url: config.AMQP_URL,
+    topology: registryTopology(registry, config),
+    logger,
+    prefetch: config.PREFETCH,
+    handlerTimeoutMs: config.HANDLER_TIMEOUT_MS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    ...options,
+  });
+}

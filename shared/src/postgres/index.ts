@@ -1,0 +1,1 @@
+export { NotificationListener } from './notification-listener';

@@ -1,0 +1,168 @@
+import { Cron } from 'croner';
+import { createEvent, type EventContract } from '../events';
+import type { Logger } from '../logging';
+import type { OutboxDatabase } from '../outbox/outbox-table';
+import { jobId } from './job-ids';
+import { JOBS_TABLE, scheduleJob } from './scheduled-jobs';
+
+export interface RecurringJob {
+  name: string;
+  /** 5 fields (minutes) or 6 (seconds first), read in UTC. */
+  cron: string;
+  /** Its data: `recurringJobFields`. */
+  event: EventContract;
+}
+
+/** Occurrences kept planned ahead, so a run never waits for the planner to wake up. */
+const PLANNED_AHEAD = 2;
+/** The planner wakes at least this often (and at every occurrence). */
+const MAX_SLEEP_MS = 60_000;
+
+/** A cron expression, or a message saying what is wrong with it. */
+export function parseCron(expression: string): Cron | string {
+  try {
+    return new Cron(expression, { mode: '5-or-6-parts', timezone: 'UTC', paused: true });
+  } catch (error) {
+    return `"${expression}" is not a cron expression (5 or 6 fields): ${(error as Error).message}`;
+  }
+}
+
+/**
+ * Plans a service's recurring jobs as rows of the jobs table, which the
+ * service's job relay publishes when they fall due. Every replica plans;
+ * each occurrence has an id made from its schedule and time, so they all
+ * write the same row and the database keeps one: a run happens once however
+ * many replicas there are.
+ *
+ * Catch-up, on start: if occurrences were missed while no replica ran
+ * (rows planned ahead that fell due unpublished, or none at all while older
+ * runs show the schedule existed), the most recent one runs once, now; the
+ * others are dropped, and the run that catches up covers them (`since` is
+ * the previous run's occurrence). A schedule seen for the first time starts
+ * with its next occurrence.
+ */
+export class RecurringPlanner {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly crons: { job: RecurringJob; cron: Cron }[];
+
+  constructor(
+    private readonly db: OutboxDatabase,
+    private readonly service: string,
+    jobs: RecurringJob[],
+    private readonly log: Logger,
+  ) {
+    this.crons = jobs.map((job) => {
+      const cron = parseCron(job.cron);
+      if (typeof cron === 'string') throw new Error(`${service} schedule "${job.name}": ${cron}`);
+      return { job, cron };
+    });
+  }
+
+  async start(): Promise<void> {
+    for (const { job, cron } of this.crons) {
+      await this.announce(job, cron);
+      await this.catchUp(job, cron, new Date());
+    }
+    await this.planAhead();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private async planAhead() {
+    if (this.stopped) return;
+    const now = new Date();
+    let wake = MAX_SLEEP_MS;
+    try {
+      for (const { job, cron } of this.crons) {
+        for (const occurrence of cron.nextRuns(PLANNED_AHEAD, now)) await this.plan(job, cron, occurrence);
+        const next = cron.nextRun(now);
+        if (next) wake = Math.min(wake, next.getTime() - now.getTime());
+      }
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not plan recurring jobs; trying again');
+      wake = 1_000;
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.planAhead(), Math.max(wake, 50));
+    this.timer.unref();
+  }
+
+  /** Records the schedule as this service runs it, and forgets what an older cron had planned. */
+  private async announce(job: RecurringJob, cron: Cron) {
+    await this.db.$executeRawUnsafe(
+      `INSERT INTO runtime.schedules (service, name, cron) VALUES ($1, $2, $3)
+       ON CONFLICT (service, name) DO UPDATE SET cron = $3, updated_at = now()`,
+      this.service,
+      job.name,
+      job.cron,
+    );
+    const planned = cron.nextRuns(PLANNED_AHEAD, new Date()).map((at) => this.idOf(job, at));
+    const dropped = await this.db.$executeRawUnsafe(
+      `DELETE FROM ${JOBS_TABLE}
+       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND due_at > now()
+         AND id <> ALL($3::uuid[])`,
+      this.service,
+      job.name,
+      planned,
+    );
+    if (dropped > 0)
+      this.log.info({ schedule: job.name, dropped }, 'replanned a schedule whose cron changed');
+  }
+
+  private async catchUp(job: RecurringJob, cron: Cron, now: Date) {
+    const [missed] = cron.previousRuns(1, now);
+    if (!missed) return;
+    // Occurrences planned ahead that fell due while no replica ran are not run one by one:
+    // they make way for one run, which covers the time since the last run that happened.
+    const dropped = await this.db.$executeRawUnsafe(
+      `DELETE FROM ${JOBS_TABLE}
+       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND due_at <= $3`,
+      this.service,
+      job.name,
+      missed,
+    );
+    const [earlier] = await this.db.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM ${JOBS_TABLE} WHERE service = $1 AND schedule = $2 AND due_at < $3 LIMIT 1`,
+      this.service,
+      job.name,
+      missed,
+    );
+    if (!earlier && dropped === 0) return;
+    if (await this.plan(job, cron, missed, now)) {
+      this.log.warn(
+        { schedule: job.name, occurrence: missed.toISOString(), skipped: Math.max(0, dropped - 1) },
+        'missed run; running it once now',
+      );
+    }
+  }
+
+  /** Writes the row of one occurrence, due at `dueAt` (the occurrence itself unless catching up). */
+  private async plan(job: RecurringJob, cron: Cron, occurrence: Date, dueAt = occurrence): Promise<boolean> {
+    const [previous] = await this.db.$queryRawUnsafe<{ at: Date }[]>(
+      `SELECT max((payload->'data'->>'scheduledFor')::timestamptz) AS at FROM ${JOBS_TABLE}
+       WHERE service = $1 AND schedule = $2 AND due_at < $3`,
+      this.service,
+      job.name,
+      occurrence,
+    );
+    const since = previous?.at ?? cron.previousRuns(1, occurrence)[0] ?? occurrence;
+    const event = createEvent(
+      job.event,
+      { schedule: job.name, scheduledFor: occurrence.toISOString(), since: new Date(since).toISOString() },
+      {
+        id: this.idOf(job, occurrence),
+        correlationId: `schedule:${this.service}:${job.name}`,
+        occurredAt: occurrence,
+      },
+    );
+    return scheduleJob(this.db, { service: this.service, event, dueAt, schedule: job.name });
+  }
+
+  private idOf(job: RecurringJob, occurrence: Date) {
+    return jobId(`${this.service}/${job.name}/${occurrence.toISOString()}`);
+  }
+}

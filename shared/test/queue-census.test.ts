@@ -1,0 +1,62 @@
+import { OrderCompletedV1 } from '@shop/contracts/events';
+import { Broker, HEADERS, QueueCensus, type Topology } from '@shop/shared/messaging';
+import { anOrderCompletedEvent } from '../../test/order-events';
+import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from '../../test/support';
+
+/**
+ * The census the dashboard reads every second: counts from the broker, the
+ * DLQ's oldest message, and retry tiers that do not exist yet.
+ */
+describe('queue census', () => {
+  let topology: Topology;
+  let broker: Broker;
+  let inspector: QueueInspector;
+
+  beforeAll(async () => {
+    topology = testTopology(uniquePrefix('census'), [
+      { service: 'ledger', queue: 'order-completed', routingKeys: [OrderCompletedV1.routingKey] },
+    ]);
+    inspector = await QueueInspector.open();
+    // No service: declares work queues and DLQs only, as a process that only reads does.
+    broker = await Broker.connect({ url: amqpUrl(), topology, logger: testLogger() });
+  });
+
+  afterAll(async () => {
+    await broker.close();
+    await inspector.deleteTopology(topology);
+    await inspector.close();
+  });
+
+  test('When messages wait and are parked, then the census counts them, dates the oldest parked one, and reports absent retry tiers as unknown', async () => {
+    const [queues] = topology.services;
+    const parkedAt = ['2030-01-01T00:00:00.000Z', '2030-01-01T00:00:05.000Z'];
+    for (const at of parkedAt) {
+      const event = anOrderCompletedEvent();
+      inspector.channel.sendToQueue(queues!.deadLetterQueue, Buffer.from(JSON.stringify(event)), {
+        messageId: event.id,
+        headers: { [HEADERS.deadLetteredAt]: at },
+      });
+    }
+    inspector.channel.sendToQueue(queues!.workQueue, Buffer.from('{}'));
+    await waitFor('parked', async () => (await inspector.depth(queues!.deadLetterQueue)) === 2);
+    await waitFor('waiting', async () => (await inspector.depth(queues!.workQueue)) === 1);
+    const census = new QueueCensus(broker);
+
+    const [first] = await census.count();
+    await inspector.channel.get(queues!.deadLetterQueue, { noAck: true });
+    const [second] = await census.count();
+
+    expect(first).toEqual({
+      service: 'ledger',
+      work: { queue: queues!.workQueue, messages: 1, consumers: 0 },
+      retries: queues!.retryQueues.map(({ name, tier }) => ({
+        queue: name,
+        tier: tier.label,
+        messages: null,
+        consumers: null,
+      })),
+      deadLetter: { queue: queues!.deadLetterQueue, messages: 2, consumers: 0, oldestParkedAt: parkedAt[0] },
+    });
+    expect(second!.deadLetter).toMatchObject({ messages: 1, oldestParkedAt: parkedAt[1] });
+  });
+});
