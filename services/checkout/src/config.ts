@@ -1,10 +1,12 @@
 import {
   databaseVariables,
+  duration,
   httpVariables,
   loadConfig,
   loggingVariables,
   messagingVariables,
 } from '@shop/shared/config';
+import { parseRate } from '@shop/shared/controls';
 import { z } from 'zod';
 
 const flag = (fallback: boolean) =>
@@ -25,6 +27,8 @@ export const checkoutVariables = {
   /** The relay wakes at once after each order; this poll only catches rows whose wake-up was missed (another replica, a restart, a backoff). */
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1_000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(500).default(50),
+  /** Failed publishes after which an outbox row is parked instead of retried (a poison row). */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(20),
   /** Sent as Retry-After (seconds) with every 503. */
   RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(5),
   /**
@@ -34,8 +38,34 @@ export const checkoutVariables = {
   OUTBOX_BACKLOG_LIMIT: z.coerce.number().int().positive().default(5_000),
   /** Bearer token for the dead-letter admin API under /admin/dlq; unset, the API is off. */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * How long an order may stay pending (charged, not yet confirmed) before the
+   * reconciler asks the gateway and settles it. Keep it well above the
+   * gateway's own answer time.
+   */
+  PENDING_ORDER_TIMEOUT: duration('2m'),
   /** Allows POST /orders?mode=classic, the demo's synchronous checkout. Off unless a demo turns it on. */
   CLASSIC_MODE_ENABLED: flag(false),
+  /** POST /orders per client address ("50/s", "600/m"), counted by each replica; unset, no limit. */
+  ORDER_RATE_LIMIT: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return undefined;
+      const rate = parseRate(value);
+      if (typeof rate === 'string') {
+        context.addIssue({ code: 'custom', message: rate });
+        return z.NEVER;
+      }
+      return rate;
+    }),
+  /**
+   * How many proxies in front of checkout to believe about the client's
+   * address (X-Forwarded-For, Express's `trust proxy` hop count). 0: the
+   * address is the connection's, right when clients connect directly (compose,
+   * npm start); behind an Ingress, 1, or every client shares the Ingress's limit.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 };
 
 export type CheckoutConfig = ReturnType<typeof loadCheckoutConfig>;

@@ -9,7 +9,7 @@ let logger: Logger | undefined;
 async function main() {
   const config = loadCheckoutConfig();
   logger = createLogger('checkout', config.LOG_LEVEL, config.LOG_FORMAT);
-  const checkout = await startCheckout(config, logger, undefined, exitOnStartupFailure(logger));
+  const checkout = await startCheckout(config, logger, { onFatal: exitOnStartupFailure(logger) });
   stopOnSignals(logger, checkout.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
 }
 

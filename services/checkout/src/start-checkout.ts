@@ -1,76 +1,124 @@
-import { createPrismaClient } from '@shop/shared/database';
-import { connectPerRequest, createAdminRoutes } from '@shop/shared/dead-letters';
-import { FULFILLMENT_OUTCOMES } from '@shop/shared/events';
+import { createPrismaClient } from '@shop/contracts/database';
+import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { ConsumerControls } from '@shop/shared/controls';
+import { DeadLetterQueues } from '@shop/shared/dead-letters';
 import { createHttpApp, startHttpServer } from '@shop/shared/http';
 import { databaseAndBrokerReadiness } from '@shop/shared/lifecycle';
 import type { Logger } from '@shop/shared/logging';
-import { connectShopBroker, shopTopology } from '@shop/shared/messaging';
+import { connectBroker } from '@shop/shared/messaging';
+import { OutboxBacklog, OutboxRelay } from '@shop/shared/outbox';
+import type { Registry } from '@shop/shared/registry';
+import { ScheduledJobs } from '@shop/shared/scheduler';
 import type { CheckoutConfig } from './config';
+import { Catalogue } from './data/catalogue';
+import { deadLetterAudit } from './data/dead-letter-audit';
 import { OrdersRepository } from './data/orders-repository';
+import { classicCheckout } from './demo/classic-checkout';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
+import { adminRoutes } from './http/admin-routes';
 import { checkoutRoutes } from './http/checkout-routes';
-import { STATUS_OF } from './http/status-of';
-import { OutboxBacklog } from './outbox/outbox-backlog';
-import { OutboxRelay } from './outbox/outbox-relay';
+import { consumerAdminRoutes } from './http/consumer-admin-routes';
+import { PendingOrderReconciler } from './jobs/pending-order-reconciler';
 import type { PaymentGateway } from './payment/payment-gateway';
+import { PostgresChargeLedger } from './payment/postgres-charge-ledger';
 import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
 
 /** Documented in the README: an order is a few hundred bytes; 50 items fit with room to spare. */
 export const BODY_LIMIT = '32kb';
+const OUTBOX_TABLE = 'checkout.outbox';
+
+export interface CheckoutOptions {
+  payments?: PaymentGateway;
+  /** Called when RabbitMQ holds a conflicting queue definition; main.ts exits with the explanation. */
+  onFatal?: (error: Error) => void;
+  /** The shop's registry; a test passes one with a consumer of its own. */
+  registry?: Registry;
+}
 
 /**
  * The checkout process, wired in the order it starts: database, broker,
  * outbox relay, HTTP, consumers. Returns how to stop it in the reverse order.
  * main.ts runs it; tests and the benchmark start it in-process on port 0.
  */
-export async function startCheckout(
-  config: CheckoutConfig,
-  logger: Logger,
-  payments: PaymentGateway = new SimulatedPaymentGateway(config.PAYMENT_LATENCY_MS),
-  /** Called when RabbitMQ holds a conflicting queue definition; main.ts exits with the explanation. */
-  onFatal?: (error: Error) => void,
-) {
+export async function startCheckout(config: CheckoutConfig, logger: Logger, options: CheckoutOptions = {}) {
+  const registry: Registry = options.registry ?? SHOP_REGISTRY;
+  const tasks = registry.tasks.map(({ task }) => task);
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  const orders = new OrdersRepository(prisma);
+  const payments =
+    options.payments ??
+    new SimulatedPaymentGateway(config.PAYMENT_LATENCY_MS, new PostgresChargeLedger(prisma));
+  const orders = new OrdersRepository(prisma, tasks);
+  const catalogue = new Catalogue(prisma, config.DATABASE_URL, logger.child({ component: 'catalogue' }));
+  catalogue.start();
 
   // Orders are taken while RabbitMQ is down: the outbox holds their events until it is back.
-  const broker = await connectShopBroker(config, logger, {
+  const broker = await connectBroker(registry, config, logger, {
     service: 'checkout',
     waitForConnection: false,
-    ...(onFatal ? { onFatal } : {}),
+    ...(options.onFatal ? { onFatal: options.onFatal } : {}),
   });
 
   const relay = new OutboxRelay(prisma, broker, logger.child({ component: 'outbox-relay' }), {
+    table: OUTBOX_TABLE,
     pollMs: config.OUTBOX_POLL_MS,
     batchSize: config.OUTBOX_BATCH_SIZE,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
   });
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
-  const backlog = new OutboxBacklog(prisma, config.OUTBOX_BACKLOG_LIMIT);
+  const backlog = new OutboxBacklog(prisma, OUTBOX_TABLE, config.OUTBOX_BACKLOG_LIMIT);
+  const deadLetters = new DeadLetterQueues(broker, deadLetterAudit(prisma), registry.subject.key);
+  const reconciler = new PendingOrderReconciler(
+    { orders, payments, outbox: relay, log: logger.child({ component: 'reconciler' }) },
+    config.PENDING_ORDER_TIMEOUT,
+  );
+  reconciler.start();
 
   const app = createHttpApp({
     logger,
     bodyLimit: BODY_LIMIT,
-    statusOf: STATUS_OF,
+    errors: SHOP_ERRORS,
+    retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     readiness: databaseAndBrokerReadiness(prisma, broker),
     routes: (app) => {
-      // The operators' dead-letter API (docs/dead-letters.md); off without ADMIN_TOKEN.
-      const deadLetters = connectPerRequest({ url: config.AMQP_URL, topology: shopTopology(config), prisma });
-      app.use(createAdminRoutes(deadLetters, config.ADMIN_TOKEN));
+      // Read when a route asks for req.ip: the client address the rate limit counts by.
+      if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
+      app.use(adminRoutes(deadLetters, config.ADMIN_TOKEN));
+      app.use(
+        consumerAdminRoutes(
+          {
+            controls: new ConsumerControls(prisma),
+            jobs: new ScheduledJobs(prisma, registry.subject.key),
+            broker,
+            // Every consumer the runtime runs; checkout's own projector is not paused from here.
+            services: registry.entries
+              .map(({ service }) => service)
+              .filter((service) => service !== registry.spec.projector?.service),
+          },
+          config.ADMIN_TOKEN,
+        ),
+      );
       checkoutRoutes({
         orders,
+        catalogue,
         payments,
-        eventCommitted: () => relay.notify(),
+        tasks,
+        outbox: relay,
         backlog,
-        retryAfterSeconds: config.RETRY_AFTER_SECONDS,
-        classicModeEnabled: config.CLASSIC_MODE_ENABLED,
+        // The demo profile: POST /orders?mode=classic waits like the classic checkout.
+        demo: classicCheckout(config.CLASSIC_MODE_ENABLED),
+        ...(config.ORDER_RATE_LIMIT ? { orderRate: config.ORDER_RATE_LIMIT } : {}),
       })(app);
     },
   });
   const http = await startHttpServer(app, config.PORT, logger);
 
-  broker.subscribe('checkout', FULFILLMENT_OUTCOMES, (event, { log }) =>
-    projectTaskOutcome(event, { prisma, log }),
-  );
+  const projector = registry.entry('checkout');
+  broker.subscribe({
+    service: projector.service,
+    contracts: projector.consumes,
+    handler: (event, context) => projectTaskOutcome(event, { ...context, registry, prisma }),
+  });
 
   return {
     port: http.port,
@@ -80,7 +128,9 @@ export async function startCheckout(
     payments,
     async stop() {
       await http.close();
+      await reconciler.stop();
       await relay.stop();
+      await catalogue.stop();
       await broker.close();
       await prisma.$disconnect();
     },

@@ -1,5 +1,5 @@
 import { waitFor } from '../../../test/support';
-import { CLASSIC_INLINE_WORK_MS } from '../src/domain/classic-checkout';
+import { CLASSIC_INLINE_WORK_MS } from '../src/demo/classic-checkout';
 import {
   anOrderRequest,
   checkoutRowCounts,

@@ -1,6 +1,8 @@
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import type { EventEnvelope } from '@shop/shared/events';
-import { shopTopology } from '@shop/shared/messaging';
+import { registryTopology } from '@shop/shared/messaging';
+import type { Registry } from '@shop/shared/registry';
 import { createIsolatedDatabase } from '../../../test/isolated-database';
 import { amqpUrl, QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
@@ -48,14 +50,18 @@ export interface TestCheckout extends RunningCheckout {
 export async function startTestCheckout(
   env: Record<string, string>,
   payments?: PaymentGateway,
+  registry?: Registry,
 ): Promise<TestCheckout> {
   const config = loadCheckoutConfig(checkoutEnvironment(env));
-  const checkout = await startCheckout(config, testLogger('checkout'), payments);
+  const checkout = await startCheckout(config, testLogger('checkout'), {
+    ...(payments ? { payments } : {}),
+    ...(registry ? { registry } : {}),
+  });
   return Object.assign(checkout, { baseUrl: `http://127.0.0.1:${checkout.port}` });
 }
 
-export const topologyFor = (prefix: string) =>
-  shopTopology(loadCheckoutConfig(checkoutEnvironment({ QUEUE_PREFIX: prefix })));
+export const topologyFor = (prefix: string, registry: Registry = SHOP_REGISTRY) =>
+  registryTopology(registry, loadCheckoutConfig(checkoutEnvironment({ QUEUE_PREFIX: prefix })));
 
 /** The queue where every published OrderCompleted lands (nothing consumes it in these tests). */
 export const orderEventsQueue = (prefix: string) => `${prefix}email.order-completed`;

@@ -1,4 +1,4 @@
-import { QueueInspector, uniquePrefix } from '../../../test/support';
+import { QueueInspector, uniquePrefix, waitFor } from '../../../test/support';
 import { SimulatedPaymentGateway, TEST_CARDS } from '../src/payment/simulated-payment-gateway';
 import {
   anOrderRequest,
@@ -78,9 +78,14 @@ describe('checkout orders API', () => {
       correlationId: 'corr-201',
       data: { orderId: order.id, totalCents: 2800, paymentId: order.paymentId },
     });
-    const outbox = await database.prisma.outboxMessage.findUniqueOrThrow({ where: { id: events[0]!.id } });
-    expect(outbox.publishedAt).not.toBeNull();
-    expect(gateway.chargeFor(order.id)).toMatchObject({ amountCents: 2800, refunded: false });
+    // The relay marks published rows in batches, a moment after their confirms.
+    await waitFor(
+      'the outbox row marked published',
+      async () =>
+        (await database.prisma.outboxMessage.findUniqueOrThrow({ where: { id: events[0]!.id } }))
+          .publishedAt !== null,
+    );
+    expect(await gateway.chargeFor(order.id)).toMatchObject({ amountCents: 2800, refunded: false });
 
     const fetched = await getJson(`${checkout.baseUrl}/orders/${order.id}`);
     expect(fetched.status).toBe(200);
@@ -333,6 +338,92 @@ describe('checkout orders API', () => {
       expect(response.body.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
     },
   );
+
+  test('When GET /orders has an email, then it lists the orders of that customer only, newest first, whatever the case of the address', async () => {
+    const customer = `Grace.Hopper+${Date.now()}@Example.com`;
+    const orderFor = async (email: string) =>
+      (await postOrder(checkout.baseUrl, anOrderRequest({ customer: { email, name: 'Grace Hopper' } }))).body
+        .id as string;
+    const first = await orderFor(customer);
+    await orderFor(`someone-else-${Date.now()}@example.com`);
+    const second = await orderFor(customer.toLowerCase());
+
+    for (const asked of [customer, customer.toUpperCase()]) {
+      const response = await getJson(`${checkout.baseUrl}/orders?email=${encodeURIComponent(asked)}`);
+      expect(response.status).toBe(200);
+      expect(response.body.map((order: { id: string }) => order.id)).toEqual([second, first]);
+    }
+    const limited = await getJson(`${checkout.baseUrl}/orders?email=${encodeURIComponent(customer)}&limit=1`);
+    expect(limited.body.map((order: { id: string }) => order.id)).toEqual([second]);
+    expect((await getJson(`${checkout.baseUrl}/orders?email=nobody-${Date.now()}@example.com`)).body).toEqual(
+      [],
+    );
+  });
+
+  test('When GET /orders has an id or its first 8 or more characters, then it lists the orders it names', async () => {
+    const { id } = (await postOrder(checkout.baseUrl, anOrderRequest())).body as { id: string };
+    const idsFor = async (query: string) =>
+      ((await getJson(`${checkout.baseUrl}/orders?${query}`)).body as { id: string }[]).map(
+        (order) => order.id,
+      );
+
+    expect(await idsFor(`id=${id}`)).toEqual([id]);
+    expect(await idsFor(`id=${id.toUpperCase()}`)).toEqual([id]);
+    for (const prefix of [id.slice(0, 8), id.slice(0, 11)]) {
+      const found = await idsFor(`id=${prefix}`);
+      expect(found).toContain(id);
+      expect(found.every((candidate) => candidate.startsWith(prefix))).toBe(true);
+    }
+    expect(await idsFor(`id=${id}&email=ada@example.com`)).toEqual([id]);
+    expect(await idsFor(`id=${id}&email=someone-else@example.com`)).toEqual([]);
+  });
+
+  test.each([
+    ['email=not-an-address', 'email'],
+    ['email=a@example.com&email=b@example.com', 'email'],
+    ['id=0123abc', 'id'],
+    ['id=0123abcd45', 'id'],
+    ['id=0123abcg', 'id'],
+    ['id=0123abcd-4567-89ab-cdef-0123456789abc', 'id'],
+  ])('When GET /orders has %s, then it answers 400 problem+json naming %s', async (query, field) => {
+    const response = await getJson(`${checkout.baseUrl}/orders?${query}`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
+  });
+
+  test('When orders are searched by email, then Postgres can answer from the address index rather than reading the table', async () => {
+    const [, plan] = await database.prisma.$transaction([
+      database.prisma.$executeRawUnsafe('SET LOCAL enable_seqscan = off'),
+      database.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT id FROM checkout.orders WHERE lower(customer_email) = lower('ada@example.com')
+         ORDER BY created_at DESC, id ASC LIMIT 20`,
+      ),
+    ]);
+    expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain(
+      'orders_customer_email_lower_created_at_idx',
+    );
+  });
+
+  test('When a price changes in the catalogue, then the next orders are priced at the new price', async () => {
+    const order = anOrderRequest({ items: [{ sku: 'POSTER-QUEUE', quantity: 1 }] });
+    const before = await postOrder(checkout.baseUrl, order);
+    expect(before.body.totalCents).toBe(1500);
+
+    await database.prisma.product.update({ where: { sku: 'POSTER-QUEUE' }, data: { priceCents: 1700 } });
+    try {
+      // The cache is dropped on the trigger's NOTIFY, a moment after the commit.
+      const after = await waitFor('an order at the new price', async () => {
+        const placed = await postOrder(checkout.baseUrl, order);
+        return placed.body.totalCents === 1700 && placed;
+      });
+      expect(after.body.items).toEqual([
+        expect.objectContaining({ sku: 'POSTER-QUEUE', unitPriceCents: 1700 }),
+      ]);
+    } finally {
+      await database.prisma.product.update({ where: { sku: 'POSTER-QUEUE' }, data: { priceCents: 1500 } });
+    }
+  });
 
   test('When GET /products is called, then it lists the seeded catalogue in EUR', async () => {
     const response = await getJson(`${checkout.baseUrl}/products`);

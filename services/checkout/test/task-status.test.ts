@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   ConfirmationSentV1,
-  createEvent,
   OrderRecordedV1,
   ReceiptGeneratedV1,
-  taskDeadLetteredV1,
-  taskFailedV1,
-} from '@shop/shared/events';
-import { type Broker, connectShopBroker } from '@shop/shared/messaging';
+  StockReservedV1,
+} from '@shop/contracts/events';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { createEvent } from '@shop/shared/events';
+import { type Broker, connectBroker } from '@shop/shared/messaging';
 import { QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import {
@@ -35,7 +35,9 @@ describe('fulfillment status of an order', () => {
     checkout = await startTestCheckout({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix });
     // Stands in for the four fulfillment services: it publishes their outcome events.
     const config = loadCheckoutConfig(checkoutEnvironment({ QUEUE_PREFIX: prefix }));
-    fulfillment = await connectShopBroker(config, testLogger(), { connectionName: `${prefix}fulfillment` });
+    fulfillment = await connectBroker(SHOP_REGISTRY, config, testLogger(), {
+      connectionName: `${prefix}fulfillment`,
+    });
     inspector = await QueueInspector.open();
   });
 
@@ -51,6 +53,18 @@ describe('fulfillment status of an order', () => {
   const fulfillmentOf = async (orderId: string) =>
     (await getJson(`${checkout.baseUrl}/orders/${orderId}`)).body.fulfillment;
   const context = { correlationId: 'status-test' };
+  /** Outcome events checkout has handled so far, from its own /metrics. */
+  const handledOutcomes = async () => {
+    const metrics = await (await fetch(`${checkout.baseUrl}/metrics`)).text();
+    const line = metrics
+      .split('\n')
+      .find(
+        (candidate) =>
+          candidate.startsWith('shop_messages_handled_total') &&
+          candidate.includes(`${prefix}checkout.task-outcomes`),
+      );
+    return Number(line?.split(' ').pop() ?? 0);
+  };
 
   test('When the services report success, then each task is completed and the receipt has its URL', async () => {
     const orderId = await placeOrder();
@@ -72,14 +86,128 @@ describe('fulfillment status of an order', () => {
     });
     expect(status.email).toMatchObject({ status: 'completed', attempts: 1, lastError: null });
     expect(status.receipt).toMatchObject({ status: 'completed', attempts: 2, url });
-    expect(status.inventory).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(status.inventory).toMatchObject({ status: 'pending', attempts: 0, result: null, timeline: [] });
+    expect(status.email.result).toEqual({ recipient: 'ada@example.com', messageId: `<${orderId}@shop>` });
+    expect(status.receipt.result).toEqual({ url, bytes: 1234 });
+  });
+
+  test('When a task fails once and then completes, then its timeline shows both attempts with their times, and the result', async () => {
+    const orderId = await placeOrder();
+    const at = (seconds: number) => new Date(Date.UTC(2026, 10, 24, 10, 0, seconds)).toISOString();
+    await fulfillment.publish(
+      createEvent(
+        SHOP_REGISTRY.outcomesOf('inventory')!.failed,
+        { orderId, attempt: 1, startedAt: at(0), finishedAt: at(1), error: 'deadlock', retryIn: '1s' },
+        context,
+      ),
+    );
+    const lines = [{ sku: 'MUG-CLASSIC', quantity: 2, backordered: 0 }];
+    await fulfillment.publish(
+      createEvent(
+        StockReservedV1,
+        { orderId, attempt: 2, startedAt: at(2), finishedAt: at(3), lines },
+        context,
+      ),
+    );
+
+    const inventory = await waitFor('inventory to complete', async () => {
+      const current = (await fulfillmentOf(orderId)).inventory;
+      return current.status === 'completed' && current.timeline.length === 2 && current;
+    });
+    expect(inventory).toMatchObject({ attempts: 2, lastError: 'deadlock', result: { lines } });
+    expect(inventory.timeline).toEqual([
+      { attempt: 1, startedAt: at(0), finishedAt: at(1), outcome: 'failed', error: 'deadlock' },
+      { attempt: 2, startedAt: at(2), finishedAt: at(3), outcome: 'completed', error: null },
+    ]);
+  });
+
+  test('When the same outcomes arrive reordered and duplicated, then the timeline ends the same', async () => {
+    const [first, second] = [await placeOrder(), await placeOrder()];
+    const at = (seconds: number) => new Date(Date.UTC(2026, 10, 24, 11, 0, seconds)).toISOString();
+    const { failed, deadLettered } = SHOP_REGISTRY.outcomesOf('email')!;
+    const outcomesOf = (orderId: string) => [
+      createEvent(
+        failed,
+        { orderId, attempt: 1, startedAt: at(0), finishedAt: at(1), error: 'a', retryIn: '1s' },
+        context,
+      ),
+      createEvent(
+        failed,
+        { orderId, attempt: 2, startedAt: at(2), finishedAt: at(3), error: 'b', retryIn: '5s' },
+        context,
+      ),
+      createEvent(
+        deadLettered,
+        { orderId, attempt: 3, startedAt: at(4), finishedAt: at(5), error: 'c', reason: 'retries-exhausted' },
+        context,
+      ),
+      // A duplicate delivery of attempt 2 that completed: the later stage wins that attempt's entry.
+      createEvent(
+        ConfirmationSentV1,
+        {
+          orderId,
+          attempt: 2,
+          startedAt: at(6),
+          finishedAt: at(7),
+          recipient: 'ada@example.com',
+          messageId: 'm',
+        },
+        context,
+      ),
+    ];
+    const handledBefore = await handledOutcomes();
+    for (const event of outcomesOf(first)) await fulfillment.publish(event);
+    const reordered = outcomesOf(second).reverse();
+    for (const event of [...reordered, ...reordered]) await fulfillment.publish(event);
+    await waitFor('every outcome to be handled', async () => (await handledOutcomes()) >= handledBefore + 12);
+
+    const [one, two] = [(await fulfillmentOf(first)).email, (await fulfillmentOf(second)).email];
+    expect(two.timeline).toEqual(one.timeline);
+    expect(
+      one.timeline.map(({ attempt, outcome }: { attempt: number; outcome: string }) => [attempt, outcome]),
+    ).toEqual([
+      [1, 'failed'],
+      [2, 'completed'],
+      [3, 'dead-lettered'],
+    ]);
+    expect(one.timeline[1]).toMatchObject({ startedAt: at(6), error: null });
+    expect(one).toMatchObject({ status: 'completed', attempts: 3, lastError: 'c' });
+    expect(two).toMatchObject({
+      status: one.status,
+      attempts: one.attempts,
+      lastError: one.lastError,
+      result: one.result,
+    });
+  });
+
+  test('When an outcome event from before attempts carried their times arrives, then its entry has no start and finishes when it was published', async () => {
+    const orderId = await placeOrder();
+    const occurredAt = new Date(Date.UTC(2026, 10, 24, 12, 0, 0));
+    await fulfillment.publish(
+      createEvent(OrderRecordedV1, { orderId, attempt: 1 }, { ...context, occurredAt }),
+    );
+
+    const analytics = await waitFor('analytics to complete', async () => {
+      const current = (await fulfillmentOf(orderId)).analytics;
+      return current.status === 'completed' && current;
+    });
+    expect(analytics.timeline).toEqual([
+      {
+        attempt: 1,
+        startedAt: null,
+        finishedAt: occurredAt.toISOString(),
+        outcome: 'completed',
+        error: null,
+      },
+    ]);
+    expect(analytics.result).toEqual({});
   });
 
   test('When attempts fail and the message is dead-lettered, then the task shows retrying and then failed with the error', async () => {
     const orderId = await placeOrder();
     await fulfillment.publish(
       createEvent(
-        taskFailedV1('inventory'),
+        SHOP_REGISTRY.outcomesOf('inventory')!.failed,
         { orderId, attempt: 1, error: 'deadlock', retryIn: '1s' },
         context,
       ),
@@ -91,7 +219,7 @@ describe('fulfillment status of an order', () => {
 
     await fulfillment.publish(
       createEvent(
-        taskDeadLetteredV1('inventory'),
+        SHOP_REGISTRY.outcomesOf('inventory')!.deadLettered,
         { orderId, attempt: 3, error: 'still deadlocked', reason: 'retries-exhausted' },
         context,
       ),
@@ -100,10 +228,14 @@ describe('fulfillment status of an order', () => {
       const current = await fulfillmentOf(orderId);
       return current.inventory.status === 'failed' && current;
     });
-    expect(status.inventory).toMatchObject({ attempts: 3, lastError: 'still deadlocked' });
+    expect(status.inventory).toMatchObject({ attempts: 3, lastError: 'still deadlocked', result: null });
+    expect(status.inventory.timeline).toMatchObject([
+      { attempt: 1, outcome: 'failed', error: 'deadlock' },
+      { attempt: 3, outcome: 'dead-lettered', error: 'still deadlocked' },
+    ]);
   });
 
-  test('When a late failure or a duplicate arrives after success, then the task stays completed and counts the event once', async () => {
+  test('When a late failure of an earlier attempt or a duplicate arrives after success, then the task stays completed, counts the success once, and shows the failure as if it had come first', async () => {
     const orderId = await placeOrder();
     const success = createEvent(OrderRecordedV1, { orderId, attempt: 2 }, context);
     await fulfillment.publish(success);
@@ -112,9 +244,14 @@ describe('fulfillment status of an order', () => {
       async () => (await fulfillmentOf(orderId)).analytics.status === 'completed',
     );
 
+    const handledBefore = await handledOutcomes();
     await fulfillment.publish(success);
     await fulfillment.publish(
-      createEvent(taskFailedV1('analytics'), { orderId, attempt: 1, error: 'late', retryIn: '1s' }, context),
+      createEvent(
+        SHOP_REGISTRY.outcomesOf('analytics')!.failed,
+        { orderId, attempt: 1, error: 'late', retryIn: '1s' },
+        context,
+      ),
     );
     // A marker published after them: once it is projected, the two before it have been handled.
     await fulfillment.publish(
@@ -125,28 +262,21 @@ describe('fulfillment status of an order', () => {
       ),
     );
     await waitFor('the marker', async () => (await fulfillmentOf(orderId)).email.status === 'completed');
-    await waitFor(
-      'every outcome to be handled',
-      async () =>
-        (await database.prisma.checkoutProcessedEvent.count({ where: { eventId: success.id } })) === 1 &&
-        (await inspector.depth(`${prefix}checkout.task-outcomes`)) === 0,
-    );
+    await waitFor('every outcome to be handled', async () => (await handledOutcomes()) >= handledBefore + 3);
 
-    expect((await fulfillmentOf(orderId)).analytics).toMatchObject({
-      status: 'completed',
-      attempts: 2,
-      lastError: null,
-    });
+    const analytics = (await fulfillmentOf(orderId)).analytics;
+    expect(analytics).toMatchObject({ status: 'completed', attempts: 2, lastError: 'late' });
+    expect(analytics.timeline).toMatchObject([
+      { attempt: 1, outcome: 'failed', error: 'late' },
+      { attempt: 2, outcome: 'completed', error: null },
+    ]);
   });
 
   test('When an outcome names an order checkout does not know, then it is ignored without retries', async () => {
     const event = createEvent(OrderRecordedV1, { orderId: randomUUID(), attempt: 1 }, context);
+    const handledBefore = await handledOutcomes();
     await fulfillment.publish(event);
-    await waitFor(
-      'the outcome to be handled',
-      async () =>
-        (await database.prisma.checkoutProcessedEvent.count({ where: { eventId: event.id } })) === 1,
-    );
+    await waitFor('the outcome to be handled', async () => (await handledOutcomes()) === handledBefore + 1);
     expect(await inspector.depth(`${prefix}checkout.dlq`)).toBe(0);
   });
 });

@@ -1,10 +1,14 @@
-import type { Prisma, PrismaClient } from '@shop/shared/database';
+import { Prisma, type PrismaClient } from '@shop/contracts/database';
 import type { EventEnvelope } from '@shop/shared/events';
-import type { PricedOrder, Product } from '../domain/pricing';
+import { idRangeOf, type OrderSearch } from '../domain/order-search';
+import type { OrderSnapshot } from '../domain/order-snapshot';
+import type { PricedOrder } from '../domain/pricing';
 import { database } from './database-errors';
-import { addToOutbox } from './outbox-repository';
 
-export type StoredOrder = Prisma.OrderGetPayload<{ include: { lines: true; tasks: true } }>;
+export type StoredOrder = Prisma.OrderGetPayload<{
+  include: { lines: true; tasks: { include: { timeline: true } } };
+}>;
+export type StalePendingOrder = Prisma.OrderGetPayload<{ include: { lines: true } }>;
 
 export interface NewOrder {
   id: string;
@@ -13,22 +17,27 @@ export interface NewOrder {
   idempotencyKey: string | undefined;
   requestHash: string | undefined;
   correlationId: string;
+  createdAt: Date;
 }
 
-const TASKS = ['email', 'receipt', 'inventory', 'analytics'] as const;
-const withDetails = { lines: { orderBy: { lineNumber: 'asc' } }, tasks: true } as const;
+const withDetails = {
+  lines: { orderBy: { lineNumber: 'asc' } },
+  tasks: { include: { timeline: { orderBy: { attempt: 'asc' } } } },
+} as const;
 
-/** Checkout's orders and catalogue, in the `checkout` schema. */
+/**
+ * Checkout's orders, in the `checkout` schema.
+ *
+ * The two writes of an order's hot path are one statement each, so each is
+ * one round trip and atomic without an interactive transaction: the pending
+ * order with its lines, then the confirmation with its event and its tasks.
+ */
 export class OrdersRepository {
-  constructor(private readonly prisma: PrismaClient) {}
-
-  listProducts(): Promise<Product[]> {
-    return database(() => this.prisma.product.findMany({ orderBy: { sku: 'asc' } }));
-  }
-
-  findProducts(skus: string[]): Promise<Product[]> {
-    return database(() => this.prisma.product.findMany({ where: { sku: { in: skus } } }));
-  }
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The names of the tasks every confirmed order gets (the registry's task list). */
+    private readonly tasks: readonly string[],
+  ) {}
 
   findByIdempotencyKey(key: string) {
     return database(() =>
@@ -39,69 +48,114 @@ export class OrdersRepository {
     );
   }
 
-  /** Saves the order as pending; `false` when another request already holds its Idempotency-Key. */
+  /** Saves the order as pending with its lines; `false` when another request already holds its Idempotency-Key. */
   async createPending(order: NewOrder): Promise<boolean> {
-    try {
-      await database(() =>
-        this.prisma.order.create({
-          data: {
-            id: order.id,
-            status: 'pending',
-            customerEmail: order.customer.email,
-            customerName: order.customer.name,
-            totalCents: order.priced.totalCents,
-            currency: order.priced.currency,
-            idempotencyKey: order.idempotencyKey ?? null,
-            requestHash: order.requestHash ?? null,
-            correlationId: order.correlationId,
-            lines: {
-              create: order.priced.lines.map((line, index) => ({ lineNumber: index + 1, ...line })),
-            },
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error) && order.idempotencyKey) return false;
-      throw error;
-    }
+    const { lines } = order.priced;
+    const inserted = await database(
+      () => this.prisma.$executeRaw`
+        WITH new_order AS (
+          INSERT INTO checkout.orders (id, status, customer_email, customer_name, total_cents, currency,
+                                       idempotency_key, request_hash, correlation_id, created_at, updated_at)
+          VALUES (${order.id}::uuid, 'pending', ${order.customer.email}, ${order.customer.name},
+                  ${order.priced.totalCents}, ${order.priced.currency}, ${order.idempotencyKey ?? null},
+                  ${order.requestHash ?? null}, ${order.correlationId}, ${order.createdAt}, ${order.createdAt})
+          ON CONFLICT (idempotency_key) DO NOTHING
+          RETURNING id
+        )
+        INSERT INTO checkout.order_lines (order_id, line_number, sku, name, quantity, unit_price_cents, line_total_cents)
+        SELECT new_order.id, line.number, line.sku, line.name, line.quantity, line.unit_price, line.line_total
+        FROM new_order,
+          unnest(${lines.map((line) => line.sku)}::text[], ${lines.map((line) => line.name)}::text[],
+                 ${lines.map((line) => line.quantity)}::int[], ${lines.map((line) => line.unitPriceCents)}::int[],
+                 ${lines.map((line) => line.lineTotalCents)}::int[])
+            WITH ORDINALITY AS line(sku, name, quantity, unit_price, line_total, number)`,
+    );
+    return inserted > 0;
   }
 
+  /** A pending order is declined; an order settled otherwise meanwhile is left alone. */
   markDeclined(id: string, reason: string) {
+    return database(
+      () => this.prisma.$executeRaw`
+        UPDATE checkout.orders SET status = 'payment_declined', decline_reason = ${reason}, updated_at = now()
+        WHERE id = ${id}::uuid AND status = 'pending'`,
+    );
+  }
+
+  /** The order's status now, or undefined for an order that does not exist. */
+  async statusOf(id: string): Promise<OrderSnapshot['status'] | undefined> {
+    const order = await database(() =>
+      this.prisma.order.findUnique({ where: { id }, select: { status: true } }),
+    );
+    return order?.status;
+  }
+
+  /**
+   * Pending orders untouched for `olderThanMs`, with what it takes to confirm
+   * them, each claimed for this reconciler for as long again: the claim moves
+   * `updated_at`, and `SKIP LOCKED` leaves rows another replica is claiming.
+   */
+  async claimStalePending(olderThanMs: number, limit: number): Promise<StalePendingOrder[]> {
+    const claimed = await database(
+      () => this.prisma.$queryRaw<{ id: string }[]>`
+        WITH stale AS (
+          SELECT id FROM checkout.orders
+          WHERE status = 'pending' AND updated_at < now() - ${olderThanMs} * interval '1 millisecond'
+          ORDER BY updated_at
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED
+        )
+        UPDATE checkout.orders AS orders SET updated_at = now()
+        FROM stale WHERE orders.id = stale.id
+        RETURNING orders.id::text AS id`,
+    );
+    if (claimed.length === 0) return [];
     return database(() =>
-      this.prisma.order.update({
-        where: { id },
-        data: { status: 'payment_declined', declineReason: reason },
+      this.prisma.order.findMany({
+        where: { id: { in: claimed.map(({ id }) => id) } },
+        include: { lines: { orderBy: { lineNumber: 'asc' } } },
       }),
     );
   }
 
   /**
    * The order's one moment of truth: confirmed, its event in the outbox and
-   * its four fulfillment tasks pending, all or nothing. An order is never
-   * confirmed without its event, and no event exists for an unconfirmed order.
+   * its tasks pending, all or nothing. An order is never confirmed without
+   * its event, and no event exists for an unconfirmed order. The outbox row
+   * is leased to this process's relay for `outboxLeaseMs`, which publishes
+   * it right after the commit (0: due for any relay's sweep at once).
    */
-  confirm(id: string, paymentId: string, event: EventEnvelope) {
-    return database(() =>
-      this.prisma.$transaction(async (tx) => {
-        const { count } = await tx.order.updateMany({
-          where: { id, status: 'pending' },
-          data: { status: 'confirmed', paymentId },
-        });
-        if (count !== 1) throw new Error(`Order ${id} is no longer pending`);
-        await addToOutbox(tx, event);
-        await tx.fulfillmentTask.createMany({ data: TASKS.map((task) => ({ orderId: id, task })) });
-      }),
+  async confirm(id: string, paymentId: string, event: EventEnvelope, outboxLeaseMs: number): Promise<void> {
+    const [row] = await database(
+      () => this.prisma.$queryRaw<{ confirmed: number }[]>`
+        WITH confirmed AS (
+          UPDATE checkout.orders SET status = 'confirmed', payment_id = ${paymentId}, updated_at = now()
+          WHERE id = ${id}::uuid AND status = 'pending'
+          RETURNING id
+        ), outbox AS (
+          INSERT INTO checkout.outbox (id, type, payload, next_attempt_at)
+          SELECT ${event.id}::uuid, ${event.type}, ${JSON.stringify(event)}::jsonb,
+                 now() + ${outboxLeaseMs} * interval '1 millisecond'
+          FROM confirmed
+        ), tasks AS (
+          INSERT INTO checkout.fulfillment_tasks (order_id, task, updated_at)
+          SELECT confirmed.id, task, ${new Date(event.occurredAt)} FROM confirmed, unnest(${this.tasks}::text[]) AS task
+        )
+        SELECT count(*)::int AS confirmed FROM confirmed`,
     );
+    if (row?.confirmed !== 1) throw new Error(`Order ${id} is no longer pending`);
   }
 
   /**
-   * After a refunded charge: the order is failed and its Idempotency-Key is
-   * released, so the client's retry with the same key places the order afresh.
+   * After a refunded charge, or none: a pending order is failed and its
+   * Idempotency-Key released, so the client's retry with the same key places
+   * the order afresh. An order confirmed meanwhile is left alone.
    */
   markFailed(id: string) {
-    return database(() =>
-      this.prisma.order.update({ where: { id }, data: { status: 'failed', idempotencyKey: null } }),
+    return database(
+      () => this.prisma.$executeRaw`
+        UPDATE checkout.orders SET status = 'failed', idempotency_key = NULL, updated_at = now()
+        WHERE id = ${id}::uuid AND status = 'pending'`,
     );
   }
 
@@ -109,17 +163,32 @@ export class OrdersRepository {
     return database(() => this.prisma.order.findUnique({ where: { id }, include: withDetails }));
   }
 
-  listRecent(limit: number): Promise<StoredOrder[]> {
-    return database(() =>
-      this.prisma.order.findMany({
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-        take: limit,
-        include: withDetails,
-      }),
+  /**
+   * The newest orders matching the search. The ids are found in SQL, where
+   * each criterion has an index: the address by
+   * `lower(customer_email), created_at DESC` (an expression index Prisma's
+   * filters cannot target), an id prefix as a range of the primary key, and
+   * no criterion by `created_at`; then the orders are read with their details.
+   */
+  async search({ limit, email, idPrefix }: OrderSearch): Promise<StoredOrder[]> {
+    const criteria: Prisma.Sql[] = [];
+    if (email !== undefined) criteria.push(Prisma.sql`lower(customer_email) = lower(${email})`);
+    if (idPrefix !== undefined) {
+      const { from, to } = idRangeOf(idPrefix);
+      criteria.push(Prisma.sql`id BETWEEN ${from}::uuid AND ${to}::uuid`);
+    }
+    const where = criteria.length > 0 ? Prisma.sql`WHERE ${Prisma.join(criteria, ' AND ')}` : Prisma.empty;
+    const found = await database(
+      () => this.prisma.$queryRaw<{ id: string }[]>`
+        SELECT id::text AS id FROM checkout.orders ${where}
+        ORDER BY created_at DESC, id ASC
+        LIMIT ${limit}`,
     );
+    if (found.length === 0) return [];
+    const orders = await database(() =>
+      this.prisma.order.findMany({ where: { id: { in: found.map(({ id }) => id) } }, include: withDetails }),
+    );
+    const position = new Map(found.map(({ id }, index) => [id, index]));
+    return orders.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'P2002';
 }

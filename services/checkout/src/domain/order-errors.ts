@@ -1,8 +1,9 @@
+import type { ShopErrorCode } from '@shop/contracts/errors';
 import { permanentError, retryableError } from '@shop/shared/errors';
 
 /**
  * Every refusal checkout can give, as string codes. Only the HTTP layer
- * (http/status-of.ts) turns them into statuses.
+ * turns them into statuses, through the shop's one table (SHOP_ERRORS).
  */
 export const ORDER_ERRORS = {
   invalidRequest: 'ORDER.INVALID_REQUEST',
@@ -13,11 +14,15 @@ export const ORDER_ERRORS = {
   requestInProgress: 'IDEMPOTENCY.REQUEST_IN_PROGRESS',
   /** The card was charged, the order could not be saved, and the charge was refunded. */
   notSaved: 'ORDER.NOT_SAVED',
+  /** The order's outcome is not known yet (charge or confirm unanswered); the reconciler settles it. */
+  pending: 'ORDER.PENDING',
   databaseUnavailable: 'DATABASE.UNAVAILABLE',
   /** Too many events wait in the outbox: the broker has been away too long. */
   backlogFull: 'ORDER.OUTBOX_BACKLOG_FULL',
   classicModeOff: 'ORDER.CLASSIC_MODE_OFF',
-} as const;
+  /** More orders from one client than ORDER_RATE_LIMIT allows. */
+  rateLimited: 'ORDER.RATE_LIMITED',
+} as const satisfies Record<string, ShopErrorCode>;
 
 export interface FieldError {
   field: string;
@@ -56,11 +61,29 @@ export const orderNotSaved = (orderId: string, cause: unknown) =>
     cause,
   });
 
+export const orderPending = (orderId: string, cause: unknown) =>
+  retryableError(ORDER_ERRORS.pending, 'The order is being settled', {
+    details: {
+      detail:
+        'Checkout could not finish this order and will settle it with the payment gateway shortly: confirmed if the card was charged, refunded otherwise. Retry with the same Idempotency-Key to learn the outcome.',
+      orderId,
+    },
+    cause,
+  });
+
 export const outboxBacklogFull = (waiting: number, limit: number) =>
   retryableError(ORDER_ERRORS.backlogFull, 'Orders are paused while events wait to be published', {
     details: {
       detail: `${waiting} events wait in the outbox (limit ${limit}); nothing was charged. Try again shortly.`,
     },
+  });
+
+export const orderRateLimited = (limit: string, retryAfterSeconds: number) =>
+  retryableError(ORDER_ERRORS.rateLimited, 'Too many orders from this client', {
+    details: {
+      detail: `This client may place ${limit} orders; nothing was charged. Try again in ${retryAfterSeconds} s.`,
+    },
+    retryAfterSeconds,
   });
 
 export const classicModeOff = () =>

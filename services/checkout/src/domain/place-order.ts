@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, OrderCompletedV1 } from '@shop/shared/events';
+import type { EventEnvelope } from '@shop/shared/events';
 import type { Logger } from '@shop/shared/logging';
-import type { OrdersRepository, StoredOrder } from '../data/orders-repository';
-import type { OutboxBacklog } from '../outbox/outbox-backlog';
-import type { PaymentGateway } from '../payment/payment-gateway';
+import type { OutboxBacklog } from '@shop/shared/outbox';
+import type { OrdersRepository } from '../data/orders-repository';
+import type { ChargeResult, PaymentGateway } from '../payment/payment-gateway';
+import { orderCompletedEvent } from './order-completed';
 import {
   idempotencyKeyReused,
   orderNotFound,
   orderNotSaved,
+  orderPending,
   outboxBacklogFull,
   paymentDeclined,
   requestInProgress,
 } from './order-errors';
-import { priceOrder } from './pricing';
+import type { OrderSnapshot } from './order-snapshot';
+import { type Product, priceOrder } from './pricing';
 import { type OrderRequest, requestFingerprint } from './request-fingerprint';
 
 export interface PlaceOrderCommand {
@@ -23,20 +26,24 @@ export interface PlaceOrderCommand {
 
 export interface PlaceOrderDeps {
   orders: OrdersRepository;
+  catalogue: { find(skus: string[]): Promise<Product[]> };
   payments: PaymentGateway;
-  /** Tells the outbox relay a new event was committed, so it publishes now instead of at its next poll. */
-  eventCommitted: () => void;
+  /** The outbox's side of a commit: the lease to write the event's row with, and the hand-over after the commit. */
+  outbox: { leaseForNewRow(): number; publishCommitted(event: EventEnvelope): void };
   backlog: Pick<OutboxBacklog, 'isFull' | 'limit'>;
+  /** The tasks a confirmed order starts with, all pending. */
+  tasks: readonly string[];
   log: Logger;
 }
 
 /**
  * Pending order, charge keyed by the order id, then one transaction that
  * confirms the order and writes its event: a charge never stands without an
- * order, and an order never without its event. Returns the confirmed order,
- * or throws the refusal (declined, key reused, database down...).
+ * order, and an order never without its event. Returns the confirmed order
+ * as it was just written (no read after the commit), or throws the refusal
+ * (declined, key reused, database down...).
  */
-export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDeps): Promise<StoredOrder> {
+export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDeps): Promise<OrderSnapshot> {
   const { request, idempotencyKey, correlationId } = command;
   const { orders, payments, log } = deps;
   const requestHash = idempotencyKey ? requestFingerprint(request) : undefined;
@@ -50,9 +57,10 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
   const backlog = await deps.backlog.isFull();
   if (backlog.full) throw outboxBacklogFull(backlog.waiting, deps.backlog.limit);
 
-  const catalogue = await orders.findProducts(request.items.map((item) => item.sku));
+  const catalogue = await deps.catalogue.find(request.items.map((item) => item.sku));
   const priced = priceOrder(request.items, catalogue);
   const orderId = randomUUID();
+  const createdAt = new Date();
   const created = await orders.createPending({
     id: orderId,
     customer: request.customer,
@@ -60,16 +68,24 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
     idempotencyKey,
     requestHash,
     correlationId,
+    createdAt,
   });
   // A concurrent request with the same key got there first: answer as it will.
   if (!created) return (await replayEarlier(idempotencyKey!, requestHash!, orders)) ?? notFound(orderId);
 
-  const charge = await payments.charge({
-    orderId,
-    amountCents: priced.totalCents,
-    currency: priced.currency,
-    cardNumber: request.payment.cardNumber,
-  });
+  let charge: ChargeResult;
+  try {
+    charge = await payments.charge({
+      orderId,
+      amountCents: priced.totalCents,
+      currency: priced.currency,
+      cardNumber: request.payment.cardNumber,
+    });
+  } catch (error) {
+    // Whether the card was charged is unknown: the order stays pending for the reconciler.
+    log.error({ err: error, orderId }, 'the payment gateway failed to answer; the order waits to be settled');
+    throw orderPending(orderId, error);
+  }
   if (!charge.approved) {
     await orders.markDeclined(orderId, charge.reason);
     log.info({ orderId, reason: charge.reason }, 'payment declined');
@@ -77,28 +93,80 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
   }
 
   const placedAt = new Date();
-  const event = createEvent(
-    OrderCompletedV1,
-    {
-      orderId,
-      customer: request.customer,
-      items: priced.lines,
-      totalCents: priced.totalCents,
-      currency: priced.currency,
-      paymentId: charge.paymentId,
-      placedAt: placedAt.toISOString(),
-    },
-    { correlationId, occurredAt: placedAt },
-  );
+  const event = orderCompletedEvent({
+    orderId,
+    customer: request.customer,
+    lines: priced.lines,
+    totalCents: priced.totalCents,
+    currency: priced.currency,
+    paymentId: charge.paymentId,
+    placedAt,
+    correlationId,
+  });
   try {
-    await orders.confirm(orderId, charge.paymentId, event);
+    await orders.confirm(orderId, charge.paymentId, event, deps.outbox.leaseForNewRow());
   } catch (error) {
-    await undoCharge(orderId, error, deps);
-    throw orderNotSaved(orderId, error);
+    await settleAfterFailedConfirm(orderId, error, deps);
   }
-  deps.eventCommitted();
+  deps.outbox.publishCommitted(event);
   log.info({ orderId, totalCents: priced.totalCents }, 'order confirmed');
-  return (await orders.findById(orderId)) ?? notFound(orderId);
+  return {
+    id: orderId,
+    status: 'confirmed',
+    customerEmail: request.customer.email,
+    customerName: request.customer.name,
+    totalCents: priced.totalCents,
+    currency: priced.currency,
+    paymentId: charge.paymentId,
+    createdAt,
+    lines: priced.lines,
+    tasks: deps.tasks.map((task) => ({
+      task,
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      url: null,
+      updatedAt: placedAt,
+      timeline: [],
+    })),
+  };
+}
+
+/**
+ * The confirm failed after the card was charged. Returns when the order
+ * turns out confirmed after all (the commit happened and only its answer was
+ * lost); otherwise throws the refusal, having refunded only an order still
+ * pending. Whatever cannot be known now (the database is unreachable, the
+ * refund itself fails) is left pending for the reconciler, which asks the
+ * gateway and settles the order either way: a charge is never refunded under
+ * an order that is, or may be, confirmed.
+ */
+async function settleAfterFailedConfirm(
+  orderId: string,
+  cause: unknown,
+  deps: PlaceOrderDeps,
+): Promise<void> {
+  const { orders, payments, log } = deps;
+  const status = await orders.statusOf(orderId).catch((error: unknown) => {
+    log.error({ err: error, orderId }, 'could not read the order back after a failed confirm');
+    return undefined;
+  });
+  if (status === 'confirmed') {
+    log.warn({ err: cause, orderId }, 'the confirm committed though its answer was lost; the order stands');
+    return;
+  }
+  if (status !== 'pending') throw orderPending(orderId, cause);
+  log.error({ err: cause, orderId }, 'charged but the order could not be saved; refunding');
+  try {
+    await payments.refund(orderId);
+  } catch (error) {
+    log.error({ err: error, orderId }, 'the refund failed; the order waits to be settled');
+    throw orderPending(orderId, error);
+  }
+  await orders.markFailed(orderId).catch((error: unknown) => {
+    log.warn({ err: error, orderId }, 'could not mark the order failed; the reconciler will');
+  });
+  throw orderNotSaved(orderId, cause);
 }
 
 /**
@@ -109,7 +177,7 @@ async function replayEarlier(
   key: string,
   requestHash: string,
   orders: OrdersRepository,
-): Promise<StoredOrder | undefined> {
+): Promise<OrderSnapshot | undefined> {
   const earlier = await orders.findByIdempotencyKey(key);
   if (!earlier) return undefined;
   if (earlier.requestHash !== requestHash) throw idempotencyKeyReused();
@@ -122,14 +190,6 @@ async function replayEarlier(
       // Pending: the first request is still running (or died mid-way; see the README).
       throw requestInProgress(earlier.id);
   }
-}
-
-async function undoCharge(orderId: string, cause: unknown, { orders, payments, log }: PlaceOrderDeps) {
-  log.error({ err: cause, orderId }, 'charged but the order could not be saved; refunding');
-  await payments.refund(orderId);
-  await orders.markFailed(orderId).catch((error: unknown) => {
-    log.warn({ err: error, orderId }, 'could not mark the order failed; it stays pending');
-  });
 }
 
 function notFound(orderId: string): never {

@@ -1,52 +1,75 @@
-import type { PrismaClient } from '@shop/shared/database';
-import {
-  type EventOf,
-  type FULFILLMENT_OUTCOMES,
-  FULFILLMENT_TASKS,
-  type FulfillmentService,
-  ReceiptGeneratedV1,
-} from '@shop/shared/events';
-import type { Logger } from '@shop/shared/logging';
-import { handleOnce } from '@shop/shared/messaging';
-import { lockTask, saveTask } from '../data/fulfillment-tasks';
-import { applyOutcome, type TaskOutcome } from '../domain/task-status';
+import type { PrismaClient } from '@shop/contracts/database';
+import type { EventEnvelope } from '@shop/shared/events';
+import type { HandlerContext } from '@shop/shared/messaging';
+import type { ReadOutcome, Registry } from '@shop/shared/registry';
+import { readTask, recordAttemptAndReadTask, replaceTask } from '../data/fulfillment-tasks';
+import { type AttemptRecord, applyOutcome, type TaskOutcome } from '../domain/task-status';
 
-export type FulfillmentOutcome = EventOf<(typeof FULFILLMENT_OUTCOMES)[number]>;
+/** Two outcomes of one task rarely collide; more than this many lost races in a row is a bug, not load. */
+const MAX_RACES = 10;
 
 /**
- * Keeps the per-order task status that GET /orders/{id} shows, from the
- * outcome events of the four fulfillment services. Each event counts once
- * (inbox); an order this checkout does not know is skipped, not retried.
+ * Keeps the per-order task status that GET /orders/{id} shows, with each
+ * task's timeline of attempts, from the outcome events of the task consumers
+ * the registry names. An order this checkout does not know is skipped, not
+ * retried.
+ *
+ * No inbox: folding an outcome into a task's state is idempotent (the same
+ * outcome again changes nothing, see domain/task-status.ts), and so is
+ * writing its attempt (an upsert keyed by the attempt), so a redelivery is
+ * harmless. The update is two statements without a transaction: record the
+ * attempt and read the task, then write the task if nothing changed
+ * meanwhile (outcomes of one task applied side by side retry instead of
+ * overwriting each other).
  */
 export async function projectTaskOutcome(
-  event: FulfillmentOutcome,
-  deps: { prisma: PrismaClient; log: Logger },
+  event: EventEnvelope,
+  context: HandlerContext & { registry: Registry; prisma: PrismaClient },
 ): Promise<void> {
-  const service = event.type.split('.')[0] as FulfillmentService;
-  const task = FULFILLMENT_TASKS[service];
-  const { orderId } = event.data;
-  const outcome = toOutcome(event);
-  await handleOnce(deps.prisma, 'checkout', event, async (tx) => {
-    const current = await lockTask(tx, orderId, task);
+  const outcome = context.registry.readOutcome(event);
+  if (!outcome) return;
+  const { subject: orderId, task } = outcome;
+  let current = await recordAttemptAndReadTask(
+    context.prisma,
+    orderId,
+    task,
+    toAttemptRecord(outcome, event.occurredAt),
+  );
+  for (let race = 0; race < MAX_RACES; race++) {
     if (!current) {
-      deps.log.warn({ orderId, task }, 'outcome for an unknown order; ignored');
+      context.log.warn({ orderId, task }, 'outcome for an unknown order; ignored');
       return;
     }
-    const next = applyOutcome(current, outcome);
-    if (next) await saveTask(tx, orderId, task, next);
-  });
+    const next = applyOutcome(current, toTaskOutcome(outcome));
+    if (!next || (await replaceTask(context.prisma, orderId, task, current, next))) return;
+    current = await readTask(context.prisma, orderId, task);
+  }
+  throw new Error(`task ${task} of order ${orderId} changed under ${MAX_RACES} updates in a row`);
 }
 
-function toOutcome(event: FulfillmentOutcome): TaskOutcome {
-  const { attempt } = event.data;
-  if (event.type.endsWith('.task.failed') && 'error' in event.data) {
-    return { kind: 'attempt-failed', attempt, error: event.data.error };
+function toAttemptRecord(outcome: ReadOutcome, occurredAt: string): AttemptRecord {
+  const completed = outcome.kind === 'completed';
+  return {
+    attempt: outcome.attempt,
+    outcome: outcome.kind,
+    error: completed ? null : (outcome.error ?? ''),
+    result: completed ? outcome.detail : null,
+    startedAt: outcome.startedAt ? new Date(outcome.startedAt) : null,
+    // An event from before outcome events carried the times: it was published as the attempt ended.
+    finishedAt: new Date(outcome.finishedAt ?? occurredAt),
+  };
+}
+
+function toTaskOutcome(outcome: ReadOutcome): TaskOutcome {
+  const { attempt, error = '' } = outcome;
+  switch (outcome.kind) {
+    case 'failed':
+      return { kind: 'attempt-failed', attempt, error };
+    case 'dead-lettered':
+      return { kind: 'dead-lettered', attempt, error };
+    default: {
+      const url = outcome.detail.url;
+      return { kind: 'completed', attempt, ...(typeof url === 'string' ? { url } : {}) };
+    }
   }
-  if (event.type.endsWith('.task.dead-lettered') && 'error' in event.data) {
-    return { kind: 'dead-lettered', attempt, error: event.data.error };
-  }
-  if (event.type === ReceiptGeneratedV1.type && 'url' in event.data) {
-    return { kind: 'completed', attempt, url: event.data.url };
-  }
-  return { kind: 'completed', attempt };
 }

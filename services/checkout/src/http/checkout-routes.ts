@@ -1,32 +1,36 @@
-import { AppError } from '@shop/shared/errors';
-import { fieldName, sendProblem } from '@shop/shared/http';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Rate } from '@shop/shared/controls';
+import { fieldName, isUuid, sendProblem } from '@shop/shared/http';
+import type { Express } from 'express';
 import type { z } from 'zod';
+import type { Catalogue } from '../data/catalogue';
 import type { OrdersRepository } from '../data/orders-repository';
-import { waitLikeClassicCheckout } from '../domain/classic-checkout';
-import { classicModeOff, invalidRequest, orderNotFound } from '../domain/order-errors';
+import type { OrderDemo } from '../demo/classic-checkout';
+import { invalidRequest, orderNotFound } from '../domain/order-errors';
+import type { OrderSnapshot } from '../domain/order-snapshot';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
+import { orderRateLimit } from './order-rate-limit';
 import { orderRepresentation } from './order-representation';
 import { idempotencyKeySchema, listQuerySchema, orderRequestSchema } from './order-request-schema';
-import { RETRY_LATER } from './status-of';
 
-export interface CheckoutRoutesDeps extends Omit<PlaceOrderDeps, 'log'> {
+export interface CheckoutRoutesDeps extends Omit<PlaceOrderDeps, 'log' | 'catalogue'> {
   orders: OrdersRepository;
-  retryAfterSeconds: number;
-  classicModeEnabled: boolean;
+  catalogue: Pick<Catalogue, 'find' | 'list'>;
+  /** The demo profile's classic mode, when wired in (start-checkout.ts). */
+  demo?: OrderDemo;
+  /** ORDER_RATE_LIMIT: orders per client address; unset, no limit. */
+  orderRate?: Rate;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The orders and products API. Routes parse, call one use case or query, and map the result. */
 export function checkoutRoutes(deps: CheckoutRoutesDeps) {
+  const represent = (order: OrderSnapshot) => orderRepresentation(order, deps.tasks);
   return (app: Express) => {
     app.get('/products', async (_req, res) => {
-      const products = await deps.orders.listProducts();
+      const products = await deps.catalogue.list();
       res.json(products.map(({ sku, name, priceCents, currency }) => ({ sku, name, priceCents, currency })));
     });
 
-    app.post('/orders', async (req, res) => {
+    app.post('/orders', orderRateLimit(deps.orderRate), async (req, res) => {
       // express.json() leaves other media types unparsed, so a form or text body would look empty.
       if (!req.is('application/json')) {
         return sendProblem(res, {
@@ -35,9 +39,7 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
           detail: 'Send the order as Content-Type: application/json',
         });
       }
-      // ?mode=classic: the demo's synchronous checkout (domain/classic-checkout.ts).
-      const classic = req.query.mode === 'classic';
-      if (classic && !deps.classicModeEnabled) throw classicModeOff();
+      deps.demo?.beforePlacing(req);
       const request = parse(orderRequestSchema, req.body);
       const key = req.get('Idempotency-Key');
       const idempotencyKey =
@@ -46,28 +48,25 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
         { request, idempotencyKey, correlationId: req.correlationId },
         { ...deps, log: req.log },
       );
-      if (classic) await waitLikeClassicCheckout();
-      res.status(201).location(`/orders/${order.id}`).json(orderRepresentation(order));
+      await deps.demo?.afterPlaced(req);
+      res.status(201).location(`/orders/${order.id}`).json(represent(order));
     });
 
     app.get('/orders', async (req, res) => {
-      const { limit } = parse(listQuerySchema, { limit: req.query.limit });
-      const orders = await deps.orders.listRecent(limit);
-      res.json(orders.map(orderRepresentation));
+      const { limit, email, id } = parse(listQuerySchema, {
+        limit: req.query.limit,
+        email: req.query.email,
+        id: req.query.id,
+      });
+      const orders = await deps.orders.search({ limit, email, idPrefix: id });
+      res.json(orders.map(represent));
     });
 
     app.get('/orders/:id', async (req, res) => {
       const { id } = req.params;
-      const order = UUID.test(id) ? await deps.orders.findById(id) : null;
+      const order = isUuid(id) ? await deps.orders.findById(id) : null;
       if (!order) throw orderNotFound(id);
-      res.json(orderRepresentation(order));
-    });
-
-    app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-      if (error instanceof AppError && RETRY_LATER.has(error.code)) {
-        res.set('Retry-After', String(deps.retryAfterSeconds));
-      }
-      next(error);
+      res.json(represent(order));
     });
   };
 }

@@ -1,19 +1,24 @@
+import { text } from '@shop/shared/http';
 import { z } from 'zod';
 import { passesLuhn } from '../domain/luhn';
+import { isOrderIdPrefix } from '../domain/order-search';
 
 /**
  * The body of POST /orders. Unknown fields are dropped (zod's default), so
  * nothing the client invents is ever stored; amounts are not accepted at all.
+ * Every string is `text()`: no control characters, no lone surrogates, so
+ * what passes here can be stored, published and logged. No message quotes
+ * the card number.
  */
 export const orderRequestSchema = z.object({
   customer: z.object({
-    email: z.email('must be a valid email address').max(254),
-    name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    email: text().pipe(z.email('must be a valid email address').max(254, 'must be at most 254 characters')),
+    name: text().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   }),
   items: z
     .array(
       z.object({
-        sku: z.string().min(1, 'must not be empty').max(64),
+        sku: text().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
         quantity: z
           .number()
           .int('must be a whole number')
@@ -45,7 +50,7 @@ export const orderRequestSchema = z.object({
   }),
 });
 
-/** GET /orders?limit=N */
+/** GET /orders?limit=N&email=...&id=... */
 export const listQuerySchema = z.object({
   limit: z.coerce
     .number()
@@ -53,10 +58,24 @@ export const listQuerySchema = z.object({
     .min(1, 'must be at least 1')
     .max(100, 'must be at most 100')
     .default(20),
+  email: z.email('must be a valid email address').max(254).optional(),
+  id: z
+    .string()
+    .refine(
+      isOrderIdPrefix,
+      'must be an order id or its first 8 or more characters, e.g. 0123abcd or 0123abcd-45',
+    )
+    .optional(),
 });
 
-/** Idempotency-Key: 1 to 255 characters. */
+/**
+ * Idempotency-Key: 1 to 255 printable ASCII characters, as the IETF draft's
+ * structured-field string allows. Node reads header bytes as Latin-1, so
+ * anything beyond ASCII would be stored as mojibake.
+ * https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/
+ */
 export const idempotencyKeySchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters');
+  .max(255, 'must be at most 255 characters')
+  .regex(/^[ -~]*$/, 'must be printable ASCII');

@@ -1,7 +1,9 @@
-/** What checkout needs from a card gateway. Both calls are idempotent per order id. */
+/** What checkout needs from a card gateway. Every call is idempotent per order id. */
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(orderId: string): Promise<void>;
+  /** What the gateway knows of an order's charge: none, or its result and whether it was refunded. */
+  lookup(orderId: string): Promise<ChargeRecord | undefined>;
 }
 
 export interface ChargeRequest {
@@ -15,3 +17,9 @@ export interface ChargeRequest {
 export type ChargeResult =
   | { approved: true; paymentId: string }
   | { approved: false; reason: 'card_declined' | 'insufficient_funds' };
+
+export interface ChargeRecord {
+  result: ChargeResult;
+  amountCents: number;
+  refunded: boolean;
+}

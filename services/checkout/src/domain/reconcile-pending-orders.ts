@@ -1,0 +1,58 @@
+import type { EventEnvelope } from '@shop/shared/events';
+import type { Logger } from '@shop/shared/logging';
+import type { OrdersRepository } from '../data/orders-repository';
+import type { PaymentGateway } from '../payment/payment-gateway';
+import { orderCompletedEvent } from './order-completed';
+
+export interface ReconcileDeps {
+  orders: OrdersRepository;
+  payments: Pick<PaymentGateway, 'lookup'>;
+  outbox: { leaseForNewRow(): number; publishCommitted(event: EventEnvelope): void };
+  log: Logger;
+}
+
+/** What became of one stale pending order. */
+export type Settlement = 'confirmed' | 'failed' | 'declined';
+
+/**
+ * Settles orders left `pending` longer than `olderThanMs`: a crash between
+ * charge and confirm, a confirm whose answer was lost, a refund that failed,
+ * a gateway that did not answer. The gateway is asked what it knows of each
+ * order's charge, and the order follows the money: charged and kept, it is
+ * confirmed (with its event, as if its request had finished); never charged,
+ * or refunded, it is failed and its Idempotency-Key released; declined, it is
+ * declined. The client retrying with its key then gets the final answer.
+ */
+export async function reconcilePendingOrders(
+  deps: ReconcileDeps,
+  olderThanMs: number,
+  batch = 20,
+): Promise<Map<string, Settlement>> {
+  const settled = new Map<string, Settlement>();
+  for (const order of await deps.orders.claimStalePending(olderThanMs, batch)) {
+    const charge = await deps.payments.lookup(order.id);
+    if (charge?.result.approved && !charge.refunded) {
+      const event = orderCompletedEvent({
+        orderId: order.id,
+        customer: { email: order.customerEmail, name: order.customerName },
+        lines: order.lines,
+        totalCents: order.totalCents,
+        currency: order.currency,
+        paymentId: charge.result.paymentId,
+        placedAt: order.createdAt,
+        correlationId: order.correlationId,
+      });
+      await deps.orders.confirm(order.id, charge.result.paymentId, event, deps.outbox.leaseForNewRow());
+      deps.outbox.publishCommitted(event);
+      settled.set(order.id, 'confirmed');
+    } else if (charge && !charge.result.approved) {
+      await deps.orders.markDeclined(order.id, charge.result.reason);
+      settled.set(order.id, 'declined');
+    } else {
+      await deps.orders.markFailed(order.id);
+      settled.set(order.id, 'failed');
+    }
+    deps.log.warn({ orderId: order.id, settled: settled.get(order.id) }, 'settled a stale pending order');
+  }
+  return settled;
+}
