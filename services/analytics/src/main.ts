@@ -1,23 +1,31 @@
+import { createPrismaClient } from '@shop/contracts/database';
+import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
-import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
+import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import { recordOrderWhenOrderCompleted } from './handlers/record-order-when-order-completed';
 import { summaryRoutes } from './http/summary-routes';
 
 /** The analytics service: records one fact per completed order and serves a sales summary. */
-const config = loadConfig(fulfillmentVariables(3004));
+const config = loadConfig({ ...consumerVariables(3004), ...demoVariables });
 const logger = createLogger('analytics', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  await serveFulfillmentService({
+  await serveConsumer({
+    registry: SHOP_REGISTRY,
     service: 'analytics',
     config,
     logger,
-    prisma,
+    db: prisma,
+    errors: SHOP_ERRORS,
     routes: summaryRoutes(prisma),
-    handle: (event, context) => recordOrderWhenOrderCompleted(event, { ...context, prisma }),
+    // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
+    handler: withDemoKnobs(config, (event, context) =>
+      recordOrderWhenOrderCompleted(event, { ...context, prisma }),
+    ),
   });
 }
 

@@ -1,4 +1,4 @@
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { createIsolatedDatabase } from '../../../test/isolated-database';
 import { anOrderCompletedEvent } from '../../../test/order-events';
 import { ServiceProcess } from '../../../test/service-process';
@@ -54,11 +54,15 @@ describe('analytics service', () => {
 
     await shop.publish(event);
 
-    expect((await shop.waitForOutcome(orderId, 'analytics.order.recorded')).data).toEqual({
+    const recorded = (await shop.waitForOutcome(orderId, 'analytics.order.recorded')).data;
+    const fact = await prisma.orderFact.findUnique({ where: { orderId }, include: { lines: true } });
+    expect(recorded).toEqual({
       orderId,
       attempt: 1,
+      recordedAt: fact!.recordedAt.toISOString(),
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
     });
-    const fact = await prisma.orderFact.findUnique({ where: { orderId }, include: { lines: true } });
     expect(fact).toMatchObject({
       totalCents: 4900,
       currency: 'EUR',
@@ -68,17 +72,22 @@ describe('analytics service', () => {
     expect(fact!.lines).toHaveLength(2);
   });
 
-  test('When the same OrderCompleted arrives twice, then there is still one fact', async () => {
+  test('When the same OrderCompleted arrives twice, then there is still one fact, and both reports give the time it was first recorded', async () => {
     const event = anOrderOf(line('MUG', 1, 1200));
 
     await shop.publish(event);
     await shop.waitForOutcome(event.data.orderId, 'analytics.order.recorded');
     await shop.publish(event);
-    await shop.waitForOutcomes(event.data.orderId, 'analytics.order.recorded', 2);
+    const reports = await shop.waitForOutcomes(event.data.orderId, 'analytics.order.recorded', 2);
     await sleep(100);
 
     expect(await prisma.orderFact.count({ where: { orderId: event.data.orderId } })).toBe(1);
     expect(await prisma.orderFactLine.count({ where: { orderId: event.data.orderId } })).toBe(1);
+    const fact = await prisma.orderFact.findUniqueOrThrow({ where: { orderId: event.data.orderId } });
+    expect(reports.map((report) => (report.data as { recordedAt?: string }).recordedAt)).toEqual([
+      fact.recordedAt.toISOString(),
+      fact.recordedAt.toISOString(),
+    ]);
   });
 
   test('When several orders are recorded, then the summary adds them up and ranks the top five products by quantity', async () => {

@@ -1,23 +1,20 @@
-import { loadConfig } from '@shop/shared/config';
-import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { createPrismaClient } from '@shop/contracts/database';
+import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { withDemoKnobs } from '@shop/shared/demo';
+import { exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
-import { z } from 'zod';
+import { loadEmailConfig } from './config';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
+import { sendEmailJob } from './handlers/send-email-jobs';
 import { createSmtpMailer } from './smtp/smtp-mailer';
 
-/** The email service: sends the order confirmation when an order completes. */
-const config = loadConfig({
-  ...fulfillmentVariables(3001),
-  SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
-    .default('smtp://localhost:1025'),
-  SMTP_FROM: z.string().default('Shop <orders@shop.example>'),
-  SMTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** Where the pdf service serves receipts; the email links to it. */
-  RECEIPTS_BASE_URL: z.url().default('http://localhost:3002'),
-});
+/**
+ * The email service: sends the order confirmation when an order completes;
+ * then, as jobs of lower priority, the review request it scheduled, and the
+ * recurring sales report.
+ */
+const config = loadEmailConfig();
 const logger = createLogger('email', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
@@ -25,25 +22,40 @@ async function main() {
   const mailer = createSmtpMailer({
     url: config.SMTP_URL,
     from: config.SMTP_FROM,
-    timeoutMs: config.SMTP_TIMEOUT_MS,
+    connectTimeoutMs: config.SMTP_CONNECT_TIMEOUT_MS,
+    sendTimeoutMs: config.SMTP_SEND_TIMEOUT_MS,
     maxConnections: config.PREFETCH,
   });
+  const messageIdDomain = config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example';
   // SMTP is left out of readiness on purpose: while it is down, messages wait
   // in the retry tiers, which is the behaviour we want, not a restart.
-  await serveFulfillmentService({
+  await serveConsumer({
+    registry: SHOP_REGISTRY,
     service: 'email',
     config,
     logger,
-    prisma,
-    handle: (event, context) =>
+    db: prisma,
+    errors: SHOP_ERRORS,
+    // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
+    handler: withDemoKnobs(config, (event, context) =>
       sendConfirmationWhenOrderCompleted(event, {
         ...context,
         prisma,
         mailer,
         receiptsBaseUrl: config.RECEIPTS_BASE_URL,
-        messageIdDomain: config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example',
-        transactionTimeoutMs: config.HANDLER_TIMEOUT_MS,
+        messageIdDomain,
+        reviewRequestDelayMs: config.REVIEW_REQUEST_DELAY,
       }),
+    ),
+    jobHandler: withDemoKnobs(config, (job, context) =>
+      sendEmailJob(job, {
+        ...context,
+        mailer,
+        messageIdDomain,
+        analyticsUrl: config.ANALYTICS_URL,
+        salesReportTo: config.SALES_REPORT_TO,
+      }),
+    ),
     onStop: () => mailer.close(),
   });
 }

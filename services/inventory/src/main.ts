@@ -1,23 +1,33 @@
+import { createPrismaClient } from '@shop/contracts/database';
+import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
-import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
+import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
+import { StockItems } from './data/stock-ledger';
 import { reserveStockWhenOrderCompleted } from './handlers/reserve-stock-when-order-completed';
 import { inventoryRoutes } from './http/inventory-routes';
 
 /** The inventory service: moves stock for every completed order and serves stock levels. */
-const config = loadConfig(fulfillmentVariables(3003));
+const config = loadConfig({ ...consumerVariables(3003), ...demoVariables });
 const logger = createLogger('inventory', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  await serveFulfillmentService({
+  const stockItems = new StockItems(prisma);
+  await serveConsumer({
+    registry: SHOP_REGISTRY,
     service: 'inventory',
     config,
     logger,
-    prisma,
+    db: prisma,
+    errors: SHOP_ERRORS,
     routes: inventoryRoutes(prisma),
-    handle: (event, context) => reserveStockWhenOrderCompleted(event, { ...context, prisma }),
+    // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
+    handler: withDemoKnobs(config, (event, context) =>
+      reserveStockWhenOrderCompleted(event, { ...context, prisma, stockItems }),
+    ),
   });
 }
 

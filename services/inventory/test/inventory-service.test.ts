@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { anOrderCompletedEvent } from '../../../test/order-events';
 import { ServiceProcess } from '../../../test/service-process';
 import { databaseUrl, sleep, waitFor } from '../../../test/support';
@@ -57,6 +57,8 @@ describe('inventory service', () => {
     expect(reserved.data).toEqual({
       orderId,
       attempt: 1,
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
       lines: expect.arrayContaining([
         { sku: mugs, quantity: 2, backordered: 0 },
         { sku: caps, quantity: 1, backordered: 0 },
@@ -141,4 +143,20 @@ describe('inventory service', () => {
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await missing.json()).toMatchObject({ status: 404, code: 'INVENTORY.SKU_NOT_FOUND' });
   });
+
+  test.each([
+    ['an encoded NUL', 404, '%00'],
+    ['a lone surrogate (UTF-8 cannot encode one)', 400, '%ED%A0%80'],
+    ['a control character', 404, 'MUG%1BCLASSIC'],
+    ['65 characters', 404, 'X'.repeat(65)],
+    ['a malformed percent-encoding', 400, '%E0%A4%A'],
+  ])(
+    'When GET /inventory/{sku} names %s, then it answers %i problem+json, never 500',
+    async (_case, status, sku) => {
+      const response = await inventory.get(`/inventory/${sku}`);
+
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    },
+  );
 });

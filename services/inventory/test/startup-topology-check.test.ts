@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig, messagingVariables } from '@shop/shared/config';
-import { Broker, shopTopology } from '@shop/shared/messaging';
+import { Broker, registryTopology } from '@shop/shared/messaging';
 import { ChildProcessHandle } from '../../../test/child-process';
 import { amqpUrl, databaseUrl, QueueInspector, testLogger, uniquePrefix } from '../../../test/support';
 
@@ -10,7 +11,10 @@ import { amqpUrl, databaseUrl, QueueInspector, testLogger, uniquePrefix } from '
  */
 test('When RabbitMQ holds a work queue with another delivery limit, then the service stops and explains', async () => {
   const prefix = uniquePrefix('startup-check');
-  const earlier = shopTopology(loadConfig(messagingVariables, { QUEUE_PREFIX: prefix, DELIVERY_LIMIT: '5' }));
+  const earlier = registryTopology(
+    SHOP_REGISTRY,
+    loadConfig(messagingVariables, { QUEUE_PREFIX: prefix, DELIVERY_LIMIT: '5' }),
+  );
   const broker = await Broker.connect({ url: amqpUrl(), topology: earlier, logger: testLogger() });
   await broker.close();
 
@@ -30,6 +34,8 @@ test('When RabbitMQ holds a work queue with another delivery limit, then the ser
   expect(output).toContain('x-delivery-limit');
 
   const inspector = await QueueInspector.open();
-  await inspector.deleteTopology(shopTopology(loadConfig(messagingVariables, { QUEUE_PREFIX: prefix })));
+  await inspector.deleteTopology(
+    registryTopology(SHOP_REGISTRY, loadConfig(messagingVariables, { QUEUE_PREFIX: prefix })),
+  );
   await inspector.close();
 });

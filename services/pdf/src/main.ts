@@ -1,18 +1,25 @@
+import { createPrismaClient } from '@shop/contracts/database';
+import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
-import { createPrismaClient } from '@shop/shared/database';
-import { exitOnStartupFailure, fulfillmentVariables, serveFulfillmentService } from '@shop/shared/lifecycle';
+import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
+import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
+import { DEFAULT_VAT_RATE } from './domain/included-vat';
 import { generateReceiptWhenOrderCompleted } from './handlers/generate-receipt-when-order-completed';
 import { receiptRoutes } from './http/receipt-routes';
 
 /** The pdf service: renders a receipt per completed order and serves it over HTTP. */
 const config = loadConfig({
-  ...fulfillmentVariables(3002),
+  ...consumerVariables(3002),
+  ...demoVariables,
   RECEIPTS_DIR: z.string().min(1).default('./receipts'),
   /** The public address of this service, for the absolute URL in pdf.receipt.generated. */
   RECEIPTS_BASE_URL: z.url().default('http://localhost:3002'),
+  /** The VAT rate the shop's prices include, printed on the receipt with the VAT it amounts to. */
+  RECEIPT_VAT_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_VAT_RATE),
 });
 const logger = createLogger('pdf', config.LOG_LEVEL, config.LOG_FORMAT);
 
@@ -20,19 +27,23 @@ async function main() {
   const files = new ReceiptFiles(config.RECEIPTS_DIR);
   await files.ensureDirectory();
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  await serveFulfillmentService({
+  await serveConsumer({
+    registry: SHOP_REGISTRY,
     service: 'pdf',
     config,
     logger,
-    prisma,
+    db: prisma,
+    errors: SHOP_ERRORS,
     routes: receiptRoutes(files),
-    handle: (event, context) =>
+    // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
+    handler: withDemoKnobs(config, (event, context) =>
       generateReceiptWhenOrderCompleted(event, {
         ...context,
-        prisma,
         files,
         receiptsBaseUrl: config.RECEIPTS_BASE_URL,
+        vatRate: config.RECEIPT_VAT_RATE,
       }),
+    ),
   });
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { anOrderCompletedEvent } from '../../../test/order-events';
 import { pdfText } from '../../../test/pdf-text';
 import { ServiceProcess } from '../../../test/service-process';
@@ -57,17 +57,19 @@ describe('pdf service', () => {
     expect(generated.data).toEqual({
       orderId,
       attempt: 1,
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
       url: `http://receipts.test:3002/receipts/${orderId}.pdf`,
       bytes: onDisk.length,
     });
     const text = await pdfText(onDisk);
     expect(text).toContain(`Order: ${orderId}`);
     expect(text).toContain(`Date: ${event.data.placedAt.slice(0, 10)}`);
-    expect(text).toContain('Customer: Ada Lovelace <ada@example.com>');
-    expect(text).toContain('2 x Classic mug (MUG-CLASSIC) at €12.00: €24.00');
-    expect(text).toContain('1 x Sticker pack (STICKER-PACK) at €4.00: €4.00');
-    expect(text).toContain('Total: €28.00');
-    expect(text).toContain(`Payment: ${event.data.paymentId}`);
+    expect(text).toContain('Ada Lovelace\nada@example.com');
+    expect(text).toContain('Classic mug\nMUG-CLASSIC\n2 €12.00 €24.00');
+    expect(text).toContain('Sticker pack\nSTICKER-PACK\n1 €4.00 €4.00');
+    expect(text).toContain('Total €28.00');
+    expect(text).toContain(`Payment reference: ${event.data.paymentId}`);
 
     const response = await pdf.get(`/receipts/${orderId}.pdf`);
     expect(response.status).toBe(200);
@@ -77,6 +79,22 @@ describe('pdf service', () => {
       fileName: `${orderId}.pdf`,
       bytes: onDisk.length,
     });
+  });
+
+  test('When a receipt is served, then it carries the security headers but no Content-Security-Policy, which the PDF viewer would trip on', async () => {
+    const event = anOrder();
+    await shop.publish(event);
+    await shop.waitForOutcome(event.data.orderId, 'pdf.receipt.generated');
+
+    const response = await pdf.get(`/receipts/${event.data.orderId}.pdf`);
+    const missing = await pdf.get(`/receipts/${randomUUID()}.pdf`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('content-security-policy')).toBeNull();
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   test('When the same OrderCompleted arrives twice, then there is still one receipt file and one record, and no temporary file', async () => {

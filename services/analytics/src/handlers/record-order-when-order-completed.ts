@@ -1,24 +1,19 @@
-import type { PrismaClient } from '@shop/shared/database';
-import { createEvent, type EventOf, type OrderCompletedV1, OrderRecordedV1 } from '@shop/shared/events';
-import { type Broker, type HandlerContext, handleOnce } from '@shop/shared/messaging';
-import { recordOrderFact } from '../data/order-facts';
+import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import type { OrderCompletedV1 } from '@shop/contracts/events';
+import type { EventOf } from '@shop/shared/events';
+import type { HandlerContext } from '@shop/shared/messaging';
+import { recordOrderFactOnce } from '../data/order-facts';
 
-export interface RecordOrderDeps extends HandlerContext {
-  prisma: PrismaClient;
-  broker: Pick<Broker, 'publish'>;
-}
-
-/** The fact and the inbox record commit together; a duplicate records nothing but is still reported. */
+/**
+ * The fact and the inbox record commit together, in one statement (the hot
+ * path of the busiest consumer); a duplicate records nothing and is reported
+ * again, with the time of the first record. Returns what
+ * `analytics.order.recorded` reports.
+ */
 export async function recordOrderWhenOrderCompleted(
   event: EventOf<typeof OrderCompletedV1>,
-  deps: RecordOrderDeps,
-): Promise<void> {
-  await handleOnce(deps.prisma, 'analytics', event, (tx) => recordOrderFact(tx, event.data));
-  await deps.broker.publish(
-    createEvent(
-      OrderRecordedV1,
-      { orderId: event.data.orderId, attempt: deps.attempt },
-      { correlationId: event.correlationId },
-    ),
-  );
+  context: HandlerContext<TransactionClient> & { prisma: PrismaClient },
+) {
+  const recordedAt = await recordOrderFactOnce(context.prisma, context.inbox.claim, event.data);
+  return { recordedAt: recordedAt.toISOString() };
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient, TransactionClient } from '@shop/shared/database';
+import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
 
 export interface SentConfirmation {
   orderId: string;
@@ -11,7 +11,13 @@ export function findSentConfirmation(db: PrismaClient | TransactionClient, order
   return db.sentEmail.findUnique({ where: { orderId } });
 }
 
-/** Keyed by order: a second record for the same order (another event id) is a no-op, not an error. */
-export async function recordSentConfirmation(tx: TransactionClient, sent: SentConfirmation): Promise<void> {
-  await tx.sentEmail.createMany({ data: [sent], skipDuplicates: true });
+/**
+ * Writes the order's confirmation record before the send, in the caller's
+ * transaction: a concurrent attempt for the same order waits on the row until
+ * this transaction ends. False when the order already has a record (its event
+ * arrived before under another id).
+ */
+export async function claimConfirmation(tx: TransactionClient, sent: SentConfirmation): Promise<boolean> {
+  const { count } = await tx.sentEmail.createMany({ data: [sent], skipDuplicates: true });
+  return count === 1;
 }

@@ -1,15 +1,9 @@
-import type { EventOf, OrderCompletedV1 } from '@shop/shared/events';
+import type { OrderCompletedV1 } from '@shop/contracts/events';
+import { receiptUrl } from '@shop/contracts/receipts';
+import type { EventOf } from '@shop/shared/events';
+import type { OutgoingEmail } from '../smtp/smtp-mailer';
 
 type OrderCompleted = EventOf<typeof OrderCompletedV1>;
-
-export interface ConfirmationEmail {
-  to: { name: string; address: string };
-  subject: string;
-  text: string;
-  html: string;
-  /** RFC 5322 Message-ID, derived from the event id so a mailbox can drop a resent duplicate. */
-  messageId: string;
-}
 
 /**
  * The confirmation for one completed order: a plain-text and an HTML part with
@@ -18,11 +12,11 @@ export interface ConfirmationEmail {
 export function composeConfirmationEmail(
   event: OrderCompleted,
   options: { receiptsBaseUrl: string; messageIdDomain: string },
-): ConfirmationEmail {
+): OutgoingEmail {
   const { orderId, customer, items, totalCents, currency } = event.data;
   const money = (cents: number) =>
     new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
-  const receiptUrl = `${options.receiptsBaseUrl.replace(/\/+$/, '')}/receipts/${orderId}.pdf`;
+  const receipt = receiptUrl(options.receiptsBaseUrl, orderId);
 
   const text = [
     `Hello ${customer.name},`,
@@ -36,7 +30,7 @@ export function composeConfirmationEmail(
     '',
     `Total: ${money(totalCents)}`,
     '',
-    `Your receipt: ${receiptUrl}`,
+    `Your receipt: ${receipt}`,
   ].join('\n');
 
   const rows = items
@@ -52,9 +46,10 @@ export function composeConfirmationEmail(
     '<table><thead><tr><th>Item</th><th>Quantity</th><th>Price</th><th>Amount</th></tr></thead>' +
     `<tbody>${rows}</tbody>` +
     `<tfoot><tr><td colspan="3">Total</td><td>${money(totalCents)}</td></tr></tfoot></table>` +
-    `<p><a href="${escapeHtml(receiptUrl)}">Download your receipt</a></p>`;
+    `<p><a href="${escapeHtml(receipt)}">Download your receipt</a></p>`;
 
   return {
+    kind: 'order-confirmation',
     to: { name: customer.name, address: customer.email },
     subject: `Your order ${orderId} is confirmed`,
     text,
@@ -63,7 +58,7 @@ export function composeConfirmationEmail(
   };
 }
 
-const HTML_ESCAPES: Record<string, string> = {
+export const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
@@ -72,6 +67,6 @@ const HTML_ESCAPES: Record<string, string> = {
 };
 
 /** Customer names and product names are user input; they must not become markup. */
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }

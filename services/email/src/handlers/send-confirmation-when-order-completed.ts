@@ -1,68 +1,86 @@
-import type { PrismaClient, TransactionClient } from '@shop/shared/database';
-import { ConfirmationSentV1, createEvent, type EventOf, type OrderCompletedV1 } from '@shop/shared/events';
-import { type Broker, type HandlerContext, handleOnce } from '@shop/shared/messaging';
-import { findSentConfirmation, recordSentConfirmation } from '../data/sent-confirmations';
+import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import { type OrderCompletedV1, ReviewRequestDueV1 } from '@shop/contracts/events';
+import { createEvent, type EventOf } from '@shop/shared/events';
+import type { HandlerContext } from '@shop/shared/messaging';
+import { jobId, scheduleJob } from '@shop/shared/scheduler';
+import { claimConfirmation, findSentConfirmation } from '../data/sent-confirmations';
 import { composeConfirmationEmail } from '../domain/confirmation-email';
 import type { Mailer } from '../smtp/smtp-mailer';
 
-export interface SendConfirmationDeps extends HandlerContext {
+export interface SendConfirmationDeps extends HandlerContext<TransactionClient> {
   prisma: PrismaClient;
   mailer: Mailer;
-  broker: Pick<Broker, 'publish'>;
   receiptsBaseUrl: string;
   messageIdDomain: string;
-  /** The inbox transaction stays open across the SMTP send, so it may take this long. */
-  transactionTimeoutMs: number;
+  /** How long after the order the customer is asked for a review. */
+  reviewRequestDelayMs: number;
 }
 
 /**
  * SMTP cannot join a database transaction, so the send happens inside the
- * inbox transaction, between claiming the event id and committing the record:
- * a second delivery of the same event (another worker, an outbox re-publish)
- * waits on the claimed id until this one commits, then skips. A crash between
- * the server's 250 and the commit rolls the claim back, and the redelivery
- * sends once more with the same Message-ID, so a mailbox can drop it (see the
- * README). A record under another event id for the same order also skips.
+ * inbox transaction, after claiming both the event id and the order's
+ * confirmation record, and the commit follows the server's 250 at once.
+ * Another attempt at the same event or order (another worker, an outbox
+ * re-publish) waits on those claims until this one commits, then skips; the
+ * transaction outlives the handler's timeout, and the send stops at the
+ * handler's signal, so no claim is released while this send may still land.
+ *
+ * What stays open: a crash (or a lost database) between the server's 250 and
+ * the commit rolls the claims back, and the redelivery sends once more with
+ * the same Message-ID, so a mailbox can drop it (see the README).
+ *
+ * The same transaction schedules the order's review request, so it exists
+ * exactly when the confirmation went out.
+ *
+ * Returns what `email.confirmation.sent` reports, on duplicates too: if the
+ * first attempt died before its outcome was published, this is how checkout
+ * learns the email went out.
  */
 export async function sendConfirmationWhenOrderCompleted(
   event: EventOf<typeof OrderCompletedV1>,
   deps: SendConfirmationDeps,
-): Promise<void> {
+) {
   const { orderId } = event.data;
-  const outcome = await handleOnce(
-    deps.prisma,
-    'email',
-    event,
-    async (tx) => (await findSentConfirmation(tx, orderId)) ?? (await sendAndRecord(tx, event, deps)),
-    { timeoutMs: deps.transactionTimeoutMs },
+  const outcome = await deps.inbox.once(
+    async (tx) => (await claimAndSend(tx, event, deps)) ?? (await findSentConfirmation(tx, orderId)),
   );
   const sent = outcome.duplicate ? await findSentConfirmation(deps.prisma, orderId) : outcome.result;
   if (!sent) throw new Error(`event ${event.id} was handled but order ${orderId} has no sent confirmation`);
   if (outcome.duplicate) deps.log.info({ orderId }, 'confirmation already sent; not sending it again');
-  // Published on duplicates too: if the first attempt died before publishing,
-  // this is the only way checkout learns the email went out.
-  await deps.broker.publish(
-    createEvent(
-      ConfirmationSentV1,
-      { orderId, attempt: deps.attempt, recipient: sent.recipient, messageId: sent.messageId },
-      { correlationId: event.correlationId },
-    ),
-  );
+  return { recipient: sent.recipient, messageId: sent.messageId };
 }
 
-async function sendAndRecord(
+/** Sends the confirmation unless the order already has one; returns what was sent, or undefined. */
+async function claimAndSend(
   tx: TransactionClient,
   event: EventOf<typeof OrderCompletedV1>,
   deps: SendConfirmationDeps,
 ) {
   const email = composeConfirmationEmail(event, deps);
-  await deps.mailer.send(email);
-  const sent = {
+  const record = {
     orderId: event.data.orderId,
     eventId: event.id,
     messageId: email.messageId,
     recipient: event.data.customer.email,
   };
-  await recordSentConfirmation(tx, sent);
-  return sent;
+  if (!(await claimConfirmation(tx, record))) return undefined;
+  await scheduleReviewRequest(tx, event, deps.reviewRequestDelayMs);
+  await deps.mailer.send(email, deps.signal);
+  return record;
+}
+
+/** The review request, due `delayMs` after the order was placed; one per order whatever the event id. */
+async function scheduleReviewRequest(
+  tx: TransactionClient,
+  event: EventOf<typeof OrderCompletedV1>,
+  delayMs: number,
+) {
+  const { orderId, customer, items, placedAt } = event.data;
+  const dueAt = new Date(Date.parse(placedAt) + delayMs);
+  const job = createEvent(
+    ReviewRequestDueV1,
+    { orderId, customer, items: items.map(({ sku, name }) => ({ sku, name })), placedAt },
+    { id: jobId(`email/review-request/${orderId}`), correlationId: event.correlationId, occurredAt: dueAt },
+  );
+  await scheduleJob(tx, { service: 'email', event: job, dueAt });
 }

@@ -1,36 +1,63 @@
+import { EMAIL_KIND_HEADER, type EmailKind, SMTP_UNREACHABLE } from '@shop/contracts/email';
 import { permanentError, retryableError } from '@shop/shared/errors';
 import nodemailer from 'nodemailer';
-import type { ConfirmationEmail } from '../domain/confirmation-email';
 
 export const ADDRESS_REJECTED = 'EMAIL.ADDRESS_REJECTED';
 export const SMTP_FAILED = 'EMAIL.SMTP_FAILED';
+export const SMTP_DEADLINE = 'EMAIL.SMTP_DEADLINE';
+export { SMTP_UNREACHABLE };
+
+/** One email as the shop sends it: a plain-text and an HTML part, and its kind in a header. */
+export interface OutgoingEmail {
+  kind: EmailKind;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  /** RFC 5322 Message-ID, derived from the event id so a mailbox can drop a resent duplicate. */
+  messageId: string;
+}
 
 export interface Mailer {
-  send(email: ConfirmationEmail): Promise<void>;
+  /** Resolves once the server has accepted the message (its 250); `signal` abandons the send. */
+  send(email: OutgoingEmail, signal: AbortSignal): Promise<void>;
   close(): void;
 }
 
 export interface SmtpOptions {
   url: string;
   from: string;
-  /** Connect, greeting and socket timeout: a dead server should fail an attempt fast, not hold it. */
-  timeoutMs: number;
+  /** Connect and greeting timeout: a server that is not there fails an attempt fast. */
+  connectTimeoutMs: number;
+  /** The whole send, connecting included; keep it below the handler timeout. */
+  sendTimeoutMs: number;
   /** Pooled connections; one per message the consumer may handle at once. */
   maxConnections: number;
 }
 
-/** Sends over SMTP through a connection pool and translates failures into retryable or permanent errors. */
+/**
+ * Sends over SMTP through a connection pool and translates failures into
+ * retryable or permanent errors.
+ *
+ * Each send has one deadline for the whole exchange, enforced by closing its
+ * connection, and no shorter timer once the message is on the wire: a server
+ * that holds the message may take its time with the 250, and giving up then
+ * is how a mail is delivered twice (RFC 5321 §4.5.3.2.6 asks clients to wait
+ * 10 minutes for it). The deadline sits below the handler timeout, so the
+ * send has ended, one way or the other, before the attempt is given up.
+ */
 export function createSmtpMailer(options: SmtpOptions): Mailer {
   const transport = nodemailer.createTransport({
     url: options.url,
     pool: true,
     maxConnections: options.maxConnections,
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
+    connectionTimeout: options.connectTimeoutMs,
+    greetingTimeout: options.connectTimeoutMs,
+    socketTimeout: options.sendTimeoutMs,
   });
   return {
-    async send(email) {
+    async send(email, signal) {
+      const deadline = AbortSignal.timeout(options.sendTimeoutMs);
       try {
         await transport.sendMail({
           from: options.from,
@@ -39,8 +66,18 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
           text: email.text,
           html: email.html,
           messageId: email.messageId,
+          headers: { [EMAIL_KIND_HEADER]: email.kind },
+          // Aborting closes this send's pooled connection; others carry on.
+          signal: AbortSignal.any([signal, deadline]),
         });
       } catch (error) {
+        if (deadline.aborted) {
+          throw retryableError(
+            SMTP_DEADLINE,
+            `the SMTP server did not accept the message within ${options.sendTimeoutMs} ms`,
+            { cause: error },
+          );
+        }
         throw classifySmtpError(error);
       }
     },
@@ -56,13 +93,17 @@ interface SmtpFailure {
   response?: string;
 }
 
+/** nodemailer's codes for a server that never answered: no connection, no greeting. */
+const NO_ANSWER = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);
+
 /**
  * A 5xx reply to RCPT TO means the server will never accept this address
  * (RFC 5321 §4.2.1: permanent negative completion), so retrying is pointless
  * and the message is parked with the server's own words. Everything else
  * (refused or dropped connections, timeouts, 4xx "try later", other 5xx) is
  * retried: the tiers are bounded, and parking mail a recovering server would
- * have accepted is the worse mistake.
+ * have accepted is the worse mistake. A server that did not answer at all is
+ * SMTP_UNREACHABLE, which the circuit breaker counts (the registry entry).
  */
 export function classifySmtpError(error: unknown) {
   const failure = (error ?? {}) as SmtpFailure;
@@ -72,5 +113,6 @@ export function classifySmtpError(error: unknown) {
     return permanentError(ADDRESS_REJECTED, reply, { cause: error });
   }
   const code = failure.code ? ` (${failure.code})` : '';
-  return retryableError(SMTP_FAILED, `${reply}${code}`, { cause: error });
+  const unreachable = failure.responseCode === undefined && NO_ANSWER.has(failure.code ?? '');
+  return retryableError(unreachable ? SMTP_UNREACHABLE : SMTP_FAILED, `${reply}${code}`, { cause: error });
 }

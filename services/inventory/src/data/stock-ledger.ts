@@ -1,5 +1,6 @@
-import { Prisma, type PrismaClient, type TransactionClient } from '@shop/shared/database';
-import { type Allocation, allocateStock, type OrderedQuantity } from '../domain/allocate-stock';
+import { inboxClaim, type PrismaClient, type TransactionClient } from '@shop/contracts/database';
+import type { InboxClaim } from '@shop/shared/messaging';
+import type { Allocation, OrderedQuantity } from '../domain/allocate-stock';
 
 export interface StockLevel {
   sku: string;
@@ -8,42 +9,76 @@ export interface StockLevel {
 }
 
 /**
- * Records one movement per SKU of an order and moves the stock, inside the
- * caller's transaction (the inbox's). Returns the order's allocations; if the
- * order already has movements (its event arrived again under another id),
- * returns those and changes nothing.
+ * Makes sure each SKU has a stock row, at zero when inventory has never
+ * heard of it (added to the catalogue, not yet stocked): its whole quantity
+ * is then backordered and visible, rather than the paid order being parked
+ * in the DLQ. Rows are never deleted, so a SKU seen once needs no query again.
  */
-export async function reserveStock(
-  tx: TransactionClient,
+export class StockItems {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async ensure(skus: string[]): Promise<void> {
+    const unknown = skus.filter((sku) => !this.known.has(sku));
+    if (unknown.length === 0) return;
+    await this.prisma.$executeRaw`
+      INSERT INTO inventory.stock_items (sku, on_hand) SELECT unnest(${unknown}::text[]), 0
+      ON CONFLICT (sku) DO NOTHING`;
+    for (const sku of unknown) this.known.add(sku);
+  }
+}
+
+/**
+ * Moves the stock for an order and records one movement per SKU, with the
+ * inbox claim, in one statement: the whole reservation holds its row locks
+ * for one round trip only, which is what lets many orders for the same
+ * popular SKUs go through one after another quickly. The rows are locked in
+ * SKU order (`quantities` comes sorted), so two orders never deadlock.
+ *
+ * The allocation rule is the one of domain/allocate-stock.ts, applied where
+ * the locked numbers are: serve what is on hand, backorder the rest; stock
+ * never goes below zero and a paid order is never refused.
+ *
+ * Returns the allocations, or nothing when the event was handled before or
+ * the order already has movements (its event arrived again under another id).
+ */
+export async function reserveStockOnce(
+  prisma: PrismaClient,
+  claim: InboxClaim,
   orderId: string,
   quantities: OrderedQuantity[],
 ): Promise<Allocation[]> {
-  const existing = await movementsOf(tx, orderId);
-  if (existing.length > 0) return existing;
-
-  const skus = quantities.map(({ sku }) => sku);
-  // A SKU inventory has never heard of (added to the catalogue, not yet
-  // stocked) starts at zero, so its whole quantity is backordered and visible
-  // rather than the paid order being parked in the DLQ.
-  await tx.stockItem.createMany({ data: skus.map((sku) => ({ sku, onHand: 0 })), skipDuplicates: true });
-  const rows = await tx.$queryRaw<{ sku: string; on_hand: number }[]>`
-    SELECT sku, on_hand FROM inventory.stock_items
-    WHERE sku IN (${Prisma.join(skus)})
-    ORDER BY sku
-    FOR UPDATE`;
-  const onHand = new Map(rows.map((row) => [row.sku, row.on_hand]));
-
-  const allocations = quantities.map((ordered) => allocateStock(onHand.get(ordered.sku) ?? 0, ordered));
-  for (const { sku, served, backordered } of allocations) {
-    await tx.stockItem.update({
-      where: { sku },
-      data: { onHand: { decrement: served }, backordered: { increment: backordered } },
-    });
-  }
-  await tx.stockMovement.createMany({
-    data: allocations.map(({ sku, quantity, backordered }) => ({ orderId, sku, quantity, backordered })),
-  });
-  return allocations;
+  return prisma.$queryRaw<Allocation[]>`
+    WITH claim AS (${inboxClaim(claim)}),
+    fresh AS (
+      SELECT 1 FROM claim
+      WHERE NOT EXISTS (SELECT 1 FROM inventory.stock_movements WHERE order_id = ${orderId}::uuid)
+    ),
+    locked AS (
+      SELECT stock.sku, stock.on_hand, ordered.quantity
+      FROM inventory.stock_items AS stock
+      JOIN unnest(${quantities.map(({ sku }) => sku)}::text[], ${quantities.map(({ quantity }) => quantity)}::int[])
+        AS ordered(sku, quantity) ON ordered.sku = stock.sku
+      WHERE EXISTS (SELECT 1 FROM fresh)
+      ORDER BY stock.sku
+      FOR UPDATE OF stock
+    ),
+    allocation AS (
+      SELECT sku, quantity, GREATEST(0, LEAST(on_hand, quantity)) AS served,
+             quantity - GREATEST(0, LEAST(on_hand, quantity)) AS backordered
+      FROM locked
+    ),
+    moved AS (
+      UPDATE inventory.stock_items AS stock
+      SET on_hand = stock.on_hand - allocation.served, backordered = stock.backordered + allocation.backordered
+      FROM allocation WHERE stock.sku = allocation.sku
+    ),
+    recorded AS (
+      INSERT INTO inventory.stock_movements (id, order_id, sku, quantity, backordered)
+      SELECT gen_random_uuid(), ${orderId}::uuid, sku, quantity, backordered FROM allocation
+    )
+    SELECT sku, quantity, served, backordered FROM allocation ORDER BY sku`;
 }
 
 /** The allocations recorded for an order, one per SKU. */

@@ -3,6 +3,13 @@ export interface OrderedQuantity {
   quantity: number;
 }
 
+/**
+ * What became of one SKU of an order. The rule (applied in
+ * data/stock-ledger.ts, on the locked stock numbers): what is on hand is
+ * served and the rest is backordered. Stock never goes below zero and an
+ * order is never refused: payment has already happened, so a shortage
+ * becomes a backorder someone can act on.
+ */
 export interface Allocation {
   sku: string;
   quantity: number;
@@ -10,16 +17,6 @@ export interface Allocation {
   served: number;
   /** Could not be served: the customer has paid, so it waits for a restock instead of being refused. */
   backordered: number;
-}
-
-/**
- * Serves what is on hand and backorders the rest. Stock never goes below
- * zero and an order is never refused: payment has already happened, so a
- * shortage becomes a backorder someone can act on.
- */
-export function allocateStock(onHand: number, ordered: OrderedQuantity): Allocation {
-  const served = Math.max(0, Math.min(onHand, ordered.quantity));
-  return { sku: ordered.sku, quantity: ordered.quantity, served, backordered: ordered.quantity - served };
 }
 
 /**

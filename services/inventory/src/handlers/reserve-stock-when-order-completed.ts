@@ -1,36 +1,29 @@
-import type { PrismaClient } from '@shop/shared/database';
-import { createEvent, type EventOf, type OrderCompletedV1, StockReservedV1 } from '@shop/shared/events';
-import { type Broker, type HandlerContext, handleOnce } from '@shop/shared/messaging';
-import { movementsOf, reserveStock } from '../data/stock-ledger';
+import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import type { OrderCompletedV1 } from '@shop/contracts/events';
+import type { EventOf } from '@shop/shared/events';
+import type { HandlerContext } from '@shop/shared/messaging';
+import { movementsOf, reserveStockOnce, type StockItems } from '../data/stock-ledger';
 import { quantitiesBySku } from '../domain/allocate-stock';
 
-export interface ReserveStockDeps extends HandlerContext {
+export interface ReserveStockDeps extends HandlerContext<TransactionClient> {
   prisma: PrismaClient;
-  broker: Pick<Broker, 'publish'>;
+  stockItems: StockItems;
 }
 
-/** Stock movements, stock levels and the inbox record commit together, or not at all. */
+/**
+ * Stock movements, stock levels and the inbox record commit together in one
+ * statement, or not at all. Returns what `inventory.stock.reserved` reports:
+ * for a duplicate, the movements recorded the first time, so a lost report
+ * is repaired.
+ */
 export async function reserveStockWhenOrderCompleted(
   event: EventOf<typeof OrderCompletedV1>,
   deps: ReserveStockDeps,
-): Promise<void> {
+) {
   const { orderId, items } = event.data;
   const quantities = quantitiesBySku(items);
-  const outcome = await handleOnce(deps.prisma, 'inventory', event, (tx) =>
-    reserveStock(tx, orderId, quantities),
-  );
-  // A duplicate changed nothing; the movements recorded the first time say
-  // what happened, and the outcome is published again in case it was lost.
-  const allocations = outcome.duplicate ? await movementsOf(deps.prisma, orderId) : outcome.result;
-  await deps.broker.publish(
-    createEvent(
-      StockReservedV1,
-      {
-        orderId,
-        attempt: deps.attempt,
-        lines: allocations.map(({ sku, quantity, backordered }) => ({ sku, quantity, backordered })),
-      },
-      { correlationId: event.correlationId },
-    ),
-  );
+  await deps.stockItems.ensure(quantities.map(({ sku }) => sku));
+  const reserved = await reserveStockOnce(deps.prisma, deps.inbox.claim, orderId, quantities);
+  const allocations = reserved.length > 0 ? reserved : await movementsOf(deps.prisma, orderId);
+  return { lines: allocations.map(({ sku, quantity, backordered }) => ({ sku, quantity, backordered })) };
 }

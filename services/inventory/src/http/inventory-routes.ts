@@ -1,9 +1,14 @@
-import type { PrismaClient } from '@shop/shared/database';
-import { sendProblem } from '@shop/shared/http';
+import type { PrismaClient } from '@shop/contracts/database';
+import type { ShopErrorCode } from '@shop/contracts/errors';
+import { permanentError } from '@shop/shared/errors';
+import { text } from '@shop/shared/http';
 import type { Express } from 'express';
 import { findStockLevel, listStockLevels, type StockLevel } from '../data/stock-ledger';
 
 const view = ({ sku, onHand, backordered }: StockLevel) => ({ sku, onHand, backordered });
+const SKU_NOT_FOUND: ShopErrorCode = 'INVENTORY.SKU_NOT_FOUND';
+/** What checkout accepts as a SKU (its order request schema); nothing else can have stock. */
+const sku = text().min(1).max(64);
 
 /** GET /inventory and GET /inventory/{sku}: `{ sku, onHand, backordered }`. */
 export function inventoryRoutes(prisma: PrismaClient) {
@@ -12,13 +17,14 @@ export function inventoryRoutes(prisma: PrismaClient) {
       res.json((await listStockLevels(prisma)).map(view));
     });
     app.get('/inventory/:sku', async (req, res) => {
-      const level = await findStockLevel(prisma, req.params.sku);
+      // A SKU that cannot exist is not looked up: Postgres would refuse a NUL in it.
+      const valid = sku.safeParse(req.params.sku).success;
+      const level = valid ? await findStockLevel(prisma, req.params.sku) : null;
       if (!level) {
-        return sendProblem(res, {
-          status: 404,
-          title: 'Unknown SKU',
-          code: 'INVENTORY.SKU_NOT_FOUND',
-          detail: `No stock is kept for ${req.params.sku}`,
+        throw permanentError(SKU_NOT_FOUND, 'Unknown SKU', {
+          details: {
+            detail: valid ? `No stock is kept for ${req.params.sku}` : 'A SKU is 1 to 64 characters of text',
+          },
         });
       }
       res.json(view(level));

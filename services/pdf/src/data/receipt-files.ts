@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { receiptFileName } from '@shop/contracts/receipts';
 
 /**
  * Receipts on disk, one file per order named after it. A write goes to a
@@ -20,7 +21,7 @@ export class ReceiptFiles {
   }
 
   fileName(orderId: string): string {
-    return `${orderId}.pdf`;
+    return receiptFileName(orderId);
   }
 
   pathOf(orderId: string): string {

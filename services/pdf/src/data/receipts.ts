@@ -1,4 +1,4 @@
-import type { TransactionClient } from '@shop/shared/database';
+import type { TransactionClient } from '@shop/contracts/database';
 
 export interface ReceiptRecord {
   orderId: string;
