@@ -1,0 +1,68 @@
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import {
+  duration,
+  httpVariables,
+  loadConfig,
+  loggingVariables,
+  messagingVariables,
+} from '@shop/shared/config';
+import { z } from 'zod';
+
+/** Where each service of the shop answers HTTP by default: the ports of the README's table. */
+const DEFAULT_PORTS: Record<string, number> = {
+  checkout: 3000,
+  email: 3001,
+  pdf: 3002,
+  inventory: 3003,
+  analytics: 3004,
+};
+
+/** The services whose /metrics the dashboard reads: every process of the registry. */
+export const SERVICES = SHOP_REGISTRY.entries.map((entry) => entry.service);
+
+const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+/** `EMAIL_URL`, `PDF_URL`, ...: one variable per service, named after it. */
+const serviceUrlVariables = Object.fromEntries(
+  SERVICES.map((service) => [
+    `${service.toUpperCase()}_URL`,
+    url(`http://localhost:${DEFAULT_PORTS[service] ?? 3000}`),
+  ]),
+);
+
+const variables = {
+  ...httpVariables(3005),
+  ...loggingVariables,
+  ...messagingVariables,
+  ...serviceUrlVariables,
+  CHECKOUT_URL: url('http://localhost:3000'),
+  /** Checkout's admin token: signs operators in, and the dashboard calls checkout's admin API with it. */
+  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters, as checkout requires of the same token'),
+  /** Signs in read-only: every view, no action. Off when unset. */
+  VIEWER_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** How often the page is updated: queues, orders, consumers. */
+  DASHBOARD_REFRESH: duration('1s'),
+  /** How often the services' /metrics are read (rates, latencies, error rates). */
+  DASHBOARD_SCRAPE_INTERVAL: duration('2s'),
+  /** Replays per second at most, per click. */
+  DASHBOARD_REPLAY_RATE: z.coerce.number().positive().max(1_000).default(10),
+  /** Signed-in sessions end after this long without a request. */
+  SESSION_IDLE_TIMEOUT: duration('8h'),
+};
+
+export type DashboardConfig = ReturnType<typeof loadDashboardConfig>;
+
+export function loadDashboardConfig(source: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(variables, source, (loaded) =>
+    loaded.VIEWER_TOKEN !== undefined && loaded.VIEWER_TOKEN === loaded.ADMIN_TOKEN
+      ? ['VIEWER_TOKEN: must differ from ADMIN_TOKEN']
+      : [],
+  );
+  return {
+    ...config,
+    /** Each service's base URL, by service name. */
+    serviceUrls: Object.fromEntries(
+      SERVICES.map((service) => [service, String(config[`${service.toUpperCase()}_URL` as 'CHECKOUT_URL'])]),
+    ) as Record<string, string>,
+  };
+}

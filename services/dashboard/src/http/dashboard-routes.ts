@@ -1,0 +1,282 @@
+import type { ServerResponse } from 'node:http';
+import { isUuid } from '@shop/shared/http';
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { LiveFeed, Snapshot } from '../live/live-feed';
+import type { CheckoutApi, DeadLetterSelection } from '../sources/checkout-api';
+import { auditLog, deadLetterCounts, deadLetterDetail, deadLetterList } from '../views/dead-letters-view';
+import { type Html, html } from '../views/html';
+import { jobsView } from '../views/jobs-view';
+import { orderDetail, ordersTable } from '../views/orders-view';
+import { dashboardPage, signInPage } from '../views/page-view';
+import { queuesView, ratesOf } from '../views/queues-view';
+import {
+  checkOrigin,
+  clearSessionCookie,
+  requireCsrf,
+  requireOperator,
+  requireSession,
+  sessionOf,
+  setSessionCookie,
+  signInLimit,
+} from './access';
+import { bodyOf, invalidRequest, parse } from './dashboard-errors';
+import type { Role, Session, Sessions } from './sessions';
+
+export interface DashboardDeps {
+  sessions: Sessions;
+  feed: LiveFeed;
+  checkout: CheckoutApi;
+  /** The services with a dead-letter queue, in the registry's order. */
+  services: readonly string[];
+  /** Checkout's task names, in the registry's order (the columns of the orders table). */
+  tasks: readonly string[];
+  replayRate: number;
+  /** Open live streams, so shutdown can end them. */
+  streams: Set<ServerResponse>;
+}
+
+const DEAD_LETTER_PAGE = 100;
+const AUDIT_PAGE = 50;
+const HEX_PREFIX = /^[0-9a-f]{8,}$/i;
+
+const text = (max: number) => z.string().trim().max(max).optional();
+const deadLetterFilter = z.object({ error: text(1_000), order: text(200) });
+const actionBody = z.object({
+  messageIds: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((ids) => (ids === undefined ? [] : [ids].flat()).filter(Boolean)),
+  error: text(1_000),
+  order: text(200),
+  reason: text(1_000),
+});
+const actionScope = z.object({ scope: z.enum(['one', 'selected', 'all']) });
+
+/** The page, sign-in and sign-out, the live stream, and the fragments and actions behind /api. */
+export function dashboardRoutes(deps: DashboardDeps) {
+  const { sessions, feed, checkout, tasks } = deps;
+  return (app: Express) => {
+    app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+
+    app.get('/', (req, res) => {
+      const session = sessionOf(req, sessions);
+      res.set('cache-control', 'no-store');
+      if (!session) return void res.type('html').send(String(signInPage()));
+      res
+        .type('html')
+        .send(
+          String(dashboardPage(session.role, session.csrfToken, regions(feed.latest, session.role, tasks))),
+        );
+    });
+
+    app.post('/sign-in', signInLimit, (req, res) => {
+      checkOrigin(req);
+      const token = typeof req.body?.token === 'string' ? req.body.token : '';
+      const role = sessions.roleOf(token);
+      if (!role) {
+        return void res
+          .status(401)
+          .type('html')
+          .send(String(signInPage('That token is not valid.')));
+      }
+      setSessionCookie(req, res, sessions.open(role));
+      res.redirect(303, '/');
+    });
+
+    app.post('/sign-out', requireSession(sessions), requireCsrf, (req, res) => {
+      sessions.close((res.locals.session as Session).id);
+      clearSessionCookie(req, res);
+      res.redirect(303, '/');
+    });
+
+    app.use('/api', requireSession(sessions));
+
+    app.get('/api/stream', (req, res) => stream(req, res, deps));
+
+    app.get('/api/session', (_req, res) => {
+      res.json({ role: (res.locals.session as Session).role });
+    });
+
+    app.get('/api/orders/search', async (req, res) => {
+      const { q } = parse(z.object({ q: z.string().trim().max(320).default('') }), req.query);
+      if (q === '') return void res.type('html').send('');
+      if (isUuid(q)) {
+        const answer = await checkout.order(q);
+        const found = answer.ok
+          ? { ok: true as const, body: [answer.body] }
+          : answer.status === 404
+            ? { ok: true as const, body: [] }
+            : answer;
+        return void send(res, ordersTable(found, tasks, `Orders matching ${q}`));
+      }
+      const byEmail = q.includes('@');
+      if (!byEmail && !HEX_PREFIX.test(q)) {
+        throw invalidRequest([
+          { field: 'q', message: 'Enter an order id (8 or more hex characters) or an email address' },
+        ]);
+      }
+      const answer = await checkout.searchOrders(byEmail ? { email: q } : { id: q }, 50);
+      // A checkout without search answers its recent orders instead; narrowing here keeps the result right.
+      const matches = answer.ok
+        ? {
+            ok: true as const,
+            body: answer.body.filter((order) =>
+              byEmail
+                ? order.customer.email.toLowerCase() === q.toLowerCase()
+                : order.id.startsWith(q.toLowerCase()),
+            ),
+          }
+        : answer;
+      send(res, ordersTable(matches, tasks, `Orders matching ${q}`));
+    });
+
+    app.get('/api/orders/:id', async (req, res) => {
+      const order = bodyOf(await checkout.order(String(req.params.id)));
+      send(res, orderDetail(order, tasks));
+    });
+
+    app.get('/api/dead-letters/:service', async (req, res) => {
+      const service = knownService(deps, req);
+      const filter = parse(deadLetterFilter, req.query);
+      const answer = await checkout.deadLetters(service, {
+        errorContains: filter.error || undefined,
+        orderId: filter.order || undefined,
+        limit: DEAD_LETTER_PAGE,
+      });
+      const session = res.locals.session as Session;
+      send(res, deadLetterList(service, answer, filter, session.role === 'operator', DEAD_LETTER_PAGE));
+    });
+
+    app.get('/api/dead-letters/:service/messages/:messageId', async (req, res) => {
+      const service = knownService(deps, req);
+      const message = bodyOf(await checkout.deadLetter(service, String(req.params.messageId)));
+      send(res, deadLetterDetail(service, message, (res.locals.session as Session).role === 'operator'));
+    });
+
+    app.get('/api/audit', async (_req, res) => {
+      send(res, auditLog(await checkout.audit(AUDIT_PAGE)));
+    });
+
+    app.post('/api/dead-letters/:service/replay', requireCsrf, requireOperator, async (req, res) => {
+      const service = knownService(deps, req);
+      const selection = selectionOf(req);
+      const { replayed } = bodyOf(
+        await checkout.replay(service, { ...selection, rate: deps.replayRate, actor: 'dashboard' }),
+      );
+      await acted(res, feed, `Replayed ${replayed} message(s) of ${service}.`);
+    });
+
+    app.post('/api/dead-letters/:service/discard', requireCsrf, requireOperator, async (req, res) => {
+      const service = knownService(deps, req);
+      const selection = selectionOf(req);
+      const { reason } = parse(actionBody, req.body ?? {});
+      if (!reason) throw invalidRequest([{ field: 'reason', message: 'A discard needs a reason' }]);
+      const { discarded } = bodyOf(
+        await checkout.discard(service, { ...selection, reason, actor: 'dashboard' }),
+      );
+      await acted(res, feed, `Discarded ${discarded} message(s) of ${service}.`);
+    });
+
+    app.post('/api/consumers/:service/:action', requireCsrf, requireOperator, async (req, res) => {
+      const service = knownService(deps, req);
+      const { action } = parse(z.object({ action: z.enum(['pause', 'resume']) }), req.params);
+      bodyOf(await checkout.setPaused(service, action === 'pause'));
+      await acted(res, feed, `${action === 'pause' ? 'Paused' : 'Resumed'} ${service}.`);
+    });
+  };
+}
+
+/** The fragments of the four regions for a role, from a snapshot that is recent enough. */
+export function regions(snapshot: Snapshot | undefined, role: Role, tasks: readonly string[]) {
+  const waiting = html`<p class="muted">Loading…</p>`;
+  if (!snapshot || Date.now() - snapshot.at > 5_000) {
+    return { queues: waiting, orders: waiting, deadLetterCounts: waiting, jobs: waiting };
+  }
+  return {
+    queues: queuesView(snapshot),
+    orders: ordersTable(snapshot.recentOrders, tasks, 'Recent orders'),
+    deadLetterCounts: deadLetterCounts(snapshot),
+    jobs: jobsView(snapshot, role === 'operator'),
+  };
+}
+
+/**
+ * Server-sent events: every snapshot of the shared feed, rendered once per
+ * role and sent as HTML fragments (only those that changed), plus the chart
+ * series as JSON. The stream ends when the session does.
+ */
+function stream(req: Request, res: Response, deps: DashboardDeps) {
+  const session = res.locals.session as Session;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    // Tells a buffering proxy (nginx) to pass each event on at once.
+    'x-accel-buffering': 'no',
+  });
+  deps.streams.add(res);
+  const sent = new Map<string, string>();
+  const sendEvent = (event: string, data: string) => {
+    if (sent.get(event) === data) return;
+    sent.set(event, data);
+    res.write(
+      `event: ${event}\n${data
+        .split('\n')
+        .map((line) => `data: ${line}`)
+        .join('\n')}\n\n`,
+    );
+  };
+  const unsubscribe = deps.feed.subscribe((snapshot) => {
+    if (!deps.sessions.isOpen(session)) {
+      sendEvent('signed-out', '');
+      res.end();
+      return;
+    }
+    const fragments = regions(snapshot, session.role, deps.tasks);
+    sendEvent('queues', String(fragments.queues));
+    sendEvent('orders', String(fragments.orders));
+    sendEvent('dead-letter-counts', String(fragments.deadLetterCounts));
+    sendEvent('jobs', String(fragments.jobs));
+    sendEvent('rates', JSON.stringify(ratesOf(snapshot)));
+    sendEvent('updated', new Date(snapshot.at).toISOString());
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  req.on('close', () => {
+    unsubscribe();
+    clearInterval(heartbeat);
+    deps.streams.delete(res);
+  });
+}
+
+/** The operator's selection: the ticked (or one) message ids, or everything the filter shows. */
+function selectionOf(req: Request): DeadLetterSelection {
+  const { scope } = parse(actionScope, req.query);
+  const body = parse(actionBody, req.body ?? {});
+  if (scope === 'all') return { errorContains: body.error || undefined, orderId: body.order || undefined };
+  if (body.messageIds.length === 0) {
+    throw invalidRequest([{ field: 'messageIds', message: 'Tick at least one message' }]);
+  }
+  return { messageIds: body.messageIds };
+}
+
+function knownService(deps: DashboardDeps, req: Request): string {
+  const service = String(req.params.service);
+  if (!deps.services.includes(service)) {
+    throw invalidRequest([
+      { field: 'service', message: `Unknown service; known: ${deps.services.join(', ')}` },
+    ]);
+  }
+  return service;
+}
+
+/** An action's answer: a status line, an event that refreshes the list and audit log, and a fresh snapshot. */
+async function acted(res: Response, feed: LiveFeed, message: string) {
+  await feed.refresh();
+  res.set('HX-Trigger', 'dead-letters-changed');
+  send(res, html`${message}`);
+}
+
+function send(res: Response, fragment: Html) {
+  res.set('cache-control', 'no-store').type('html').send(String(fragment));
+}

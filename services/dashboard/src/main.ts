@@ -1,0 +1,16 @@
+import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { createLogger, type Logger } from '@shop/shared/logging';
+import { loadDashboardConfig } from './config';
+import { startDashboard } from './start-dashboard';
+
+/** The dashboard process: config, logger, everything else (start-dashboard.ts), shutdown. */
+let logger: Logger | undefined;
+
+async function main() {
+  const config = loadDashboardConfig();
+  logger = createLogger('dashboard', config.LOG_LEVEL, config.LOG_FORMAT);
+  const dashboard = await startDashboard(config, logger);
+  stopOnSignals(logger, dashboard.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
+}
+
+main().catch((error: unknown) => exitOnStartupFailure(logger)(error));

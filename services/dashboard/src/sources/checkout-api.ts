@@ -1,0 +1,220 @@
+import { joinUrl } from '@shop/shared/http';
+
+/** What checkout answered: its JSON, or why there is none. */
+export type Answer<Body> =
+  | { ok: true; body: Body }
+  /** An HTTP error: the problem checkout sent (status 404 when the route is not there yet). */
+  | { ok: false; status: number; problem: Problem }
+  /** Checkout did not answer (down, or too slow). */
+  | { ok: false; status: null; problem: Problem };
+
+export interface Problem {
+  title: string;
+  detail?: string;
+  code?: string;
+  errors?: { field: string; message: string }[];
+}
+
+export type TaskStatus = 'pending' | 'retrying' | 'completed' | 'failed';
+
+/** One attempt of a task, where checkout records them (GET /orders/{id} `timeline`). */
+export interface TaskAttempt {
+  attempt: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  outcome: 'completed' | 'failed' | 'dead-lettered' | null;
+  error: string | null;
+}
+
+export interface OrderTask {
+  status: TaskStatus;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string | null;
+  url?: string;
+  timeline?: TaskAttempt[];
+  result?: Record<string, unknown> | null;
+}
+
+export interface Order {
+  id: string;
+  status: string;
+  customer: { email: string; name: string };
+  totalCents: number;
+  currency: string;
+  createdAt: string;
+  fulfillment: Record<string, OrderTask> | null;
+}
+
+export interface ParkedMessage {
+  messageId: string;
+  type: string | null;
+  orderId: string | null;
+  attempts: number;
+  firstFailureAt: string | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  reason: string | null;
+  deadLetteredAt: string | null;
+}
+
+export interface ParkedMessageDetail extends ParkedMessage {
+  correlationId: string | null;
+  headers: Record<string, unknown>;
+  contentType: string | null;
+  body: unknown;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: 'replay' | 'discard';
+  service: string;
+  messageId: string;
+  orderId: string | null;
+  actor: string;
+  reason: string | null;
+  lastError: string | null;
+}
+
+export interface ConsumerState {
+  service: string;
+  paused: boolean;
+  circuit: { state: 'closed' | 'open' | 'half-open'; openedAt: string | null; until: string | null };
+  consumers: number;
+  rateLimit: string | null;
+}
+
+export interface Jobs {
+  scheduled: { id: string; service: string; type: string; dueAt: string; subject: string | null }[];
+  recurring: { service: string; name: string; cron: string; nextDueAt: string; lastDueAt: string | null }[];
+}
+
+export interface DeadLetterSelection {
+  messageIds?: string[];
+  orderId?: string;
+  errorContains?: string;
+}
+
+const POLL_TIMEOUT_MS = 2_000;
+/** A replay waits for its rate cap, so an action may take a while. */
+const ACTION_TIMEOUT_MS = 120_000;
+
+/**
+ * Checkout's public orders API and its admin API. The admin token stays in
+ * this process: browsers talk to the dashboard, never to checkout.
+ */
+export class CheckoutApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly adminToken: string,
+  ) {}
+
+  recentOrders(limit: number) {
+    return this.get<Order[]>(`/orders?limit=${limit}`);
+  }
+
+  /** Orders by email, or by id or an id's hex prefix (8+ characters). */
+  searchOrders(query: { email?: string; id?: string }, limit: number) {
+    const search = new URLSearchParams({ limit: String(limit) });
+    if (query.email) search.set('email', query.email);
+    if (query.id) search.set('id', query.id);
+    return this.get<Order[]>(`/orders?${search}`);
+  }
+
+  order(id: string) {
+    return this.get<Order>(`/orders/${encodeURIComponent(id)}`);
+  }
+
+  deadLetters(service: string, filter: { orderId?: string; errorContains?: string; limit: number }) {
+    const search = new URLSearchParams({ limit: String(filter.limit) });
+    if (filter.orderId) search.set('order', filter.orderId);
+    if (filter.errorContains) search.set('error', filter.errorContains);
+    return this.admin<ParkedMessage[]>(`/admin/dlq/${encodeURIComponent(service)}?${search}`);
+  }
+
+  deadLetter(service: string, messageId: string) {
+    return this.admin<ParkedMessageDetail>(
+      `/admin/dlq/${encodeURIComponent(service)}/messages/${encodeURIComponent(messageId)}`,
+    );
+  }
+
+  replay(service: string, selection: DeadLetterSelection & { rate: number; actor: string }) {
+    return this.admin<{ replayed: number; ids: string[] }>(
+      `/admin/dlq/${encodeURIComponent(service)}/replay`,
+      { method: 'POST', body: selection },
+    );
+  }
+
+  discard(service: string, selection: DeadLetterSelection & { reason: string; actor: string }) {
+    return this.admin<{ discarded: number; ids: string[] }>(
+      `/admin/dlq/${encodeURIComponent(service)}/discard`,
+      { method: 'POST', body: selection },
+    );
+  }
+
+  audit(limit: number) {
+    return this.admin<AuditEntry[]>(`/admin/audit?limit=${limit}`);
+  }
+
+  consumers() {
+    return this.admin<ConsumerState[]>('/admin/consumers');
+  }
+
+  setPaused(service: string, paused: boolean) {
+    return this.admin<ConsumerState>(
+      `/admin/consumers/${encodeURIComponent(service)}/${paused ? 'pause' : 'resume'}`,
+      { method: 'POST', body: {} },
+    );
+  }
+
+  jobs() {
+    return this.admin<Jobs>('/admin/jobs');
+  }
+
+  private get<Body>(path: string): Promise<Answer<Body>> {
+    return this.call(path, { method: 'GET', headers: {} });
+  }
+
+  private admin<Body>(path: string, init: { method: 'POST'; body: unknown } | undefined = undefined) {
+    const headers = { authorization: `Bearer ${this.adminToken}` };
+    if (!init) return this.call<Body>(path, { method: 'GET', headers });
+    return this.call<Body>(
+      path,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(init.body),
+      },
+      ACTION_TIMEOUT_MS,
+    );
+  }
+
+  private async call<Body>(
+    path: string,
+    init: RequestInit,
+    timeoutMs = POLL_TIMEOUT_MS,
+  ): Promise<Answer<Body>> {
+    let response: Response;
+    try {
+      response = await fetch(joinUrl(this.baseUrl, path), {
+        ...init,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      return {
+        ok: false,
+        status: null,
+        problem: { title: 'Checkout did not answer', detail: String(error) },
+      };
+    }
+    const body: unknown = await response.json().catch(() => ({}));
+    if (response.ok) return { ok: true, body: body as Body };
+    const problem = body as Partial<Problem>;
+    return {
+      ok: false,
+      status: response.status,
+      problem: { ...problem, title: problem.title ?? `HTTP ${response.status}` },
+    };
+  }
+}
