@@ -88,5 +88,17 @@ describe('a burst of orders with failing attempts', () => {
     for (const service of FULFILLMENT_SERVICES) {
       expect(await stack.shop.inspector.depth(stack.shop.queuesOf(service).deadLetterQueue)).toBe(0);
     }
+
+    // The conservation of events, as Prometheus sees it: published on one side, handled on the other.
+    const series = async (service: 'checkout' | (typeof FULFILLMENT_SERVICES)[number], name: string) => {
+      const text = await (await stack.services[service].get('/metrics')).text();
+      const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+      return line === undefined ? undefined : Number(line.slice(name.length + 1));
+    };
+    const type = 'type="checkout.order.completed"';
+    expect(await series('checkout', `shop_outbox_published{${type}}`)).toBe(ORDERS);
+    for (const service of FULFILLMENT_SERVICES) {
+      expect(await series(service, `shop_inbox_events{service="${service}",${type}}`)).toBe(ORDERS);
+    }
   }, 240_000);
 });

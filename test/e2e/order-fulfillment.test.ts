@@ -28,7 +28,13 @@ describe('order fulfillment end to end', () => {
 
   beforeAll(async () => {
     // Tiers long enough to watch the email task retry through GET /orders/{id}.
-    stack = await Stack.start({ label: 'e2e-order', retryDelays: '300ms,600ms,900ms' });
+    stack = await Stack.start({
+      label: 'e2e-order',
+      retryDelays: '300ms,600ms,900ms',
+      // The SMTP outage below is about retries and the DLQ; the circuit breaker, which would
+      // hold the email in its queue instead, has its own test (job-controls).
+      envOf: { email: { CIRCUIT_BREAKER_THRESHOLD: '1000' } },
+    });
   });
 
   afterAll(async () => {
@@ -54,7 +60,7 @@ describe('order fulfillment end to end', () => {
     const receipt = await readFile(join(stack.receiptsDir, `${orderId}.pdf`));
     const text = await pdfText(receipt);
     expect(text).toContain(orderId);
-    expect(text).toContain(`Total: ${total}`);
+    expect(text).toContain(`Total ${total}`);
     const served = await stack.services.pdf.get(`/receipts/${orderId}.pdf`);
     expect(served.headers.get('content-type')).toBe('application/pdf');
     expect(effects.movements.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual(
@@ -68,6 +74,98 @@ describe('order fulfillment end to end', () => {
     expect(await stockOf('STICKER-PACK')).toBe(stickersBefore - 3);
     expect(effects.facts).toBe(1);
     expect(order.fulfillment!.receipt).toMatchObject({ status: 'completed', attempts: 1 });
+
+    // What each service reported, as GET /orders/{id} shows it.
+    const { email: mail, receipt: pdf, inventory, analytics } = order.fulfillment!;
+    const fact = await stack.prisma.orderFact.findUniqueOrThrow({ where: { orderId } });
+    expect(mail.result).toEqual({ recipient: email, messageId: effects.emails[0]!.parsed.messageId });
+    expect(pdf.result).toEqual({
+      url: `${stack.services.pdf.url}/receipts/${orderId}.pdf`,
+      bytes: receipt.length,
+    });
+    expect(pdf.url).toBe(pdf.result!.url);
+    expect(inventory.result).toEqual({
+      lines: expect.arrayContaining([
+        expect.objectContaining({ sku: 'MUG-CLASSIC', quantity: 2 }),
+        expect.objectContaining({ sku: 'STICKER-PACK', quantity: 3 }),
+      ]),
+    });
+    expect(analytics.result).toEqual({ recordedAt: fact.recordedAt.toISOString() });
+    for (const task of [mail, pdf, inventory, analytics]) {
+      expect(task.timeline).toEqual([
+        {
+          attempt: 1,
+          startedAt: expect.any(String),
+          finishedAt: expect.any(String),
+          outcome: 'completed',
+          error: null,
+        },
+      ]);
+      const { startedAt, finishedAt } = task.timeline[0]!;
+      expect(Date.parse(startedAt!)).toBeLessThanOrEqual(Date.parse(finishedAt));
+      expect(Date.parse(startedAt!)).toBeGreaterThanOrEqual(Date.parse(order.createdAt));
+    }
+  });
+
+  test('When the first send fails with a temporary SMTP error, then the email task shows attempt 1 failed and attempt 2 completed, with their times', async () => {
+    const email = newCustomer();
+    stack.smtp.failNextSends(email, 1);
+
+    const orderId = await stack.placeOrder(email);
+
+    const { fulfillment } = await stack.waitForAllTasks(orderId, 'completed');
+    const { timeline } = fulfillment!.email;
+    expect(fulfillment!.email).toMatchObject({ attempts: 2, lastError: expect.stringContaining('451') });
+    expect(timeline).toEqual([
+      {
+        attempt: 1,
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+        outcome: 'failed',
+        error: expect.stringContaining('451'),
+      },
+      {
+        attempt: 2,
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+        outcome: 'completed',
+        error: null,
+      },
+    ]);
+    // The retry waited out the first tier (300 ms) between the two attempts.
+    expect(Date.parse(timeline[1]!.startedAt!) - Date.parse(timeline[0]!.finishedAt)).toBeGreaterThanOrEqual(
+      250,
+    );
+    expect(fulfillment!.email.result).toMatchObject({ recipient: email });
+    expect(stack.smtp.mailsTo(email)).toHaveLength(1);
+  });
+
+  test('When a parked email is replayed through the admin API, then its attempts are numbered on from the DLQ: 1 and 2 refused, 3 sent', async () => {
+    const email = newCustomer();
+    stack.smtp.refused.add(email);
+    const orderId = await stack.placeOrder(email);
+    const emailTask = async () => (await stack.order(orderId)).fulfillment!.email;
+    const replay = () => stack.admin('/admin/dlq/email/replay', { orderId });
+    await waitFor('the email parked at attempt 1', async () => (await emailTask()).status === 'failed');
+
+    expect(await replay()).toMatchObject({ status: 200, body: { replayed: 1 } });
+    await waitFor('the replay parked at attempt 2', async () => (await emailTask()).attempts === 2);
+    stack.smtp.refused.delete(email);
+    expect(await replay()).toMatchObject({ status: 200, body: { replayed: 1 } });
+    const task = await waitFor('the email sent', async () => {
+      const current = await emailTask();
+      return current.status === 'completed' && current;
+    });
+
+    expect(task.attempts).toBe(3);
+    expect(task.timeline.map(({ attempt, outcome }) => [attempt, outcome])).toEqual([
+      [1, 'dead-lettered'],
+      [2, 'dead-lettered'],
+      [3, 'completed'],
+    ]);
+    expect(task.timeline[0]!.error).toMatch(/^550 /);
+    expect(task.result).toMatchObject({ recipient: email });
+    expect(stack.smtp.mailsTo(email)).toHaveLength(1);
   });
 
   test('When the same OrderCompleted is delivered twice, then every side effect still happens once', async () => {
@@ -121,9 +219,17 @@ describe('order fulfillment end to end', () => {
     expect(parked!.properties.headers?.[HEADERS.deadLetterReason]).toBe('retries-exhausted');
     expect(parked!.properties.headers?.[HEADERS.lastError]).toContain('ECONNREFUSED');
 
-    await stack.waitForAllTasks(orderId, 'completed');
+    const replayed = await stack.waitForAllTasks(orderId, 'completed');
     await sleep(500);
     expect(stack.smtp.mailsTo(email)).toHaveLength(1);
+    // The four attempts before the replay still count: the replay is the fifth.
+    expect(replayed.fulfillment!.email.timeline.map(({ attempt, outcome }) => [attempt, outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+      [4, 'dead-lettered'],
+      [5, 'completed'],
+    ]);
   });
 
   test('When a consumer is SIGKILLed while handling an order, then the order completes once after it restarts', async () => {

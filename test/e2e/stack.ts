@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrismaClient, type PrismaClient } from '@shop/shared/database';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import type { EventEnvelope } from '@shop/shared/events';
 import { createIsolatedDatabase } from '../isolated-database';
 import { freePort, ServiceProcess } from '../service-process';
@@ -11,16 +11,29 @@ import { TestShop } from '../test-shop';
 
 export const FULFILLMENT_SERVICES = ['email', 'pdf', 'inventory', 'analytics'] as const;
 export type FulfillmentServiceName = (typeof FULFILLMENT_SERVICES)[number];
-type ServiceName = 'checkout' | FulfillmentServiceName;
+export type ServiceName = 'checkout' | FulfillmentServiceName;
 
 export type TaskStatus = 'pending' | 'retrying' | 'completed' | 'failed';
+export interface TimelineEntry {
+  attempt: number;
+  startedAt: string | null;
+  finishedAt: string;
+  outcome: 'completed' | 'failed' | 'dead-lettered';
+  error: string | null;
+}
+export interface TaskView {
+  status: TaskStatus;
+  attempts: number;
+  lastError: string | null;
+  url?: string;
+  result: Record<string, unknown> | null;
+  timeline: TimelineEntry[];
+}
 export interface OrderView {
   id: string;
   status: string;
-  fulfillment: Record<
-    'email' | 'receipt' | 'inventory' | 'analytics',
-    { status: TaskStatus; attempts: number; lastError: string | null }
-  > | null;
+  createdAt: string;
+  fulfillment: Record<'email' | 'receipt' | 'inventory' | 'analytics', TaskView> | null;
 }
 
 export interface StackOptions {
@@ -39,6 +52,11 @@ export interface StackOptions {
  * receipts directory of their own.
  */
 export class Stack {
+  /** Checkout's ADMIN_TOKEN, for its operators' API. */
+  readonly adminToken = 'e2e-admin-token-0123456789';
+  /** Processes started besides the five (replicas); stopped with the stack. */
+  private readonly replicas: ServiceProcess[] = [];
+
   private constructor(
     readonly shop: TestShop,
     readonly smtp: SmtpSink,
@@ -50,11 +68,12 @@ export class Stack {
 
   static async start(options: StackOptions): Promise<Stack> {
     const retryDelays = options.retryDelays ?? '100ms,200ms';
-    const [shop, smtp, database, receiptsDir, pdfPort] = await Promise.all([
+    const [shop, smtp, database, receiptsDir, pdfPort, analyticsPort] = await Promise.all([
       TestShop.open(options.label, retryDelays),
       SmtpSink.start(),
       createIsolatedDatabase(`${options.label.replaceAll('-', '_')}_${Date.now().toString(36)}`),
       mkdtemp(join(tmpdir(), 'receipts-')),
+      freePort(),
       freePort(),
     ]);
     const common = {
@@ -64,14 +83,17 @@ export class Stack {
       SHUTDOWN_TIMEOUT_MS: '3000',
       OUTBOX_POLL_MS: '200',
       SMTP_URL: smtp.url,
-      SMTP_TIMEOUT_MS: '1000',
+      SMTP_CONNECT_TIMEOUT_MS: '1000',
       RECEIPTS_DIR: receiptsDir,
       RECEIPTS_BASE_URL: `http://127.0.0.1:${pdfPort}`,
+      ANALYTICS_URL: `http://127.0.0.1:${analyticsPort}`,
+      ADMIN_TOKEN: 'e2e-admin-token-0123456789',
       ...options.env,
     };
     const envOf = (name: ServiceName) => ({
       ...common,
       ...(name === 'pdf' ? { PORT: String(pdfPort) } : {}),
+      ...(name === 'analytics' ? { PORT: String(analyticsPort) } : {}),
       ...options.envOf?.[name],
     });
     const names: ServiceName[] = ['checkout', ...FULFILLMENT_SERVICES];
@@ -100,6 +122,37 @@ export class Stack {
     });
     if (response.status !== 201) throw new Error(`POST /orders: ${response.status} ${await response.text()}`);
     return ((await response.json()) as { id: string }).id;
+  }
+
+  /**
+   * Another process of `name`, on a port of its own, with the stack's
+   * environment for it plus `env`: a replica, or a replacement with other
+   * settings. Stopped with the stack.
+   */
+  async startReplica(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const { PORT: _port, ...base } = this.services[name].env;
+    const replica = await ServiceProcess.start(name, { ...base, ...env });
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  /** Stops one of the five (SIGKILL unless told otherwise) and starts it again on its port. */
+  async restart(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.services[name].stop(signal);
+    this.services[name] = await this.services[name].restart();
+  }
+
+  /** Checkout's operators' API: a GET, or a POST of `body`; the status and the parsed answer. */
+  async admin<T = unknown>(path: string, body?: object): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.services.checkout.url}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: {
+        authorization: `Bearer ${this.adminToken}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as T };
   }
 
   async order(id: string): Promise<OrderView> {
@@ -143,7 +196,7 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.services).map((service) => service.stop()));
+    await Promise.all([...Object.values(this.services), ...this.replicas].map((service) => service.stop()));
     await this.smtp.stop();
     await this.shop.close();
     await this.prisma.$disconnect();
