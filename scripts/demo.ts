@@ -8,15 +8,18 @@
  * Talks to checkout at CHECKOUT_URL (default http://localhost:3000), started by
  * `npm start` or `docker compose up`.
  */
+
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { MultiBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 
-const TASKS = ['email', 'receipt', 'inventory', 'analytics'] as const;
+/** The tasks every order gets, as the registry lists them. */
+const TASKS = SHOP_REGISTRY.tasks.map(({ task }) => task);
 type TaskStatus = 'pending' | 'retrying' | 'completed' | 'failed';
 interface OrderView {
   id: string;
   totalCents: number;
-  fulfillment: Record<(typeof TASKS)[number], { status: TaskStatus; attempts: number }>;
+  fulfillment: Record<string, { status: TaskStatus; attempts: number }>;
 }
 interface Product {
   sku: string;
@@ -57,7 +60,7 @@ async function main() {
       if (doneAt.has(order.id)) continue;
       const view = await getJson<OrderView>(`/orders/${order.id}`);
       const finished = TASKS.filter((task) =>
-        ['completed', 'failed'].includes(view.fulfillment[task].status),
+        ['completed', 'failed'].includes(view.fulfillment[task]?.status ?? 'pending'),
       );
       const tasks = TASKS.map((task) => badge(task, view)).join('  ');
       display.update(order.id, finished.length, tasks);
@@ -115,7 +118,7 @@ function progressDisplay(orderIds: string[]) {
     };
   }
   const bars = new MultiBar(
-    { format: ' {order} |{bar}| {value}/4  {tasks}', hideCursor: true, clearOnComplete: false },
+    { format: ` {order} |{bar}| {value}/${TASKS.length}  {tasks}`, hideCursor: true, clearOnComplete: false },
     Presets.shades_grey,
   );
   const rows = new Map(
@@ -159,8 +162,8 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-function badge(task: (typeof TASKS)[number], view: OrderView) {
-  const { status, attempts } = view.fulfillment[task];
+function badge(task: string, view: OrderView) {
+  const { status, attempts } = view.fulfillment[task] ?? { status: 'pending', attempts: 0 };
   const mark = { pending: '·', retrying: '↻', completed: '✓', failed: '✗' }[status];
   return `${mark} ${task}${attempts > 1 ? ` (${attempts} tries)` : ''}`;
 }

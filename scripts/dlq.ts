@@ -7,21 +7,15 @@
  *   npm run dlq -- discard <service>         removed for good, with a reason
  *
  * show, replay and discard take --limit <n>, --order <id> and --error <text>.
- * Reads DATABASE_URL, AMQP_URL and QUEUE_PREFIX like the services do.
+ * A client of checkout's admin API: reads CHECKOUT_URL (default
+ * http://localhost:3000) and ADMIN_TOKEN, so every action is audited by
+ * checkout, the same as from the dashboard.
  */
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
-import { createPrismaClient } from '@shop/shared/database';
-import {
-  type DeadLetterFilter,
-  DeadLetterQueues,
-  type ParkedMessage,
-  type Progress,
-} from '@shop/shared/dead-letters';
-import { shopTopology } from '@shop/shared/messaging';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { adminApi as api } from './admin-api';
 
 interface FilterOptions {
   limit?: number;
@@ -29,6 +23,26 @@ interface FilterOptions {
   error?: string;
   json?: boolean;
   actor: string;
+}
+
+interface Summary {
+  service: string;
+  queue: string;
+  depth: number;
+  oldestAgeMs: number | null;
+}
+
+interface ParkedMessage {
+  messageId: string;
+  type: string | null;
+  orderId: string | null;
+  correlationId: string | null;
+  attempts: number;
+  firstFailureAt: string | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  reason: string | null;
+  deadLetteredAt: string | null;
 }
 
 const positiveInteger = (value: string) => {
@@ -42,27 +56,43 @@ const positiveNumber = (value: string) => {
   return parsed;
 };
 
-const filterOf = (options: FilterOptions): DeadLetterFilter => ({
-  limit: options.limit,
-  orderId: options.order,
-  errorContains: options.error,
-});
+const query = (options: FilterOptions) =>
+  new URLSearchParams(
+    Object.entries({ limit: options.limit, order: options.order, error: options.error }).flatMap(
+      ([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]]),
+    ),
+  ).toString();
 
-/** Opens the tool, runs `work`, and always closes the connection and the database pool. */
-async function withDeadLetters<T>(work: (deadLetters: DeadLetterQueues) => Promise<T>): Promise<T> {
-  const config = loadConfig({ ...databaseVariables, ...messagingVariables });
-  const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: 2 });
-  const deadLetters = await DeadLetterQueues.open({
-    url: config.AMQP_URL,
-    topology: shopTopology(config),
-    prisma,
-  });
+/**
+ * Replays or discards in rounds of about a second's work each, so the bar
+ * moves and Ctrl-C stops between rounds; a round that acts on fewer messages
+ * than it asked for ends the run.
+ */
+async function inRounds(
+  verb: string,
+  service: string,
+  options: FilterOptions,
+  perRound: number,
+  act: (limit: number) => Promise<number>,
+) {
+  const total =
+    (await api<Summary[]>('/admin/dlq')).find((summary) => summary.service === service)?.depth ?? 0;
+  const wanted = Math.min(options.limit ?? total, total);
+  const bar = progressBar(verb, wanted);
+  const signal = stopOnInterrupt();
+  let done = 0;
   try {
-    return await work(deadLetters);
+    while (done < wanted && !signal.aborted) {
+      const asked = Math.min(perRound, wanted - done);
+      const acted = await act(asked);
+      done += acted;
+      bar.update(done);
+      if (acted < asked) break;
+    }
   } finally {
-    await deadLetters.close();
-    await prisma.$disconnect();
+    bar.stop();
   }
+  return done;
 }
 
 /** Ctrl-C stops after the current message; everything not yet handled stays in the DLQ. */
@@ -75,22 +105,21 @@ function stopOnInterrupt(): AbortSignal {
   return controller.signal;
 }
 
-function progressBar(verb: string) {
+function progressBar(verb: string, total: number) {
   const bar = new SingleBar({
-    format: `${verb} {done} | read {value}/{total} [{bar}] {percentage}% | {eta_formatted} left`,
+    format: `${verb} {value}/{total} [{bar}] {percentage}% | {eta_formatted} left`,
     stream: process.stderr,
     hideCursor: true,
   });
-  let started = false;
-  return {
-    update({ scanned, total, done }: Progress) {
-      if (!started) bar.start(total, 0, { done: 0 });
-      started = true;
-      bar.update(scanned, { done });
-    },
-    stop: () => started && bar.stop(),
-  };
+  bar.start(total, 0);
+  return { update: (done: number) => bar.update(done), stop: () => bar.stop() };
 }
+
+const bodyOf = (options: FilterOptions) => ({
+  actor: options.actor,
+  ...(options.order ? { orderId: options.order } : {}),
+  ...(options.error ? { errorContains: options.error } : {}),
+});
 
 function formatAge(ms: number | null): string {
   if (ms === null) return '-';
@@ -158,7 +187,7 @@ program
   .description("every service's DLQ depth and the age of its oldest message")
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
-    const summaries = await withDeadLetters((deadLetters) => deadLetters.list());
+    const summaries = await api<Summary[]>('/admin/dlq');
     if (options.json) return console.log(JSON.stringify(summaries, null, 2));
     console.table(
       summaries.map(({ service, queue, depth, oldestAgeMs }) => ({
@@ -173,7 +202,9 @@ program
 withFilters(program.command('show <service>').description('the parked messages and why they were parked'))
   .option('--json', 'print JSON')
   .action(async (service: string, options: FilterOptions) => {
-    const messages = await withDeadLetters((deadLetters) => deadLetters.show(service, filterOf(options)));
+    const messages = await api<ParkedMessage[]>(
+      `/admin/dlq/${encodeURIComponent(service)}?${query(options)}`,
+    );
     if (options.json) console.log(JSON.stringify(messages, null, 2));
     else printMessages(messages);
   });
@@ -181,32 +212,30 @@ withFilters(program.command('show <service>').description('the parked messages a
 withFilters(program.command('replay <service>').description("back to the service's work queue, attempt 1"))
   .option('--rate <per-second>', 'replays per second at most', positiveNumber, 10)
   .action(async (service: string, options: FilterOptions & { rate: number }) => {
-    const bar = progressBar('replayed');
-    const result = await withDeadLetters((deadLetters) =>
-      deadLetters.replay(service, filterOf(options), {
-        actor: options.actor,
-        ratePerSecond: options.rate,
-        onProgress: bar.update,
-        signal: stopOnInterrupt(),
-      }),
-    ).finally(bar.stop);
-    console.log(`Replayed ${result.replayed} message(s) from ${service} as ${options.actor}.`);
+    const replayed = await inRounds('replayed', service, options, Math.ceil(options.rate), async (limit) => {
+      const result = await api<{ replayed: number }>(`/admin/dlq/${encodeURIComponent(service)}/replay`, {
+        ...bodyOf(options),
+        limit,
+        rate: options.rate,
+      });
+      return result.replayed;
+    });
+    console.log(`Replayed ${replayed} message(s) from ${service} as ${options.actor}.`);
   });
 
 withFilters(program.command('discard <service>').description('remove for good, recording the reason'))
   .option('--reason <why>', 'recorded with each discarded message (asked for on a terminal if missing)')
   .action(async (service: string, options: FilterOptions & { reason?: string }) => {
     const reason = await discardReason(options.reason);
-    const bar = progressBar('discarded');
-    const result = await withDeadLetters((deadLetters) =>
-      deadLetters.discard(service, filterOf(options), {
-        actor: options.actor,
+    const discarded = await inRounds('discarded', service, options, 100, async (limit) => {
+      const result = await api<{ discarded: number }>(`/admin/dlq/${encodeURIComponent(service)}/discard`, {
+        ...bodyOf(options),
+        limit,
         reason,
-        onProgress: bar.update,
-        signal: stopOnInterrupt(),
-      }),
-    ).finally(bar.stop);
-    console.log(`Discarded ${result.discarded} message(s) from ${service} as ${options.actor}: ${reason}`);
+      });
+      return result.discarded;
+    });
+    console.log(`Discarded ${discarded} message(s) from ${service} as ${options.actor}: ${reason}`);
   });
 
 program.parseAsync().catch((error: Error) => {
