@@ -4,7 +4,7 @@
 
 # Debian rather than Alpine: Prisma's engines and the other native optional packages are
 # published for glibc first, and slim keeps the image small enough.
-ARG NODE_IMAGE=node:22-bookworm-slim
+ARG NODE_IMAGE=node:26-bookworm-slim
 
 # Only the package manifests, so the dependency layer below is rebuilt when dependencies
 # change and not on every source edit.
@@ -32,11 +32,14 @@ RUN npm run build \
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# Memory: a bounded heap (the services keep little in it), and glibc's per-thread arenas capped,
+# which otherwise hold tens of MB each under load. Measured in bench/stack-load.ts (P6).
+ENV NODE_OPTIONS="--max-old-space-size=96 --max-semi-space-size=4" MALLOC_ARENA_MAX=2
 WORKDIR /app
 # The whole pruned tree, so each package's dist/ sits beside its manifest and @shop/shared
-# resolves through its "default" export condition to shared/dist. Copying it into a fresh
+# and @shop/contracts resolve through their "default" export condition to their dist/. Copying it into a fresh
 # stage leaves the dev dependencies behind in the build stage's layers. The migrate CLI
-# finds prisma/migrations by walking up from shared/dist.
+# finds prisma/migrations by walking up from scripts/dist/database.
 COPY --from=build /app ./
 # Owned by the unprivileged user so a named volume mounted here inherits a writable directory.
 RUN install -d -o node -g node /app/receipts

@@ -1,0 +1,79 @@
+import { findService, queueDeclarations } from '@shop/shared/messaging';
+import { buildDefinitions, type Permissions, servicePermissions } from './definitions';
+import { serviceAccounts, shopTopology } from './shop-accounts';
+
+const { topology, deliveryLimit } = shopTopology();
+const accounts = serviceAccounts(topology).map((account) => ({ ...account, passwordHash: 'hash' }));
+const permissionsOf = (service: string): Permissions => {
+  const account = accounts.find((candidate) => candidate.service === service);
+  if (!account) throw new Error(`no account ${service}`);
+  return servicePermissions(topology, account);
+};
+const allows = (pattern: string, name: string) => new RegExp(pattern).test(name);
+
+describe('RabbitMQ definitions', () => {
+  test('When a consumer runs, then it may declare the whole topology and its own retry queues, nothing else', () => {
+    const { configure } = permissionsOf('email');
+
+    for (const name of [
+      'shop.events',
+      'pdf.order-completed',
+      'checkout.task-outcomes',
+      'pdf.dlx',
+      'pdf.dlq',
+    ]) {
+      expect(allows(configure, name)).toBe(true);
+    }
+    expect(allows(configure, 'email.retry.5s')).toBe(true);
+    expect(allows(configure, 'email.retry.250ms')).toBe(true);
+    expect(allows(configure, 'pdf.retry.5s')).toBe(false);
+    expect(allows(configure, 'email.unlisted')).toBe(false);
+    expect(allows(configure, 'xemail.dlq')).toBe(false);
+  });
+
+  test('When a consumer runs, then it reads only its own work and retry queues, never a DLQ', () => {
+    const { read } = permissionsOf('email');
+
+    expect(allows(read, 'email.order-completed')).toBe(true);
+    expect(allows(read, 'email.retry.10m')).toBe(true);
+    expect(allows(read, 'pdf.order-completed')).toBe(false);
+    expect(allows(read, 'checkout.task-outcomes')).toBe(false);
+    expect(allows(read, 'email.dlq')).toBe(false);
+  });
+
+  test('When checkout runs the dead-letter API, then it reads every DLQ and publishes through the default exchange', () => {
+    const { read, write } = permissionsOf('checkout');
+
+    for (const { deadLetterQueue } of topology.services) expect(allows(read, deadLetterQueue)).toBe(true);
+    expect(allows(read, 'email.order-completed')).toBe(false);
+    expect(allows(write, 'amq.default')).toBe(true);
+  });
+
+  test('When a service publishes, then the events exchange takes only its own routing keys', () => {
+    const definitions = buildDefinitions(topology, deliveryLimit, accounts, []);
+    const topicWrite = (user: string) =>
+      definitions.topic_permissions.find((permission) => permission.user === user)?.write ?? '';
+
+    expect(allows(topicWrite('checkout'), 'checkout.order.completed')).toBe(true);
+    expect(allows(topicWrite('checkout'), 'email.confirmation.sent')).toBe(false);
+    expect(allows(topicWrite('pdf'), 'pdf.receipt.generated')).toBe(true);
+    expect(allows(topicWrite('pdf'), 'pdf.task.dead-lettered')).toBe(true);
+    expect(allows(topicWrite('pdf'), 'inventory.task.failed')).toBe(false);
+  });
+
+  test('When the topology is written, then each queue has exactly the arguments the services declare it with', () => {
+    const definitions = buildDefinitions(topology, deliveryLimit, accounts, []);
+    const email = findService(topology, 'email');
+    const declared = queueDeclarations(email, deliveryLimit);
+
+    for (const name of [email.workQueue, email.deadLetterQueue]) {
+      expect(definitions.queues.find((queue) => queue.name === name)?.arguments).toEqual(
+        declared.find((declaration) => declaration.name === name)?.arguments,
+      );
+    }
+    expect(definitions.queues.some((queue) => queue.name.includes('.retry.'))).toBe(false);
+    expect(definitions.bindings).toContainEqual(
+      expect.objectContaining({ source: 'shop.events', destination: 'email.order-completed' }),
+    );
+  });
+});
