@@ -1,0 +1,225 @@
+/**
+ * Chaos with a checker. Orders arrive at a steady rate from a client that
+ * retries each one with its Idempotency-Key until it gets a definite answer,
+ * while a schedule injects every fault once: SIGKILL of every service
+ * (checkout with requests in flight), dropped broker connections, a broker
+ * stop and start, a Postgres restart, an SMTP outage and a slow SMTP server,
+ * duplicate publishes and malformed messages. Then it waits for the system to
+ * converge and checks every side effect of every order: lost, doubled,
+ * unexpected; stuck orders; and the conservation of every consumer's events.
+ * Exits non-zero on any.
+ *
+ *   npm run chaos                       1,000 orders at 10 a second
+ *   npm run chaos -- --profile ci       300 orders, every fault once (CI)
+ *
+ * It restarts the real RabbitMQ and Postgres of this machine (it needs the
+ * rights to run rabbitmqctl and pg_ctlcluster): run it on a machine of your
+ * own, not beside anything else. Loopback only; its own database, queue
+ * prefix and receipts directory, removed afterwards.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { parseRetryDelays, type RetryTier } from '@shop/shared/config';
+import type { EventEnvelope } from '@shop/shared/events';
+import { createLogger } from '@shop/shared/logging';
+import { Broker, deleteTopology, topologyOf } from '@shop/shared/messaging';
+import { connect } from 'amqplib';
+import { Command } from 'commander';
+import { benchDatabase, benchRun, environment } from '../../bench/support/environment';
+import { freePort, ServiceProcess } from '../../test/service-process';
+import { SmtpSink } from '../../test/smtp-sink';
+import { TcpProxy } from '../../test/tcp-proxy';
+import { check } from './checker';
+import { conservation } from './conservation';
+import { SCHEDULE, type ServiceName, type Targets } from './faults';
+import { OrderClient } from './order-client';
+
+const PROFILES = {
+  full: { orders: 1_000, rate: 10 },
+  ci: { orders: 300, rate: 10 },
+} as const;
+
+const options = new Command('chaos')
+  .option('--profile <name>', 'full (1,000 orders) or ci (300)', 'full')
+  .option('--orders <n>', 'orders to place (overrides the profile)', Number)
+  .option('--rate <n>', 'orders per second', Number)
+  .option(
+    '--converge-timeout <s>',
+    'how long the system may take to settle after the last fault',
+    Number,
+    180,
+  )
+  .option(
+    '--no-server-restarts',
+    'skip the RabbitMQ and Postgres restarts (on a machine whose servers others use)',
+  )
+  .parse()
+  .opts<{
+    profile: keyof typeof PROFILES;
+    orders?: number;
+    rate?: number;
+    convergeTimeout: number;
+    serverRestarts: boolean;
+  }>();
+
+const SERVICES: ServiceName[] = ['checkout', 'email', 'pdf', 'inventory', 'analytics'];
+const RETRY_DELAYS = '500ms,1s,2s,5s,10s,20s';
+const ADMIN_TOKEN = 'chaos-admin-token-0123456789';
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<number> {
+  const profile = PROFILES[options.profile] ?? PROFILES.full;
+  const orders = options.orders ?? profile.orders;
+  const rate = options.rate ?? profile.rate;
+  const bench = benchRun('chaos');
+  const database = await benchDatabase(bench.databaseUrl);
+  // Stock for every order, so no line is backordered and every order moves stock the same way.
+  await database.prisma.$executeRawUnsafe('UPDATE inventory.stock_items SET on_hand = 1000000');
+  const smtp = await SmtpSink.start();
+  const receiptsDir = await mkdtemp(join(tmpdir(), 'chaos-receipts-'));
+  const amqp = new URL(environment.AMQP_URL);
+  const amqpProxy = await TcpProxy.start(amqp.hostname, Number(amqp.port || 5672));
+  const topology = topologyOf(SHOP_REGISTRY, {
+    prefix: bench.prefix,
+    retryTiers: parseRetryDelays(RETRY_DELAYS) as RetryTier[],
+    deliveryLimit: 5,
+  });
+  const pdfPort = await freePort();
+  const env = {
+    DATABASE_URL: bench.databaseUrl,
+    AMQP_URL: amqpProxy.rewrite(environment.AMQP_URL),
+    QUEUE_PREFIX: bench.prefix,
+    RETRY_DELAYS,
+    SMTP_URL: smtp.url,
+    SMTP_CONNECT_TIMEOUT_MS: '2000',
+    SMTP_SEND_TIMEOUT_MS: '8000',
+    HANDLER_TIMEOUT_MS: '10000',
+    RECEIPTS_DIR: receiptsDir,
+    RECEIPTS_BASE_URL: `http://127.0.0.1:${pdfPort}`,
+    ADMIN_TOKEN,
+    PENDING_ORDER_TIMEOUT: '5s',
+    OUTBOX_POLL_MS: '200',
+    PAYMENT_LATENCY_MS: '20',
+    LOG_LEVEL: 'warn',
+  };
+  const schedule = SCHEDULE.filter((fault) => options.serverRestarts || !fault.restartsServer);
+  log(`Chaos run ${bench.id}: ${orders} orders at ${rate}/s, ${schedule.length} faults`);
+  const services = new Map<ServiceName, ServiceProcess>();
+  for (const name of SERVICES) {
+    services.set(
+      name,
+      await ServiceProcess.start(name, name === 'pdf' ? { ...env, PORT: String(pdfPort) } : env),
+    );
+  }
+  // The run's own hand on the broker, straight (not through the proxy), for injected messages.
+  const injector = await Broker.connect({
+    url: environment.AMQP_URL,
+    topology,
+    logger: createLogger('chaos', 'silent'),
+  });
+  const targets: Targets = {
+    services,
+    amqpProxy,
+    smtp,
+    log,
+    async injectDuplicates(count) {
+      const rows = await database.prisma.outboxMessage.findMany({
+        where: { type: 'checkout.order.completed', publishedAt: { not: null } },
+        take: count,
+      });
+      for (const row of rows) await injector.publish(row.payload as unknown as EventEnvelope);
+      return rows.length;
+    },
+    async injectMalformed(perQueue) {
+      const connection = await connect(environment.AMQP_URL);
+      const channel = await connection.createConfirmChannel();
+      let sent = 0;
+      for (const queues of topology.services.filter(({ service }) => service !== 'checkout')) {
+        for (let index = 0; index < perQueue; index++) {
+          channel.sendToQueue(queues.workQueue, Buffer.from(`{ not json ${index}`), { persistent: true });
+          sent++;
+        }
+      }
+      await channel.waitForConfirms();
+      await connection.close();
+      return sent;
+    },
+  };
+
+  const client = new OrderClient(() => services.get('checkout')!.url, bench.id);
+  const streamMs = (orders / rate) * 1_000;
+  const started = Date.now();
+  const placing = client.placeAll(orders, rate, 10 * 60_000);
+  for (const fault of schedule) {
+    const wait = started + fault.at * streamMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${fault.name}`);
+    await fault.apply(targets);
+  }
+  const faultsEnded = Date.now();
+  await placing;
+  log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  every order has a definite answer`);
+
+  let verdict = await check({
+    prisma: database.prisma,
+    orders: client.orders,
+    mails: smtp.received,
+    receiptsDir,
+  });
+  const deadline = Date.now() + options.convergeTimeout * 1_000;
+  while (!verdict.ok && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    verdict = await check({
+      prisma: database.prisma,
+      orders: client.orders,
+      mails: smtp.received,
+      receiptsDir,
+    });
+  }
+  const convergedAfter = (Date.now() - faultsEnded) / 1000;
+  const balance = await conservation({
+    prisma: database.prisma,
+    topology,
+    checkoutUrl: services.get('checkout')!.url,
+    adminToken: ADMIN_TOKEN,
+  });
+
+  const answers = new Map<string, number>();
+  for (const order of client.orders) {
+    const key = String(order.status ?? 'none');
+    answers.set(key, (answers.get(key) ?? 0) + 1);
+  }
+  log(`\nAnswers: ${[...answers].map(([status, n]) => `${n} × ${status}`).join(', ')}`);
+  log(`Retries by the client: ${client.orders.reduce((sum, order) => sum + order.attempts - 1, 0)}`);
+  console.table(verdict.rows);
+  log(
+    `stuck orders: ${verdict.stuck.length}${verdict.stuck.length ? ` (${verdict.stuck.slice(0, 5).join(', ')})` : ''}`,
+  );
+  log(`${verdict.ok ? 'converged' : 'NOT converged'} ${convergedAfter.toFixed(1)} s after the last fault`);
+  console.table(balance.rows);
+
+  for (const service of services.values()) await service.stop();
+  await injector.close();
+  const connection = await connect(environment.AMQP_URL);
+  await deleteTopology(await connection.createChannel(), topology);
+  await connection.close();
+  await amqpProxy.stop();
+  await smtp.stop();
+  await database.drop();
+  await rm(receiptsDir, { recursive: true, force: true });
+
+  const accepted = client.orders.filter((order) => order.status === 201).length;
+  const ok = verdict.ok && balance.ok && accepted > 0;
+  log(ok ? 'PASS: nothing lost, nothing doubled, nothing unexpected, nothing stuck' : 'FAIL');
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PrismaClient } from '@shop/contracts/database';
+import type { ReceivedMail } from '../../test/smtp-sink';
+import type { PlacedOrder } from './order-client';
+
+/** One row of the checker's table: for one kind of effect, how many orders had it lost, doubled or unexpected. */
+export interface EffectRow {
+  effect: string;
+  expected: number;
+  present: number;
+  lost: number;
+  doubled: number;
+  unexpected: number;
+}
+
+export interface Verdict {
+  rows: EffectRow[];
+  /** Accepted orders whose four tasks are not all completed, or orders still pending. */
+  stuck: string[];
+  ok: boolean;
+}
+
+const LINES_PER_ORDER = 2;
+
+/**
+ * In the spirit of Jepsen's checkers: each side effect counted where it
+ * happened, for every order the client was told was accepted (201), and for
+ * every order it was not. Lost: an accepted order without the effect.
+ * Doubled: more than one. Unexpected: an effect for an order that was never
+ * accepted.
+ */
+export async function check(options: {
+  prisma: PrismaClient;
+  orders: PlacedOrder[];
+  mails: ReceivedMail[];
+  receiptsDir: string;
+}): Promise<Verdict> {
+  const { prisma, orders } = options;
+  const accepted = new Map(
+    orders.filter((order) => order.status === 201).map((order) => [order.orderId!, order]),
+  );
+  const emailOf = new Map(orders.map((order) => [order.email, order]));
+
+  const perOrder = async (sql: string) =>
+    new Map(
+      (await prisma.$queryRawUnsafe<{ order_id: string; n: number }[]>(sql)).map(({ order_id, n }) => [
+        order_id,
+        n,
+      ]),
+    );
+  const effects: Record<string, Map<string, number>> = {
+    email: new Map(),
+    receipt: await perOrder('SELECT order_id::text, count(*)::int AS n FROM pdf.receipts GROUP BY order_id'),
+    'stock movement': await perOrder(
+      'SELECT order_id::text, count(*)::int AS n FROM inventory.stock_movements GROUP BY order_id',
+    ),
+    'analytics fact': await perOrder(
+      'SELECT order_id::text, count(*)::int AS n FROM analytics.order_facts GROUP BY order_id',
+    ),
+  };
+  let unexpectedMails = 0;
+  for (const mail of options.mails) {
+    const order = emailOf.get(mail.recipients[0] ?? '');
+    if (!order?.orderId || !accepted.has(order.orderId)) {
+      unexpectedMails++;
+      continue;
+    }
+    effects.email!.set(order.orderId, (effects.email!.get(order.orderId) ?? 0) + 1);
+  }
+
+  const rows: EffectRow[] = Object.entries(effects).map(([effect, counts]) => {
+    const once = effect === 'stock movement' ? LINES_PER_ORDER : 1;
+    let lost = 0;
+    let doubled = 0;
+    for (const orderId of accepted.keys()) {
+      const count = counts.get(orderId) ?? 0;
+      if (count === 0) lost++;
+      else if (count > once) doubled++;
+    }
+    const unexpected =
+      effect === 'email'
+        ? unexpectedMails
+        : [...counts.keys()].filter((orderId) => !accepted.has(orderId)).length;
+    return {
+      effect,
+      expected: accepted.size,
+      present: [...counts.values()].filter((n) => n > 0).length,
+      lost,
+      doubled,
+      unexpected,
+    };
+  });
+  const files = [...accepted.keys()].filter(
+    (orderId) => !existsSync(join(options.receiptsDir, `${orderId}.pdf`)),
+  );
+  rows.push({
+    effect: 'receipt file',
+    expected: accepted.size,
+    present: accepted.size - files.length,
+    lost: files.length,
+    doubled: 0,
+    unexpected: 0,
+  });
+
+  const stuck = (
+    await prisma.$queryRawUnsafe<{ id: string }[]>(`
+      SELECT o.id::text AS id FROM checkout.orders o
+      WHERE o.status = 'pending'
+         OR (o.status = 'confirmed' AND EXISTS (
+              SELECT 1 FROM checkout.fulfillment_tasks t WHERE t.order_id = o.id AND t.status <> 'completed'))`)
+  ).map(({ id }) => id);
+  const ok =
+    rows.every((row) => row.lost === 0 && row.doubled === 0 && row.unexpected === 0) && stuck.length === 0;
+  return { rows, stuck, ok };
+}

@@ -1,0 +1,63 @@
+import type { PrismaClient } from '@shop/contracts/database';
+import { OrderCompletedV1 } from '@shop/contracts/events';
+import type { Topology } from '@shop/shared/messaging';
+import { connect } from 'amqplib';
+import { environment } from '../../bench/support/environment';
+
+export interface BalanceRow {
+  service: string;
+  published: number;
+  done: number;
+  parked: number;
+  inFlight: number;
+  balanced: boolean;
+}
+
+/**
+ * The conservation of events, per consuming service: every OrderCompleted
+ * checkout published is done (in the service's inbox), parked (a valid event
+ * in its DLQ) or still in flight (its work queue or a retry tier). Counted
+ * from the outbox, each inbox and the broker; the same sums the services
+ * expose in /metrics for Prometheus to compare all the time
+ * (deploy/observability/alerts.yml).
+ */
+export async function conservation(options: {
+  prisma: PrismaClient;
+  topology: Topology;
+  checkoutUrl: string;
+  adminToken: string;
+}): Promise<{ rows: BalanceRow[]; ok: boolean }> {
+  const { prisma } = options;
+  const count = async (sql: string) => (await prisma.$queryRawUnsafe<{ n: number }[]>(sql))[0]?.n ?? 0;
+  const published = await count(
+    `SELECT count(*)::int AS n FROM checkout.outbox WHERE type = '${OrderCompletedV1.type}' AND published_at IS NOT NULL`,
+  );
+  const connection = await connect(environment.AMQP_URL);
+  const channel = await connection.createChannel();
+  const rows: BalanceRow[] = [];
+  try {
+    for (const queues of options.topology.services.filter(({ service }) => service !== 'checkout')) {
+      const done = await count(
+        `SELECT count(*)::int AS n FROM "${queues.service}".processed_events WHERE event_type = '${OrderCompletedV1.type}'`,
+      );
+      const response = await fetch(`${options.checkoutUrl}/admin/dlq/${queues.service}?limit=10000`, {
+        headers: { authorization: `Bearer ${options.adminToken}` },
+      });
+      const parkedMessages = (await response.json()) as { type: string | null }[];
+      const parked = parkedMessages.filter((message) => message.type === OrderCompletedV1.type).length;
+      let inFlight = (await channel.checkQueue(queues.workQueue)).messageCount;
+      for (const retry of queues.retryQueues) inFlight += (await channel.checkQueue(retry.name)).messageCount;
+      rows.push({
+        service: queues.service,
+        published,
+        done,
+        parked,
+        inFlight,
+        balanced: published === done + parked + inFlight,
+      });
+    }
+  } finally {
+    await connection.close();
+  }
+  return { rows, ok: rows.every((row) => row.balanced) };
+}
