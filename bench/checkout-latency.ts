@@ -1,48 +1,36 @@
 /**
- * POST /orders latency (p50, p99) and throughput at a fixed concurrency, with
- * PAYMENT_LATENCY_MS=0, beside a bare Express handler that inserts one row
- * through the same driver (Prisma over node-postgres), in one run, with the
- * ratio. The difference is what checkout costs on top of "one HTTP request,
- * one INSERT": validation, the catalogue read, the pending insert, the
- * confirm transaction with its outbox and task rows, and the relay publishing
- * with confirms in the same process.
+ * P1 and P2: checkout's POST /orders beside a bare Express handler that does
+ * one INSERT through the same driver, in one run, each in a process of its
+ * own, driven by the same closed-loop client:
  *
- *   npm run bench:checkout [-- --requests 2000 --connections 20]
+ * - P1: one connection, payment 0 ms: checkout's p50 against the bare p50;
+ *   and the same with the 0.8 s simulated gateway, against the payment alone.
+ * - P2: eight connections: checkout's requests/s against the bare ones.
  *
- * Loopback only, bounded by --requests. Uses its own database and queue
- * prefix, and removes both afterwards.
+ *   npm run bench:checkout [-- --requests 3000]
+ *
+ * Checkout runs whole: validation, the catalogue read, the pending insert,
+ * the confirm statement with its outbox and task rows, and its relay
+ * publishing each event with a confirm. Loopback only, bounded by
+ * --requests. Its own database and queue prefix, removed afterwards.
  */
-import { randomUUID } from 'node:crypto';
-import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
-import { createPrismaClient, dropDatabase, migrateDatabase } from '@shop/shared/database';
-import { createLogger } from '@shop/shared/logging';
-import { deleteTopology, shopTopology } from '@shop/shared/messaging';
-import { connect } from 'amqplib';
-import autocannon from 'autocannon';
 import { Command } from 'commander';
-import express from 'express';
-import { seedDatabase } from '../scripts/seed';
+import { SHOP_REGISTRY } from '../contracts/src/registry';
 import { loadCheckoutConfig } from '../services/checkout/src/config';
-import { startCheckout } from '../services/checkout/src/start-checkout';
+import { registryTopology } from '../shared/src/messaging';
+import {
+  type BenchRow,
+  benchDatabase,
+  benchRun,
+  environment,
+  fixed,
+  printRows,
+  removeTopology,
+} from './support/environment';
+import { closedLoop } from './support/http-load';
+import { BenchProcess } from './support/processes';
 
-const options = new Command()
-  .option('--requests <n>', 'measured requests per side', (value) => Number.parseInt(value, 10), 2_000)
-  .option('--connections <n>', 'concurrent connections', (value) => Number.parseInt(value, 10), 20)
-  .option('--warmup <n>', 'unmeasured requests per side first', (value) => Number.parseInt(value, 10), 200)
-  .parse()
-  .opts<{ requests: number; connections: number; warmup: number }>();
-
-const POOL_SIZE = 10;
-// The same variables and defaults as the services.
-const environment = loadConfig({ ...databaseVariables, ...messagingVariables });
-const amqpUrl = environment.AMQP_URL;
-const serverUrl = new URL(environment.DATABASE_URL);
-const runId = `bench_checkout_${Date.now().toString(36)}`;
-serverUrl.pathname = `/shop_${runId}`;
-const databaseUrl = serverUrl.toString();
-const queuePrefix = `${runId}.`;
-
-const orderBody = JSON.stringify({
+const ORDER = JSON.stringify({
   customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
   items: [
     { sku: 'MUG-CLASSIC', quantity: 2 },
@@ -50,117 +38,100 @@ const orderBody = JSON.stringify({
   ],
   payment: { cardNumber: '4242424242424242' },
 });
+const GATEWAY_MS = 800;
 
-interface Measured {
-  p50: number;
-  p99: number;
-  throughput: number;
-  non2xx: number;
-}
-
-async function load(url: string, amount: number): Promise<Measured> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: orderBody,
-    connections: options.connections,
-    amount,
-    timeout: 10,
-  });
-  return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    throughput: result.requests.average,
-    non2xx: result.non2xx + result.errors + result.timeouts,
+export async function run(requests = 3_000): Promise<BenchRow[]> {
+  const bench = benchRun('checkout');
+  const database = await benchDatabase(bench.databaseUrl);
+  const env = {
+    DATABASE_URL: bench.databaseUrl,
+    AMQP_URL: environment.AMQP_URL,
+    QUEUE_PREFIX: bench.prefix,
+    LOG_LEVEL: 'info',
+    OUTBOX_BACKLOG_LIMIT: '1000000',
   };
-}
-
-async function measure(url: string): Promise<Measured> {
-  await load(url, options.warmup);
-  return load(url, options.requests);
-}
-
-/** The baseline: parse JSON, one INSERT through the same driver and pool size, answer 201. */
-async function startBareInsert() {
-  const prisma = createPrismaClient(databaseUrl, { poolSize: POOL_SIZE });
-  await prisma.$executeRawUnsafe(
-    'CREATE TABLE bench_rows (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
-  );
-  const app = express();
-  app.use(express.json());
-  app.post('/rows', async (req, res) => {
-    const id = randomUUID();
-    await prisma.$executeRaw`INSERT INTO bench_rows (id, body) VALUES (${id}::uuid, ${JSON.stringify(req.body)}::jsonb)`;
-    res.status(201).json({ id });
-  });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/rows`,
-    stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await prisma.$disconnect();
-    },
-  };
-}
-
-async function main() {
-  await migrateDatabase(databaseUrl);
-  const seeding = createPrismaClient(databaseUrl, { poolSize: 1 });
-  await seedDatabase(seeding).finally(() => seeding.$disconnect());
-
-  const config = loadCheckoutConfig({
-    DATABASE_URL: databaseUrl,
-    AMQP_URL: amqpUrl,
-    QUEUE_PREFIX: queuePrefix,
-    PORT: '0',
-    PAYMENT_LATENCY_MS: '0',
-    DATABASE_POOL_SIZE: String(POOL_SIZE),
-    // Request logging off on both sides, so the comparison is of the work, not of log lines.
-    LOG_LEVEL: 'warn',
-  });
-  const checkout = await startCheckout(config, createLogger('checkout', config.LOG_LEVEL));
-  const bare = await startBareInsert();
+  const load = (url: string, connections: number, count: number) =>
+    closedLoop({
+      url: `${url}/orders`,
+      body: () => ORDER,
+      connections,
+      requests: count,
+      warmup: Math.min(300, count),
+      expectStatus: 201,
+    });
   try {
-    const orders = await measure(`http://127.0.0.1:${checkout.port}/orders`);
-    const baseline = await measure(bare.url);
-    const outbox = await checkout.prisma.outboxMessage.count({ where: { publishedAt: null } });
-
-    const row = (name: string, m: Measured) =>
-      `${name.padEnd(28)}${String(m.p50).padStart(8)}${String(m.p99).padStart(8)}${m.throughput.toFixed(0).padStart(10)}${String(m.non2xx).padStart(8)}`;
-    console.log(
-      `\n${options.requests} requests per side after ${options.warmup} warm-up, ${options.connections} connections, PAYMENT_LATENCY_MS=0, pool ${POOL_SIZE}\n`,
-    );
-    console.log(
-      `${'side'.padEnd(28)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'req/s'.padStart(10)}${'errors'.padStart(8)}`,
-    );
-    console.log(row('POST /orders (checkout)', orders));
-    console.log(row('bare Express + 1 INSERT', baseline));
-    console.log(
-      `\nratio checkout / bare: p50 ×${(orders.p50 / baseline.p50).toFixed(1)}, p99 ×${(orders.p99 / baseline.p99).toFixed(1)}, throughput ×${(orders.throughput / baseline.throughput).toFixed(2)}`,
-    );
-    console.log(`outbox rows not yet published when the run ended: ${outbox}`);
-  } finally {
+    const bare = await BenchProcess.start('bare', { file: 'bench/support/bare-server.ts' }, env, 4101);
+    const bareOne = await load(bare.url, 1, requests);
+    const bareEight = await load(bare.url, 8, requests * 2);
     await bare.stop();
+
+    const checkout = await BenchProcess.start(
+      'checkout',
+      { service: 'checkout' },
+      { ...env, PAYMENT_LATENCY_MS: '0' },
+      4102,
+    );
+    const one = await load(checkout.url, 1, requests);
+    const eight = await load(checkout.url, 8, requests * 2);
     await checkout.stop();
-    await removeQueues();
-    await dropDatabase(databaseUrl);
+
+    const slow = await BenchProcess.start(
+      'checkout',
+      { service: 'checkout' },
+      { ...env, PAYMENT_LATENCY_MS: String(GATEWAY_MS) },
+      4103,
+    );
+    const gateway = await load(slow.url, 1, 20);
+    await slow.stop();
+
+    for (const result of [bareOne, bareEight, one, eight, gateway]) {
+      if (result.unexpected > 0) throw new Error(`${result.unexpected} answers were not 201`);
+    }
+    return [
+      {
+        id: 'P1',
+        measure: 'checkout p50 at c=1, payment 0 (ms)',
+        value: fixed(one.p50Ms, 2),
+        baseline: `bare ${fixed(bareOne.p50Ms, 2)}`,
+        ratio: `+${fixed(one.p50Ms - bareOne.p50Ms, 2)} ms`,
+        target: '<= bare + 2 ms',
+        met: one.p50Ms <= bareOne.p50Ms + 2,
+      },
+      {
+        id: 'P1',
+        measure: `checkout p50 at c=1, ${GATEWAY_MS} ms gateway (ms)`,
+        value: fixed(gateway.p50Ms, 0),
+        baseline: `payment ${GATEWAY_MS}`,
+        ratio: `+${fixed(gateway.p50Ms - GATEWAY_MS, 0)} ms`,
+        target: '<= 810 ms',
+        met: gateway.p50Ms <= 810,
+      },
+      {
+        id: 'P2',
+        measure: 'checkout req/s at c=8, payment 0',
+        value: fixed(eight.perSecond),
+        baseline: `bare ${fixed(bareEight.perSecond)}`,
+        ratio: `${fixed((eight.perSecond / bareEight.perSecond) * 100)} %`,
+        target: '>= 60 %',
+        met: eight.perSecond >= 0.6 * bareEight.perSecond,
+      },
+    ];
+  } finally {
+    await removeTopology(registryTopology(SHOP_REGISTRY, loadCheckoutConfig({ QUEUE_PREFIX: bench.prefix })));
+    await database.drop();
   }
 }
 
-async function removeQueues() {
-  const connection = await connect(amqpUrl);
-  await deleteTopology(
-    await connection.createChannel(),
-    shopTopology(loadCheckoutConfig({ QUEUE_PREFIX: queuePrefix })),
+if (require.main === module) {
+  const { requests } = new Command()
+    .option('--requests <n>', 'measured requests per side at c=1 (twice that at c=8)', Number, 3_000)
+    .parse()
+    .opts<{ requests: number }>();
+  run(requests).then(
+    (rows) => printRows('Checkout (P1, P2)', rows),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
   );
-  await connection.close();
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
