@@ -6,8 +6,9 @@ import type { ConsumerControlRow, ConsumerControls } from './consumer-controls';
 
 /**
  * What a replica does with its queues: consume them, hold (consume nothing;
- * what is in flight finishes, the queues buffer), or take one message at a
- * time as the circuit breaker's probe.
+ * handlers already running finish, messages already delivered but not yet
+ * started wait unhandled, the queues buffer), or take one message at a time
+ * as the circuit breaker's probe.
  */
 export type ConsumerMode = 'consume' | 'hold' | 'probe';
 

@@ -114,6 +114,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   private applying: Promise<void> = Promise.resolve();
   private probing = false;
   private stopped = false;
+  /** Deliveries that came before a hold took effect, waiting to be handled (see `untilConsuming`). */
+  private waiting: (() => void)[] = [];
   private readonly contracts: readonly EventContract[];
   private readonly jobTypes: ReadonlySet<string>;
   private readonly inFlight = new Set<Promise<void>>();
@@ -160,6 +162,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     // queue and the job queue each have this many messages in flight at most.
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
+    // Deliveries waiting on the channel this one replaces went back to the queue with it.
+    this.releaseWaiting();
     this.publisher = new ConfirmPublisher(channel);
     this.consumerTags = [];
     this.onBrokerCancel = () =>
@@ -184,6 +188,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   setMode(mode: ConsumerMode): void {
     if (mode === this.mode) return;
     this.mode = mode;
+    if (mode === 'consume') this.releaseWaiting();
     const { channel } = this;
     if (channel) this.applying = this.applying.then(() => this.apply(channel)).catch(() => {});
   }
@@ -231,7 +236,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
           continue;
         }
         this.logger.info({ messageId: message.properties.messageId }, 'probing with one message');
-        const work = this.process(channel, this.publisher!, message);
+        const work = this.process(channel, this.publisher!, message, { probe: true });
         this.track(work);
         await work;
         for (let waited = 0; this.mode === 'probe' && waited < 5_000; waited += 100) await sleep(100);
@@ -285,6 +290,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     const tags = this.consumerTags;
     this.stopped = true;
     this.consumerTags = [];
+    this.releaseWaiting();
     for (const tag of tags) await channel?.cancel(tag).catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const drained = Promise.all(this.inFlight).then(() => true);
@@ -311,7 +317,34 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async process(channel: ConfirmChannel, publisher: ConfirmPublisher, message: Message) {
+  /**
+   * The broker may have handed this replica a few messages (up to the
+   * prefetch) just before a hold cancelled its consumers. They wait here
+   * unhandled instead of each spending an attempt against a downstream the
+   * circuit already knows is down (or being sent while paused), and run once
+   * the replica consumes again. On a stop, or if the channel is lost
+   * meanwhile, they are never handled here: the broker gives them back to the
+   * queue with the channel.
+   */
+  private async untilConsuming(channel: ConfirmChannel): Promise<boolean> {
+    while (this.mode !== 'consume' && !this.stopped && this.channel === channel) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return !this.stopped && this.channel === channel;
+  }
+
+  private releaseWaiting() {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  private async process(
+    channel: ConfirmChannel,
+    publisher: ConfirmPublisher,
+    message: Message,
+    { probe = false } = {},
+  ) {
     const headers = message.properties.headers ?? {};
     const attempt = numberHeader(headers, HEADERS.attempt) ?? 1;
     const delivered = attemptStarting(headers);
@@ -391,6 +424,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       }
       this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
     }
+
+    if (!probe && !(await this.untilConsuming(channel))) return;
 
     const startedAt = performance.now();
     const started = attemptStarting(headers);
