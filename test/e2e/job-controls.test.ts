@@ -143,12 +143,16 @@ describe('job controls', () => {
     const orderId = await stack.placeOrder(customer);
     await stack.smtp.waitForMailsTo(customer, 1);
 
-    const { body: jobs } = await stack.admin<{
-      scheduled: { type: string; subject: string; dueAt: string }[];
-    }>('/admin/jobs?service=email');
-    const job = jobs.scheduled.find(({ subject }) => subject === orderId);
-    expect(job?.type).toBe('email.review-request.due');
-    expect(Date.parse(job!.dueAt)).toBeGreaterThanOrEqual(placedAt + 7_000);
+    // The job is planned in the transaction that records the send, which commits just after
+    // the SMTP server has the mail.
+    const job = await waitFor('the review request planned', async () => {
+      const { body: jobs } = await stack.admin<{
+        scheduled: { type: string; subject: string; dueAt: string }[];
+      }>('/admin/jobs?service=email');
+      return jobs.scheduled.find(({ subject }) => subject === orderId);
+    });
+    expect(job.type).toBe('email.review-request.due');
+    expect(Date.parse(job.dueAt)).toBeGreaterThanOrEqual(placedAt + 7_000);
 
     await Promise.all(emails.map((process) => process.stop('SIGKILL')));
     emails = [];
@@ -158,7 +162,7 @@ describe('job controls', () => {
     const [confirmation, review] = byArrival(await stack.smtp.waitForMailsTo(customer, 2, 20_000));
     expect(kindOf(confirmation!)).toBe('order-confirmation');
     expect(kindOf(review!)).toBe('review-request');
-    expect(review!.arrivedAt).toBeGreaterThanOrEqual(Date.parse(job!.dueAt));
+    expect(review!.arrivedAt).toBeGreaterThanOrEqual(Date.parse(job.dueAt));
     await sleep(1_500);
     expect(stack.smtp.mailsTo(customer)).toHaveLength(2);
   }, 60_000);
@@ -204,9 +208,10 @@ describe('job controls', () => {
     const failures =
       'shop_message_attempts_failed_total{service="email",queue="' +
       `${stack.shop.queuesOf('email').workQueue}",code="EMAIL.SMTP_UNREACHABLE"}`;
+    // The replica hears the open circuit and cancels its consumer a moment later.
+    await waitFor('no consumer on email', async () => (await emailState()).consumers === 0);
     const failedWhenOpened = await metric(email!, failures);
     expect(failedWhenOpened).toBeGreaterThanOrEqual(3);
-    expect((await emailState()).consumers).toBe(0);
     await sleep(1_000);
     expect(await metric(email!, failures)).toBe(failedWhenOpened);
 
