@@ -26,7 +26,8 @@ export class ChildProcessHandle {
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });
-    this.exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
+    // 'close', not 'exit': it comes once stdout has been read to its end, so `lines` is whole.
+    this.exited = once(child, 'close').then(([code, signal]) => ({ code, signal }));
   }
 
   static start(entryFile: string, env: Record<string, string>): ChildProcessHandle {

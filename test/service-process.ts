@@ -43,7 +43,8 @@ export class ServiceProcess {
     return this.handle.kill(signal);
   }
 
-  private async waitUntilReady(timeoutMs = 30_000) {
+  /** Long enough for a cold start on a busy two-core machine: several stacks start at once. */
+  private async waitUntilReady(timeoutMs = 60_000) {
     await waitFor(
       `${this.name} ready on port ${this.port}`,
       async () => {
