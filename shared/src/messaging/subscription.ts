@@ -425,7 +425,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
     }
 
-    if (!probe && !(await this.untilConsuming(channel))) return;
+    if (!probe && this.mode !== 'consume' && !(await this.untilConsuming(channel))) return;
 
     const startedAt = performance.now();
     const started = attemptStarting(headers);
