@@ -35,6 +35,12 @@ describe('metrics', () => {
     const app = createHttpApp({
       logger,
       readiness: async () => ({ broker: broker.connected }),
+      api: {
+        title: 'worker',
+        version: '1.0.0',
+        description: 'A worker with no routes of its own',
+        routes: [],
+      },
       routes: () => {},
     });
     server = await startHttpServer(app, 0, logger);

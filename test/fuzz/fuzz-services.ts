@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
-import { type RunningServer, startHttpServer } from '@shop/shared/http';
+import { type ApiDescription, type RunningServer, startHttpServer } from '@shop/shared/http';
 import { consumerHttpApp } from '@shop/shared/lifecycle';
+import { ANALYTICS_API } from '../../services/analytics/src/http/analytics-api';
 import { summaryRoutes } from '../../services/analytics/src/http/summary-routes';
 import type { ChargeRequest, ChargeResult } from '../../services/checkout/src/payment/payment-gateway';
 import { SimulatedPaymentGateway } from '../../services/checkout/src/payment/simulated-payment-gateway';
@@ -14,8 +15,11 @@ import {
   type TestDatabase,
   topologyFor,
 } from '../../services/checkout/test/checkout-harness';
+import { EMAIL_API } from '../../services/email/src/http/email-api';
+import { INVENTORY_API } from '../../services/inventory/src/http/inventory-api';
 import { inventoryRoutes } from '../../services/inventory/src/http/inventory-routes';
 import { ReceiptFiles } from '../../services/pdf/src/data/receipt-files';
+import { PDF_API } from '../../services/pdf/src/http/pdf-api';
 import { receiptRoutes } from '../../services/pdf/src/http/receipt-routes';
 import { QueueInspector, testLogger, uniquePrefix } from '../support';
 
@@ -74,17 +78,24 @@ export async function startFuzzServices(): Promise<FuzzServices> {
   await files.write(EXISTING_RECEIPT, Buffer.from('%PDF-1.4\n%%EOF\n'));
 
   const logger = testLogger('fuzz');
-  const consumer = (routes?: Parameters<typeof consumerHttpApp>[0]['routes']) =>
+  const consumer = (api: ApiDescription, routes?: Parameters<typeof consumerHttpApp>[0]['routes']) =>
     startHttpServer(
-      consumerHttpApp({ logger, db: database.prisma, broker: checkout.broker, routes, errors: SHOP_ERRORS }),
+      consumerHttpApp({
+        logger,
+        db: database.prisma,
+        broker: checkout.broker,
+        api,
+        routes,
+        errors: SHOP_ERRORS,
+      }),
       0,
       logger,
     );
   const servers: Record<Exclude<ServiceName, 'checkout'>, RunningServer> = {
-    email: await consumer(),
-    pdf: await consumer(receiptRoutes(files)),
-    inventory: await consumer(inventoryRoutes(database.prisma)),
-    analytics: await consumer(summaryRoutes(database.prisma)),
+    email: await consumer(EMAIL_API),
+    pdf: await consumer(PDF_API, receiptRoutes(files)),
+    inventory: await consumer(INVENTORY_API, inventoryRoutes(database.prisma)),
+    analytics: await consumer(ANALYTICS_API, summaryRoutes(database.prisma)),
   };
   const url = (port: number) => `http://127.0.0.1:${port}`;
 

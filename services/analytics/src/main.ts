@@ -6,6 +6,7 @@ import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import { recordOrderWhenOrderCompleted } from './handlers/record-order-when-order-completed';
+import { ANALYTICS_API } from './http/analytics-api';
 import { summaryRoutes } from './http/summary-routes';
 
 /** The analytics service: records one fact per completed order and serves a sales summary. */
@@ -21,6 +22,7 @@ async function main() {
     logger,
     db: prisma,
     errors: SHOP_ERRORS,
+    api: ANALYTICS_API,
     routes: summaryRoutes(prisma),
     // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
     handler: withDemoKnobs(config, (event, context) =>

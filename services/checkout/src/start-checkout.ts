@@ -17,6 +17,7 @@ import { OrdersRepository } from './data/orders-repository';
 import { classicCheckout } from './demo/classic-checkout';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
 import { adminRoutes } from './http/admin-routes';
+import { CHECKOUT_API } from './http/checkout-api';
 import { checkoutRoutes } from './http/checkout-routes';
 import { consumerAdminRoutes } from './http/consumer-admin-routes';
 import { PendingOrderReconciler } from './jobs/pending-order-reconciler';
@@ -77,6 +78,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
   const app = createHttpApp({
     logger,
     bodyLimit: BODY_LIMIT,
+    api: CHECKOUT_API,
     errors: SHOP_ERRORS,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     readiness: databaseAndBrokerReadiness(prisma, broker),

@@ -16,6 +16,16 @@ import {
 } from '../../../test/support';
 import { deadLetterAudit } from '../src/data/dead-letter-audit';
 import { adminRoutes } from '../src/http/admin-routes';
+import { CHECKOUT_API, CHECKOUT_ROUTES } from '../src/http/checkout-api';
+
+const DEAD_LETTER_ROUTES = [
+  CHECKOUT_ROUTES.deadLetterQueues,
+  CHECKOUT_ROUTES.deadLetters,
+  CHECKOUT_ROUTES.deadLetter,
+  CHECKOUT_ROUTES.replay,
+  CHECKOUT_ROUTES.discard,
+  CHECKOUT_ROUTES.audit,
+];
 
 /**
  * The admin API over HTTP, as checkout mounts it: the bearer token guards
@@ -76,6 +86,8 @@ describe('dead-letter admin API', () => {
         logger: testLogger(),
         readiness: async () => ({}),
         errors: SHOP_ERRORS,
+        // Only the dead-letter routes are mounted here, so the document describes only them.
+        api: { ...CHECKOUT_API, routes: DEAD_LETTER_ROUTES },
         routes: (app) => app.use(adminRoutes(deadLetters, token)),
       }),
       0,

@@ -2,12 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
+import { addRoute, createHttpApp, sendProblem, startHttpServer } from '@shop/shared/http';
 import type { Logger } from '@shop/shared/logging';
 import { connectBroker, QueueCensus } from '@shop/shared/messaging';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import helmet from 'helmet';
 import type { DashboardConfig } from './config';
+import { DASHBOARD_API, DASHBOARD_ROUTES } from './http/dashboard-api';
 import { dashboardRoutes } from './http/dashboard-routes';
 import { Sessions } from './http/sessions';
 import { LiveFeed } from './live/live-feed';
@@ -46,6 +47,7 @@ export async function startDashboard(config: DashboardConfig, logger: Logger) {
   const app = createHttpApp({
     logger,
     errors: SHOP_ERRORS,
+    api: DASHBOARD_API,
     readiness: async () => ({ broker: broker.connected }),
     routes: (app) => {
       app.use(securityHeaders());
@@ -101,14 +103,18 @@ function securityHeaders() {
 
 /** The page's own files and the three libraries it uses, from node_modules: nothing from elsewhere. */
 function serveAssets(app: Express) {
+  const publicFile = (name: string) => join(__dirname, '..', 'public', name);
   const files: Record<string, string> = {
     'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
     'idiomorph-ext.min.js': require.resolve('idiomorph/dist/idiomorph-ext.min.js'),
     'uPlot.iife.min.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
     'uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
+    'dashboard.css': publicFile('dashboard.css'),
+    'dashboard.js': publicFile('dashboard.js'),
   };
-  for (const [name, path] of Object.entries(files)) {
-    app.get(`/assets/${name}`, (_req, res) => res.sendFile(path));
-  }
-  app.use('/assets', express.static(join(__dirname, '..', 'public'), { index: false }));
+  addRoute(app, DASHBOARD_ROUTES.asset, ({ params }, _req, res) => {
+    const path = Object.hasOwn(files, params.file) ? files[params.file] : undefined;
+    if (!path) return sendProblem(res, { status: 404, title: 'Not Found', detail: 'No such asset' });
+    res.sendFile(path);
+  });
 }

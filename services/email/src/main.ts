@@ -7,6 +7,7 @@ import { createLogger } from '@shop/shared/logging';
 import { loadEmailConfig } from './config';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
 import { sendEmailJob } from './handlers/send-email-jobs';
+import { EMAIL_API } from './http/email-api';
 import { createSmtpMailer } from './smtp/smtp-mailer';
 
 /**
@@ -36,6 +37,7 @@ async function main() {
     logger,
     db: prisma,
     errors: SHOP_ERRORS,
+    api: EMAIL_API,
     // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
     handler: withDemoKnobs(config, (event, context) =>
       sendConfirmationWhenOrderCompleted(event, {

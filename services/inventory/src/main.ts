@@ -7,6 +7,7 @@ import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/sh
 import { createLogger } from '@shop/shared/logging';
 import { StockItems } from './data/stock-ledger';
 import { reserveStockWhenOrderCompleted } from './handlers/reserve-stock-when-order-completed';
+import { INVENTORY_API } from './http/inventory-api';
 import { inventoryRoutes } from './http/inventory-routes';
 
 /** The inventory service: moves stock for every completed order and serves stock levels. */
@@ -23,6 +24,7 @@ async function main() {
     logger,
     db: prisma,
     errors: SHOP_ERRORS,
+    api: INVENTORY_API,
     routes: inventoryRoutes(prisma),
     // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
     handler: withDemoKnobs(config, (event, context) =>

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
 import { DEFAULT_VAT_RATE } from './domain/included-vat';
 import { generateReceiptWhenOrderCompleted } from './handlers/generate-receipt-when-order-completed';
+import { PDF_API } from './http/pdf-api';
 import { receiptRoutes } from './http/receipt-routes';
 
 /** The pdf service: renders a receipt per completed order and serves it over HTTP. */
@@ -34,6 +35,7 @@ async function main() {
     logger,
     db: prisma,
     errors: SHOP_ERRORS,
+    api: PDF_API,
     routes: receiptRoutes(files),
     // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
     handler: withDemoKnobs(config, (event, context) =>

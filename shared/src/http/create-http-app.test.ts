@@ -1,6 +1,27 @@
 import { createLogger } from '../logging';
+import { type ApiDescription, defineRoute } from './api-route';
 import { createHttpApp, type HttpAppOptions } from './create-http-app';
 import { type RunningServer, startHttpServer } from './start-http-server';
+
+const TEST_API: ApiDescription = {
+  title: 'test',
+  version: '1.0.0',
+  description: 'Echoes',
+  routes: [
+    defineRoute({
+      method: 'post',
+      path: '/echo',
+      summary: 'The body back',
+      answers: { 200: { description: 'It' } },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/things/{name}',
+      summary: 'A thing',
+      answers: { 200: { description: 'It' } },
+    }),
+  ],
+};
 
 /** The app every service builds, on port 0, with one route that echoes a JSON body. */
 describe('the HTTP app every service builds', () => {
@@ -12,6 +33,7 @@ describe('the HTTP app every service builds', () => {
     const app = createHttpApp({
       logger,
       readiness: async () => ({}),
+      api: TEST_API,
       routes: (app) => {
         app.post('/echo', (req, res) => {
           res.json(req.body ?? null);

@@ -6,8 +6,13 @@ import { pinoHttp } from 'pino-http';
 import { AppError } from '../errors';
 import { type Logger, maskCardNumbers } from '../logging';
 import { httpRequestDuration, registry } from '../metrics';
-import type { ErrorTable } from './error-table';
+import { serveApiDocs } from './api-docs';
+import { type ApiDescription, addRoute } from './api-route';
+import { type ErrorTable, RUNTIME_ERROR_ANSWERS } from './error-table';
+import { HTTP_APP_ROUTES } from './http-app-routes';
+import { openApiDocument } from './openapi';
 import { type Problem, sendProblem } from './problem';
+import { assertRoutesDocumented } from './route-coverage';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /**
@@ -23,8 +28,14 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Each dependency's reachability; /readyz answers 503 when any is false. */
   readiness: () => Promise<Record<string, boolean>>;
-  /** Adds the service's own routes. */
+  /** Adds the service's own routes, each one of `api`'s (see addRoute). */
   routes: (app: ExpressApp) => void;
+  /**
+   * The service's routes, described: served as /openapi.json and /docs, and
+   * checked against what `routes` registers, so the app refuses to start
+   * with a route its document lacks or a description nothing serves.
+   */
+  api: ApiDescription;
   /** How each error code (AppError.code) is answered; only the HTTP layer reads it. */
   errors?: ErrorTable;
   /** The Retry-After (seconds) of answers the table marks `retryAfter`. */
@@ -51,14 +62,19 @@ declare global {
  * leaves as an HTML page.
  */
 export function createHttpApp(options: HttpAppOptions): ExpressApp {
+  // The runtime's own codes (REQUEST.INVALID...) are answered by every app.
+  const errors: ErrorTable = { ...RUNTIME_ERROR_ANSWERS, ...options.errors };
+  const document = openApiDocument(options.api, errors);
   const app = express();
   app.disable('x-powered-by');
   // helmet's defaults on every answer, errors included: nosniff keeps a
   // browser from reading JSON as HTML, frame and referrer policies, HSTS for
   // when TLS is terminated in front. Its CSP means nothing to JSON and is
-  // harmless there; the receipt route drops it (see the pdf service).
-  // https://helmetjs.github.io/
-  app.use(helmet());
+  // harmless there; the receipt route drops it (see the pdf service). It lets
+  // /docs load only this origin's scripts; upgrade-insecure-requests is left
+  // out so the page still loads them from a service reached over plain HTTP
+  // (inside a cluster, on localhost). https://helmetjs.github.io/
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use((req, res, next) => {
     const given = req.get(CORRELATION_HEADER);
     req.correlationId = given !== undefined && CORRELATION_ID.test(given) ? given : randomUUID();
@@ -99,7 +115,7 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? '1kb' }));
-  app.get('/metrics', async (req, res) => {
+  addRoute(app, HTTP_APP_ROUTES.metrics, async (_input, req, res) => {
     // Prometheus asks for text; a reader that asks for JSON only (the dashboard) gets the same
     // series in prom-client's own JSON shape, so it needs no text-format parser.
     if (req.accepts(['text/plain', 'application/json']) === 'application/json') {
@@ -109,21 +125,24 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
     res.type(registry.contentType).send(await registry.metrics());
   });
 
-  app.get('/healthz', (_req, res) => {
+  addRoute(app, HTTP_APP_ROUTES.healthz, (_input, _req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  addRoute(app, HTTP_APP_ROUTES.readyz, async (_input, _req, res) => {
     const checks = await options.readiness().catch(() => ({ readiness: false }));
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
+  serveApiDocs(app, document);
+
   options.routes(app);
+  assertRoutesDocumented(app, document);
 
   app.use((req, res) => {
     sendProblem(res, { status: 404, title: 'Not Found', detail: `No route for ${req.method} ${req.path}` });
   });
-  app.use(errorToProblem(options.errors ?? {}, options.retryAfterSeconds ?? 5));
+  app.use(errorToProblem(errors, options.retryAfterSeconds ?? 5));
   return app;
 }
 

@@ -12,7 +12,11 @@ export interface ErrorAnswer {
 /** Error codes (AppError.code) and their answers; anything not in the table is a 500. */
 export type ErrorTable = Readonly<Record<string, ErrorAnswer>>;
 
+/** A request its route's schemas refuse, when the route names no code of its own. */
+export const REQUEST_INVALID = 'REQUEST.INVALID';
+
 /** The runtime's own codes that reach HTTP. An application's table spreads these into its own. */
 export const RUNTIME_ERROR_ANSWERS = {
   [BROKER_UNAVAILABLE]: { status: 503, retryAfter: true },
+  [REQUEST_INVALID]: { status: 400 },
 } as const satisfies ErrorTable;

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { z } from 'zod';
 
 /**
  * RFC 9457 problem details: every error answer of every service has this
@@ -15,6 +16,25 @@ export interface Problem {
   errors?: { field: string; message: string }[];
   [extension: string]: unknown;
 }
+
+/** The same shape as a zod schema, for the OpenAPI documents. */
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: '`about:blank`: the status says it all' }),
+    status: z.number().int(),
+    title: z.string(),
+    detail: z.string().optional(),
+    code: z
+      .string()
+      .optional()
+      .meta({ description: 'A stable, machine-readable code, e.g. ORDER.NOT_FOUND' }),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'One entry per invalid field' }),
+  })
+  .catchall(z.unknown())
+  .meta({ description: 'RFC 9457 problem details, as application/problem+json' });
 
 export function sendProblem(res: Response, problem: Problem): void {
   res

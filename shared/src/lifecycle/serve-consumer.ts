@@ -1,6 +1,12 @@
 import { databaseVariables, httpVariables, loggingVariables, messagingVariables } from '../config';
 import type { EventContract, EventOf } from '../events';
-import { createHttpApp, type ErrorTable, type HttpAppOptions, startHttpServer } from '../http';
+import {
+  type ApiDescription,
+  createHttpApp,
+  type ErrorTable,
+  type HttpAppOptions,
+  startHttpServer,
+} from '../http';
 import type { Logger } from '../logging';
 import {
   type Broker,
@@ -48,8 +54,10 @@ export interface ConsumerServiceOptions<
   handler: EventHandler<ConsumedBy<Consumers[Service]>, ResultOf<Consumers[Service], SubjectKey>, Tx>;
   /** What the service does for one of its jobs (the registry entry's `jobs`); required when it has jobs. */
   jobHandler?: EventHandler<Extract<JobsOf<Consumers[Service]>, EventContract>, unknown, Tx>;
-  /** The service's own routes, besides /healthz, /readyz and /metrics. */
+  /** The service's own routes, besides /healthz, /readyz, /metrics and the API docs. */
   routes?: HttpAppOptions['routes'];
+  /** The service's HTTP API, described: its document and the check of its routes (createHttpApp). */
+  api: ApiDescription;
   /** The service's error codes and their HTTP answers. */
   errors?: ErrorTable;
   /** Closes the service's own resources (an SMTP pool...) after consuming has stopped. */
@@ -77,7 +85,14 @@ export async function serveConsumer<
     onFatal: exitOnStartupFailure(logger),
   });
 
-  const app = consumerHttpApp({ logger, db, broker, routes: options.routes, errors: options.errors });
+  const app = consumerHttpApp({
+    logger,
+    db,
+    broker,
+    api: options.api,
+    routes: options.routes,
+    errors: options.errors,
+  });
   // The right side of the conservation of events: what this service has done, by event type.
   labelledGaugeOnScrape(
     'shop_inbox_events',
@@ -147,11 +162,13 @@ export function consumerHttpApp(options: {
   logger: Logger;
   db: Pick<ServiceDatabase, '$queryRawUnsafe'>;
   broker: Broker;
+  api: ApiDescription;
   routes?: HttpAppOptions['routes'] | undefined;
   errors?: ErrorTable | undefined;
 }) {
   return createHttpApp({
     logger: options.logger,
+    api: options.api,
     readiness: databaseAndBrokerReadiness(options.db, options.broker),
     routes: options.routes ?? (() => {}),
     ...(options.errors ? { errors: options.errors } : {}),

@@ -1,49 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ShopErrorCode } from '@shop/contracts/errors';
 import type { DeadLetterQueues } from '@shop/shared/dead-letters';
-import { AppError, permanentError } from '@shop/shared/errors';
-import { fieldName, text } from '@shop/shared/http';
+import { permanentError } from '@shop/shared/errors';
+import { addRoute } from '@shop/shared/http';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { z } from 'zod';
+import { ADMIN_ERRORS } from './admin-errors';
+import { CHECKOUT_ROUTES } from './checkout-api';
 
 /** The actor recorded in the audit log for everything done through the API. */
 export const ADMIN_API_ACTOR = 'admin-api';
 
-const ADMIN_ERRORS = {
-  off: 'ADMIN.OFF',
-  unauthorized: 'ADMIN.UNAUTHORIZED',
-  invalidRequest: 'ADMIN.INVALID_REQUEST',
-  unknownService: 'DEAD_LETTERS.UNKNOWN_SERVICE',
-  messageNotFound: 'DEAD_LETTERS.MESSAGE_NOT_FOUND',
-} as const satisfies Record<string, ShopErrorCode>;
-
-// Every string is text(): the filters reach logs, and actor and reason the audit table.
-const filterFields = {
-  limit: z.coerce.number().int().positive().max(10_000).optional(),
-  orderId: text().min(1).max(200).optional(),
-  errorContains: text().min(1).max(1_000).optional(),
-};
-/** The messages an operator picked, by AMQP message id (the dashboard's ticked rows). */
-const messageIds = z.array(text().min(1).max(200)).min(1).max(1_000).optional();
-/** Who acts, as the caller names itself (the CLI sends user@host); recorded beside the API's own name. */
-export const actor = text().trim().min(1).max(100).optional();
-const replayBody = z.strictObject({
-  ...filterFields,
-  messageIds,
-  actor,
-  rate: z.number().positive().max(1_000).optional(),
-});
-const discardBody = z.strictObject({
-  ...filterFields,
-  messageIds,
-  actor,
-  reason: text().trim().min(1).max(1_000),
-});
-const auditQuery = z.object({
-  service: text().min(1).max(100).optional(),
-  orderId: text().min(1).max(200).optional(),
-  limit: z.coerce.number().int().positive().max(1_000).default(50),
-});
 export const actorOf = (named: string | undefined) =>
   named ? `${named} via ${ADMIN_API_ACTOR}` : ADMIN_API_ACTOR;
 
@@ -64,63 +29,71 @@ export const actorOf = (named: string | undefined) =>
 export function adminRoutes(deadLetters: DeadLetterQueues, adminToken: string | undefined): Router {
   const router = Router();
   router.use('/admin', requireAdmin(adminToken));
+  const known = [knownService(deadLetters)];
 
-  router.get('/admin/dlq', async (_req, res) => {
+  addRoute(router, CHECKOUT_ROUTES.deadLetterQueues, async (_input, _req, res) => {
     res.json(await deadLetters.list());
   });
 
-  router.get('/admin/dlq/:service', knownService(deadLetters), async (req, res) => {
-    const { orderId, ...filter } = parseAdminRequest(z.object(filterFields), {
-      limit: req.query.limit,
-      orderId: req.query.order,
-      errorContains: req.query.error,
-    });
-    const parked = await deadLetters.show(String(req.params.service), { ...filter, subject: orderId });
-    res.json(parked.map(parkedRepresentation));
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.deadLetters,
+    async ({ params, query: { order, error, limit } }, _req, res) => {
+      const parked = await deadLetters.show(params.service, { limit, errorContains: error, subject: order });
+      res.json(parked.map(parkedRepresentation));
+    },
+    known,
+  );
 
-  router.get('/admin/dlq/:service/messages/:messageId', knownService(deadLetters), async (req, res) => {
-    const messageId = String(req.params.messageId);
-    const parked = await deadLetters.read(String(req.params.service), messageId);
-    if (!parked) {
-      throw permanentError(ADMIN_ERRORS.messageNotFound, 'Not Found', {
-        details: { detail: `No message ${messageId} in the dead-letter queue of ${req.params.service}` },
-      });
-    }
-    res.json(parkedRepresentation(parked));
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.deadLetter,
+    async ({ params: { service, messageId } }, _req, res) => {
+      const parked = await deadLetters.read(service, messageId);
+      if (!parked) {
+        throw permanentError(ADMIN_ERRORS.messageNotFound, 'Not Found', {
+          details: { detail: `No message ${messageId} in the dead-letter queue of ${service}` },
+        });
+      }
+      res.json(parkedRepresentation(parked));
+    },
+    known,
+  );
 
-  router.get('/admin/audit', async (req, res) => {
-    const { orderId, ...query } = parseAdminRequest(auditQuery, {
-      service: req.query.service,
-      orderId: req.query.order,
-      limit: req.query.limit,
-    });
-    const entries = await deadLetters.history({ ...query, subject: orderId });
+  addRoute(router, CHECKOUT_ROUTES.audit, async ({ query: { order, ...query } }, _req, res) => {
+    const entries = await deadLetters.history({ ...query, subject: order });
     res.json(entries.map(parkedRepresentation));
   });
 
-  router.post('/admin/dlq/:service/replay', knownService(deadLetters), async (req, res) => {
-    const { rate, orderId, actor: named, ...filter } = parseAdminRequest(replayBody, req.body ?? {});
-    res.json(
-      await deadLetters.replay(
-        String(req.params.service),
-        { ...filter, subject: orderId },
-        { actor: actorOf(named), ratePerSecond: rate },
-      ),
-    );
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.replay,
+    async ({ params, body: { rate, orderId, actor: named, ...filter } }, _req, res) => {
+      res.json(
+        await deadLetters.replay(
+          params.service,
+          { ...filter, subject: orderId },
+          { actor: actorOf(named), ratePerSecond: rate },
+        ),
+      );
+    },
+    known,
+  );
 
-  router.post('/admin/dlq/:service/discard', knownService(deadLetters), async (req, res) => {
-    const { reason, orderId, actor: named, ...filter } = parseAdminRequest(discardBody, req.body ?? {});
-    res.json(
-      await deadLetters.discard(
-        String(req.params.service),
-        { ...filter, subject: orderId },
-        { actor: actorOf(named), reason },
-      ),
-    );
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.discard,
+    async ({ params, body: { reason, orderId, actor: named, ...filter } }, _req, res) => {
+      res.json(
+        await deadLetters.discard(
+          params.service,
+          { ...filter, subject: orderId },
+          { actor: actorOf(named), reason },
+        ),
+      );
+    },
+    known,
+  );
 
   return router;
 }
@@ -162,19 +135,4 @@ function knownService(deadLetters: DeadLetterQueues) {
       },
     });
   };
-}
-
-export function parseAdminRequest<Schema extends z.ZodType>(
-  schema: Schema,
-  input: unknown,
-): z.output<Schema> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    field: fieldName(issue.path) || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)'),
-    message: issue.message,
-  }));
-  throw new AppError(ADMIN_ERRORS.invalidRequest, 'Bad Request', {
-    details: { detail: `Invalid ${errors.map((error) => error.field).join(', ')}`, errors },
-  });
 }

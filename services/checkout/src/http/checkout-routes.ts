@@ -1,16 +1,15 @@
 import type { Rate } from '@shop/shared/controls';
-import { fieldName, isUuid, sendProblem } from '@shop/shared/http';
-import type { Express } from 'express';
-import type { z } from 'zod';
+import { addRoute, sendProblem } from '@shop/shared/http';
+import type { Express, RequestHandler } from 'express';
 import type { Catalogue } from '../data/catalogue';
 import type { OrdersRepository } from '../data/orders-repository';
 import type { OrderDemo } from '../demo/classic-checkout';
-import { invalidRequest, orderNotFound } from '../domain/order-errors';
+import { orderNotFound } from '../domain/order-errors';
 import type { OrderSnapshot } from '../domain/order-snapshot';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
+import { CHECKOUT_ROUTES } from './checkout-api';
 import { orderRateLimit } from './order-rate-limit';
 import { orderRepresentation } from './order-representation';
-import { idempotencyKeySchema, listQuerySchema, orderRequestSchema } from './order-request-schema';
 
 export interface CheckoutRoutesDeps extends Omit<PlaceOrderDeps, 'log' | 'catalogue'> {
   orders: OrdersRepository;
@@ -21,64 +20,52 @@ export interface CheckoutRoutesDeps extends Omit<PlaceOrderDeps, 'log' | 'catalo
   orderRate?: Rate;
 }
 
-/** The orders and products API. Routes parse, call one use case or query, and map the result. */
+/** express.json() leaves other media types unparsed, so a form or text body would look empty. */
+const requireJson: RequestHandler = (req, res, next) => {
+  if (req.is('application/json')) return next();
+  sendProblem(res, {
+    status: 415,
+    title: 'Unsupported Media Type',
+    detail: 'Send the order as Content-Type: application/json',
+  });
+};
+
+/** The orders and products API. Routes parse (addRoute, with checkout-api.ts's schemas), call one use case or query, and map the result. */
 export function checkoutRoutes(deps: CheckoutRoutesDeps) {
   const represent = (order: OrderSnapshot) => orderRepresentation(order, deps.tasks);
   return (app: Express) => {
-    app.get('/products', async (_req, res) => {
+    addRoute(app, CHECKOUT_ROUTES.products, async (_input, _req, res) => {
       const products = await deps.catalogue.list();
       res.json(products.map(({ sku, name, priceCents, currency }) => ({ sku, name, priceCents, currency })));
     });
 
-    app.post('/orders', orderRateLimit(deps.orderRate), async (req, res) => {
-      // express.json() leaves other media types unparsed, so a form or text body would look empty.
-      if (!req.is('application/json')) {
-        return sendProblem(res, {
-          status: 415,
-          title: 'Unsupported Media Type',
-          detail: 'Send the order as Content-Type: application/json',
-        });
-      }
+    const demo: RequestHandler = (req, _res, next) => {
       deps.demo?.beforePlacing(req);
-      const request = parse(orderRequestSchema, req.body);
-      const key = req.get('Idempotency-Key');
-      const idempotencyKey =
-        key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key');
-      const order = await placeOrder(
-        { request, idempotencyKey, correlationId: req.correlationId },
-        { ...deps, log: req.log },
-      );
-      await deps.demo?.afterPlaced(req);
-      res.status(201).location(`/orders/${order.id}`).json(represent(order));
-    });
+      next();
+    };
+    addRoute(
+      app,
+      CHECKOUT_ROUTES.placeOrder,
+      async ({ body: request, headers }, req, res) => {
+        const order = await placeOrder(
+          { request, idempotencyKey: headers['Idempotency-Key'], correlationId: req.correlationId },
+          { ...deps, log: req.log },
+        );
+        await deps.demo?.afterPlaced(req);
+        res.status(201).location(`/orders/${order.id}`).json(represent(order));
+      },
+      [orderRateLimit(deps.orderRate), requireJson, demo],
+    );
 
-    app.get('/orders', async (req, res) => {
-      const { limit, email, id } = parse(listQuerySchema, {
-        limit: req.query.limit,
-        email: req.query.email,
-        id: req.query.id,
-      });
+    addRoute(app, CHECKOUT_ROUTES.listOrders, async ({ query: { limit, email, id } }, _req, res) => {
       const orders = await deps.orders.search({ limit, email, idPrefix: id });
       res.json(orders.map(represent));
     });
 
-    app.get('/orders/:id', async (req, res) => {
-      const { id } = req.params;
-      const order = isUuid(id) ? await deps.orders.findById(id) : null;
+    addRoute(app, CHECKOUT_ROUTES.order, async ({ params: { id } }, _req, res) => {
+      const order = await deps.orders.findById(id);
       if (!order) throw orderNotFound(id);
       res.json(represent(order));
     });
   };
-}
-
-/** Validates `value`, or throws a 400 naming every offending field. */
-function parse<Schema extends z.ZodType>(schema: Schema, value: unknown, field?: string): z.output<Schema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw invalidRequest(
-    result.error.issues.map((issue) => ({
-      field: field ?? (fieldName(issue.path) || '(body)'),
-      message: issue.message,
-    })),
-  );
 }

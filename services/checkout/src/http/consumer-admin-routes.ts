@@ -1,19 +1,12 @@
-import type { ShopErrorCode } from '@shop/contracts/errors';
 import type { ConsumerControlRow, ConsumerControls } from '@shop/shared/controls';
 import { permanentError } from '@shop/shared/errors';
+import { addRoute } from '@shop/shared/http';
 import type { Broker } from '@shop/shared/messaging';
 import type { ScheduledJobs } from '@shop/shared/scheduler';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { z } from 'zod';
-import { actor, actorOf, parseAdminRequest, requireAdmin } from './admin-routes';
-
-const UNKNOWN_SERVICE: ShopErrorCode = 'CONSUMERS.UNKNOWN_SERVICE';
-
-const actionBody = z.strictObject({ actor });
-const jobsQuery = z.object({
-  service: z.string().min(1).max(100).optional(),
-  limit: z.coerce.number().int().positive().max(1_000).default(100),
-});
+import { ADMIN_ERRORS } from './admin-errors';
+import { actorOf, requireAdmin } from './admin-routes';
+import { CHECKOUT_ROUTES } from './checkout-api';
 
 export interface ConsumerAdminDeps {
   controls: ConsumerControls;
@@ -38,9 +31,9 @@ export interface ConsumerAdminDeps {
 export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string | undefined): Router {
   const router = Router();
   router.use(['/admin/consumers', '/admin/jobs'], requireAdmin(adminToken));
-  const known = knownService(deps.services);
+  const known = [knownService(deps.services)];
 
-  router.get('/admin/consumers', async (_req, res) => {
+  addRoute(router, CHECKOUT_ROUTES.consumers, async (_input, _req, res) => {
     const rows = new Map((await deps.controls.list()).map((row) => [row.service, row]));
     const consumers = await consumerCounts(deps.broker, deps.services);
     res.json(
@@ -50,27 +43,29 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
     );
   });
 
-  router.post('/admin/consumers/:service/pause', known, async (req, res) => {
-    const { actor: named } = parseAdminRequest(actionBody, req.body ?? {});
-    const service = String(req.params.service);
-    const row = await deps.controls.pause(service, actorOf(named));
-    req.log.warn({ service, by: row.pausedBy }, 'consumer paused');
-    res.json(representation(row, (await consumerCounts(deps.broker, [service])).get(service) ?? null));
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.pause,
+    async ({ params: { service }, body: { actor: named } }, req, res) => {
+      const row = await deps.controls.pause(service, actorOf(named));
+      req.log.warn({ service, by: row.pausedBy }, 'consumer paused');
+      res.json(representation(row, (await consumerCounts(deps.broker, [service])).get(service) ?? null));
+    },
+    known,
+  );
 
-  router.post('/admin/consumers/:service/resume', known, async (req, res) => {
-    const { actor: named } = parseAdminRequest(actionBody, req.body ?? {});
-    const service = String(req.params.service);
-    const row = await deps.controls.resume(service);
-    req.log.warn({ service, by: actorOf(named) }, 'consumer resumed');
-    res.json(representation(row, (await consumerCounts(deps.broker, [service])).get(service) ?? null));
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.resume,
+    async ({ params: { service }, body: { actor: named } }, req, res) => {
+      const row = await deps.controls.resume(service);
+      req.log.warn({ service, by: actorOf(named) }, 'consumer resumed');
+      res.json(representation(row, (await consumerCounts(deps.broker, [service])).get(service) ?? null));
+    },
+    known,
+  );
 
-  router.get('/admin/jobs', async (req, res) => {
-    const { service, limit } = parseAdminRequest(jobsQuery, {
-      service: req.query.service,
-      limit: req.query.limit,
-    });
+  addRoute(router, CHECKOUT_ROUTES.jobs, async ({ query: { service, limit } }, _req, res) => {
     const [scheduled, recurring] = await Promise.all([
       deps.jobs.pending({ ...(service ? { service } : {}), limit }),
       deps.jobs.recurring(),
@@ -139,7 +134,7 @@ function knownService(services: readonly string[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const service = String(req.params.service);
     if (services.includes(service)) return next();
-    throw permanentError(UNKNOWN_SERVICE, 'Not Found', {
+    throw permanentError(ADMIN_ERRORS.unknownConsumer, 'Not Found', {
       details: { detail: `No consumer "${service}"; known: ${services.join(', ')}` },
     });
   };

@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { isUuid } from '@shop/shared/http';
-import express, { type Express, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { addRoute, isUuid, type ParsedRequest } from '@shop/shared/http';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { LiveFeed, Snapshot } from '../live/live-feed';
 import type { CheckoutApi, DeadLetterSelection } from '../sources/checkout-api';
 import { auditLog, deadLetterCounts, deadLetterDetail, deadLetterList } from '../views/dead-letters-view';
@@ -20,7 +19,8 @@ import {
   setSessionCookie,
   signInLimit,
 } from './access';
-import { bodyOf, invalidRequest, parse } from './dashboard-errors';
+import { DASHBOARD_ROUTES } from './dashboard-api';
+import { bodyOf, invalidRequest } from './dashboard-errors';
 import type { Role, Session, Sessions } from './sessions';
 
 export interface DashboardDeps {
@@ -40,26 +40,14 @@ const DEAD_LETTER_PAGE = 100;
 const AUDIT_PAGE = 50;
 const HEX_PREFIX = /^[0-9a-f]{8,}$/i;
 
-const text = (max: number) => z.string().trim().max(max).optional();
-const deadLetterFilter = z.object({ error: text(1_000), order: text(200) });
-const actionBody = z.object({
-  messageIds: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((ids) => (ids === undefined ? [] : [ids].flat()).filter(Boolean)),
-  error: text(1_000),
-  order: text(200),
-  reason: text(1_000),
-});
-const actionScope = z.object({ scope: z.enum(['one', 'selected', 'all']) });
-
-/** The page, sign-in and sign-out, the live stream, and the fragments and actions behind /api. */
+/** The page, sign-in and sign-out, the live stream, and the fragments and actions behind /api (dashboard-api.ts describes each). */
 export function dashboardRoutes(deps: DashboardDeps) {
   const { sessions, feed, checkout, tasks } = deps;
+  const known = [knownService(deps)];
   return (app: Express) => {
     app.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
-    app.get('/', (req, res) => {
+    addRoute(app, DASHBOARD_ROUTES.page, (_input, req, res) => {
       const session = sessionOf(req, sessions);
       res.set('cache-control', 'no-store');
       if (!session) return void res.type('html').send(String(signInPage()));
@@ -70,36 +58,49 @@ export function dashboardRoutes(deps: DashboardDeps) {
         );
     });
 
-    app.post('/sign-in', signInLimit, (req, res) => {
-      checkOrigin(req);
-      const token = typeof req.body?.token === 'string' ? req.body.token : '';
-      const role = sessions.roleOf(token);
-      if (!role) {
-        return void res
-          .status(401)
-          .type('html')
-          .send(String(signInPage('That token is not valid.')));
-      }
-      setSessionCookie(req, res, sessions.open(role));
-      res.redirect(303, '/');
-    });
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.signIn,
+      ({ body: { token } }, req, res) => {
+        const role = sessions.roleOf(token);
+        if (!role) {
+          return void res
+            .status(401)
+            .type('html')
+            .send(String(signInPage('That token is not valid.')));
+        }
+        setSessionCookie(req, res, sessions.open(role));
+        res.redirect(303, '/');
+      },
+      [
+        signInLimit,
+        (req, _res, next) => {
+          checkOrigin(req);
+          next();
+        },
+      ],
+    );
 
-    app.post('/sign-out', requireSession(sessions), requireCsrf, (req, res) => {
-      sessions.close((res.locals.session as Session).id);
-      clearSessionCookie(req, res);
-      res.redirect(303, '/');
-    });
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.signOut,
+      (_input, req, res) => {
+        sessions.close((res.locals.session as Session).id);
+        clearSessionCookie(req, res);
+        res.redirect(303, '/');
+      },
+      [requireSession(sessions), requireCsrf],
+    );
 
     app.use('/api', requireSession(sessions));
 
-    app.get('/api/stream', (req, res) => stream(req, res, deps));
+    addRoute(app, DASHBOARD_ROUTES.stream, (_input, req, res) => stream(req, res, deps));
 
-    app.get('/api/session', (_req, res) => {
+    addRoute(app, DASHBOARD_ROUTES.session, (_input, _req, res) => {
       res.json({ role: (res.locals.session as Session).role });
     });
 
-    app.get('/api/orders/search', async (req, res) => {
-      const { q } = parse(z.object({ q: z.string().trim().max(320).default('') }), req.query);
+    addRoute(app, DASHBOARD_ROUTES.searchOrders, async ({ query: { q } }, _req, res) => {
       if (q === '') return void res.type('html').send('');
       if (isUuid(q)) {
         const answer = await checkout.order(q);
@@ -131,59 +132,80 @@ export function dashboardRoutes(deps: DashboardDeps) {
       send(res, ordersTable(matches, tasks, `Orders matching ${q}`));
     });
 
-    app.get('/api/orders/:id', async (req, res) => {
-      const order = bodyOf(await checkout.order(String(req.params.id)));
+    addRoute(app, DASHBOARD_ROUTES.order, async ({ params }, _req, res) => {
+      const order = bodyOf(await checkout.order(params.id));
       send(res, orderDetail(order, tasks));
     });
 
-    app.get('/api/dead-letters/:service', async (req, res) => {
-      const service = knownService(deps, req);
-      const filter = parse(deadLetterFilter, req.query);
-      const answer = await checkout.deadLetters(service, {
-        errorContains: filter.error || undefined,
-        orderId: filter.order || undefined,
-        limit: DEAD_LETTER_PAGE,
-      });
-      const session = res.locals.session as Session;
-      send(res, deadLetterList(service, answer, filter, session.role === 'operator', DEAD_LETTER_PAGE));
-    });
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.deadLetters,
+      async ({ params: { service }, query: filter }, _req, res) => {
+        const answer = await checkout.deadLetters(service, {
+          errorContains: filter.error || undefined,
+          orderId: filter.order || undefined,
+          limit: DEAD_LETTER_PAGE,
+        });
+        const session = res.locals.session as Session;
+        send(res, deadLetterList(service, answer, filter, session.role === 'operator', DEAD_LETTER_PAGE));
+      },
+      known,
+    );
 
-    app.get('/api/dead-letters/:service/messages/:messageId', async (req, res) => {
-      const service = knownService(deps, req);
-      const message = bodyOf(await checkout.deadLetter(service, String(req.params.messageId)));
-      send(res, deadLetterDetail(service, message, (res.locals.session as Session).role === 'operator'));
-    });
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.deadLetter,
+      async ({ params: { service, messageId } }, _req, res) => {
+        const message = bodyOf(await checkout.deadLetter(service, messageId));
+        send(res, deadLetterDetail(service, message, (res.locals.session as Session).role === 'operator'));
+      },
+      known,
+    );
 
-    app.get('/api/audit', async (_req, res) => {
+    addRoute(app, DASHBOARD_ROUTES.audit, async (_input, _req, res) => {
       send(res, auditLog(await checkout.audit(AUDIT_PAGE)));
     });
 
-    app.post('/api/dead-letters/:service/replay', requireCsrf, requireOperator, async (req, res) => {
-      const service = knownService(deps, req);
-      const selection = selectionOf(req);
-      const { replayed } = bodyOf(
-        await checkout.replay(service, { ...selection, rate: deps.replayRate, actor: 'dashboard' }),
-      );
-      await acted(res, feed, `Replayed ${replayed} message(s) of ${service}.`);
-    });
+    const act = [requireCsrf, requireOperator, ...known];
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.replay,
+      async ({ params: { service }, query: { scope }, body }, _req, res) => {
+        const { replayed } = bodyOf(
+          await checkout.replay(service, {
+            ...selectionOf(scope, body),
+            rate: deps.replayRate,
+            actor: 'dashboard',
+          }),
+        );
+        await acted(res, feed, `Replayed ${replayed} message(s) of ${service}.`);
+      },
+      act,
+    );
 
-    app.post('/api/dead-letters/:service/discard', requireCsrf, requireOperator, async (req, res) => {
-      const service = knownService(deps, req);
-      const selection = selectionOf(req);
-      const { reason } = parse(actionBody, req.body ?? {});
-      if (!reason) throw invalidRequest([{ field: 'reason', message: 'A discard needs a reason' }]);
-      const { discarded } = bodyOf(
-        await checkout.discard(service, { ...selection, reason, actor: 'dashboard' }),
-      );
-      await acted(res, feed, `Discarded ${discarded} message(s) of ${service}.`);
-    });
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.discard,
+      async ({ params: { service }, query: { scope }, body }, _req, res) => {
+        const selection = selectionOf(scope, body);
+        if (!body.reason) throw invalidRequest([{ field: 'reason', message: 'A discard needs a reason' }]);
+        const { discarded } = bodyOf(
+          await checkout.discard(service, { ...selection, reason: body.reason, actor: 'dashboard' }),
+        );
+        await acted(res, feed, `Discarded ${discarded} message(s) of ${service}.`);
+      },
+      act,
+    );
 
-    app.post('/api/consumers/:service/:action', requireCsrf, requireOperator, async (req, res) => {
-      const service = knownService(deps, req);
-      const { action } = parse(z.object({ action: z.enum(['pause', 'resume']) }), req.params);
-      bodyOf(await checkout.setPaused(service, action === 'pause'));
-      await acted(res, feed, `${action === 'pause' ? 'Paused' : 'Resumed'} ${service}.`);
-    });
+    addRoute(
+      app,
+      DASHBOARD_ROUTES.consumer,
+      async ({ params: { service, action } }, _req, res) => {
+        bodyOf(await checkout.setPaused(service, action === 'pause'));
+        await acted(res, feed, `${action === 'pause' ? 'Paused' : 'Resumed'} ${service}.`);
+      },
+      act,
+    );
   };
 }
 
@@ -250,9 +272,10 @@ function stream(req: Request, res: Response, deps: DashboardDeps) {
 }
 
 /** The operator's selection: the ticked (or one) message ids, or everything the filter shows. */
-function selectionOf(req: Request): DeadLetterSelection {
-  const { scope } = parse(actionScope, req.query);
-  const body = parse(actionBody, req.body ?? {});
+function selectionOf(
+  scope: 'one' | 'selected' | 'all',
+  body: ParsedRequest<typeof DASHBOARD_ROUTES.replay>['body'],
+): DeadLetterSelection {
   if (scope === 'all') return { errorContains: body.error || undefined, orderId: body.order || undefined };
   if (body.messageIds.length === 0) {
     throw invalidRequest([{ field: 'messageIds', message: 'Tick at least one message' }]);
@@ -260,14 +283,14 @@ function selectionOf(req: Request): DeadLetterSelection {
   return { messageIds: body.messageIds };
 }
 
-function knownService(deps: DashboardDeps, req: Request): string {
-  const service = String(req.params.service);
-  if (!deps.services.includes(service)) {
+/** Lets a request through only for a service with a dead-letter queue. */
+function knownService(deps: DashboardDeps): RequestHandler {
+  return (req, _res, next) => {
+    if (deps.services.includes(String(req.params.service))) return next();
     throw invalidRequest([
       { field: 'service', message: `Unknown service; known: ${deps.services.join(', ')}` },
     ]);
-  }
-  return service;
+  };
 }
 
 /** An action's answer: a status line, an event that refreshes the list and audit log, and a fresh snapshot. */

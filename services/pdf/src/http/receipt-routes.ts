@@ -1,26 +1,15 @@
-import type { ShopErrorCode } from '@shop/contracts/errors';
-import { permanentError } from '@shop/shared/errors';
-import { isUuid } from '@shop/shared/http';
+import { addRoute } from '@shop/shared/http';
 import type { Express } from 'express';
 import type { ReceiptFiles } from '../data/receipt-files';
-
-const RECEIPT_NOT_FOUND: ShopErrorCode = 'RECEIPT.NOT_FOUND';
+import { PDF_ROUTES, receiptNotFound } from './pdf-api';
 
 /** GET /receipts/{orderId}.pdf: the file, or 404 problem+json until it exists. */
 export function receiptRoutes(files: ReceiptFiles) {
   return (app: Express) => {
-    app.get('/receipts/:file', async (req, res) => {
-      // Only "<uuid>.pdf" can name a receipt; anything else (../, other names) is not found.
-      const name = req.params.file.toLowerCase();
-      const orderId = name.endsWith('.pdf') && isUuid(name.slice(0, -4)) ? name.slice(0, -4) : undefined;
-      if (!orderId || !(await files.exists(orderId))) {
-        throw permanentError(RECEIPT_NOT_FOUND, 'Receipt not found', {
-          details: {
-            detail: orderId
-              ? `No receipt for order ${orderId} yet; it appears once the order is processed`
-              : 'Receipts are named <orderId>.pdf',
-          },
-        });
+    addRoute(app, PDF_ROUTES.receipt, async ({ params }, _req, res) => {
+      const orderId = params.file.slice(0, -'.pdf'.length);
+      if (!(await files.exists(orderId))) {
+        throw receiptNotFound(`No receipt for order ${orderId} yet; it appears once the order is processed`);
       }
       // The one answer a browser renders as a document: a CSP on a PDF has kept
       // Chrome's viewer from drawing it (https://crbug.com/271452), so this

@@ -1,0 +1,48 @@
+import type { ShopErrorCode } from '@shop/contracts/errors';
+import { permanentError } from '@shop/shared/errors';
+import { type ApiDescription, defineRoute, type FieldError } from '@shop/shared/http';
+import { z } from 'zod';
+
+const INVALID_PERIOD: ShopErrorCode = 'ANALYTICS.INVALID_PERIOD';
+const instant = z.iso
+  .datetime({ offset: true, message: 'expected an ISO 8601 date-time with an offset' })
+  .optional();
+
+/** The analytics service's routes, for Express (summary-routes.ts) and its OpenAPI document alike. */
+export const ANALYTICS_ROUTES = {
+  summary: defineRoute({
+    method: 'get',
+    path: '/analytics/summary',
+    tag: 'analytics',
+    summary: 'Sales over a period',
+    description:
+      "The orders placed in [from, to); either end may be left open. The email service's sales report reads it.",
+    query: z.object({
+      from: instant.meta({ description: 'Start, inclusive (ISO 8601 with an offset)' }),
+      to: instant.meta({ description: 'End, exclusive (ISO 8601 with an offset)' }),
+    }),
+    invalid: (errors: FieldError[]) =>
+      permanentError(INVALID_PERIOD, 'The period is invalid', { details: { errors } }),
+    answers: {
+      200: {
+        description: "The period's orders, revenue, items and best-selling products",
+        body: z.object({
+          orders: z.number().int(),
+          revenueCents: z.number().int(),
+          itemsSold: z.number().int(),
+          topProducts: z
+            .array(z.object({ sku: z.string(), quantity: z.number().int(), revenueCents: z.number().int() }))
+            .meta({ description: 'The five best-selling SKUs by quantity' }),
+        }),
+      },
+    },
+    errors: [INVALID_PERIOD],
+  }),
+};
+
+export const ANALYTICS_API: ApiDescription = {
+  title: 'analytics',
+  version: '1.0.0',
+  description: 'One fact per completed order (checkout.order.completed), summed up as sales over a period.',
+  routes: Object.values(ANALYTICS_ROUTES),
+};

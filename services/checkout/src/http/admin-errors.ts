@@ -1,0 +1,18 @@
+import type { ShopErrorCode } from '@shop/contracts/errors';
+import { AppError } from '@shop/shared/errors';
+import type { FieldError } from '@shop/shared/http';
+
+export const ADMIN_ERRORS = {
+  off: 'ADMIN.OFF',
+  unauthorized: 'ADMIN.UNAUTHORIZED',
+  invalidRequest: 'ADMIN.INVALID_REQUEST',
+  unknownService: 'DEAD_LETTERS.UNKNOWN_SERVICE',
+  messageNotFound: 'DEAD_LETTERS.MESSAGE_NOT_FOUND',
+  unknownConsumer: 'CONSUMERS.UNKNOWN_SERVICE',
+} as const satisfies Record<string, ShopErrorCode>;
+
+/** A refused admin request: 400 naming every offending field. */
+export const adminInvalidRequest = (errors: FieldError[]) =>
+  new AppError(ADMIN_ERRORS.invalidRequest, 'Bad Request', {
+    details: { detail: `Invalid ${errors.map((error) => error.field).join(', ')}`, errors },
+  });

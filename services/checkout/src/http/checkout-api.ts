@@ -1,0 +1,369 @@
+import { type ApiDescription, defineRoute, text } from '@shop/shared/http';
+import { z } from 'zod';
+import { invalidRequest, ORDER_ERRORS, orderNotFound } from '../domain/order-errors';
+import { ADMIN_ERRORS, adminInvalidRequest } from './admin-errors';
+import { idempotencyKeySchema, listQuerySchema, orderRequestSchema } from './order-request-schema';
+
+/**
+ * Checkout's routes, described once: Express serves them through addRoute
+ * (checkout-routes.ts, admin-routes.ts, consumer-admin-routes.ts), which
+ * validates with these schemas, and its OpenAPI document is generated from
+ * them.
+ */
+
+const instant = z.string().meta({ format: 'date-time' });
+const cents = z.number().int();
+
+const product = z.object({ sku: z.string(), name: z.string(), priceCents: cents, currency: z.string() });
+
+const attempt = z.object({
+  attempt: z.number().int(),
+  startedAt: instant.nullable(),
+  finishedAt: instant,
+  outcome: z.enum(['completed', 'failed', 'dead-lettered']),
+  error: z.string().nullable(),
+});
+
+const task = z.object({
+  status: z.enum(['pending', 'retrying', 'completed', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  updatedAt: instant.nullable(),
+  url: z.string().optional().meta({ description: "The receipt's URL (the receipt task)" }),
+  result: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .meta({ description: 'What the service reported when it completed the task' }),
+  timeline: z.array(attempt).meta({ description: 'Every attempt, in order' }),
+});
+
+/** The order as GET /orders/{id} shows it (order-representation.ts builds it). */
+export const orderSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['pending', 'confirmed', 'payment_declined', 'failed']),
+  customer: z.object({ email: z.string(), name: z.string() }),
+  items: z.array(
+    z.object({
+      sku: z.string(),
+      name: z.string(),
+      quantity: z.number().int(),
+      unitPriceCents: cents,
+      lineTotalCents: cents,
+    }),
+  ),
+  totalCents: cents,
+  currency: z.string(),
+  paymentId: z.string().nullable(),
+  createdAt: instant,
+  fulfillment: z.record(z.string(), task).nullable().meta({
+    description: 'One task per fulfillment service, by task name; null until the order is confirmed',
+  }),
+});
+
+const parked = z.object({
+  messageId: z.string(),
+  type: z.string().nullable(),
+  orderId: z.string().nullable(),
+  correlationId: z.string().nullable(),
+  attempts: z.number().int(),
+  firstFailureAt: instant.nullable(),
+  lastError: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+  reason: z.string().nullable().meta({ description: '`permanent-error`, `retries-exhausted`, ...' }),
+  deadLetteredAt: instant.nullable(),
+});
+
+const auditEntry = z.object({
+  id: z.string(),
+  at: instant,
+  action: z.enum(['replay', 'discard']),
+  service: z.string(),
+  messageId: z.string(),
+  orderId: z.string().nullable(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+
+const consumerControls = z.object({
+  service: z.string(),
+  paused: z.boolean(),
+  pausedAt: instant.nullable(),
+  pausedBy: z.string().nullable(),
+  circuit: z.object({
+    state: z.string(),
+    openedAt: instant.nullable(),
+    until: instant.nullable(),
+    lastError: z.string().nullable(),
+  }),
+  consumers: z.number().int().nullable().meta({ description: "Consumers on the service's work queue" }),
+  rateLimit: z.string().nullable(),
+});
+
+// Every string is text(): the filters reach logs, and actor and reason the audit table.
+const filterFields = {
+  limit: z.coerce.number().int().positive().max(10_000).optional(),
+  orderId: text().min(1).max(200).optional(),
+  errorContains: text().min(1).max(1_000).optional(),
+};
+/** The messages an operator picked, by AMQP message id (the dashboard's ticked rows). */
+const messageIds = z.array(text().min(1).max(200)).min(1).max(1_000).optional();
+/** Who acts, as the caller names itself (the CLI sends user@host); recorded beside the API's own name. */
+const actor = text().trim().min(1).max(100).optional();
+
+const service = z.object({ service: z.string().meta({ description: 'A consuming service: email, pdf...' }) });
+const ADMIN = {
+  tag: 'admin',
+  auth: 'adminToken',
+  invalid: adminInvalidRequest,
+} as const;
+const ADMIN_REFUSALS = [ADMIN_ERRORS.off, ADMIN_ERRORS.unauthorized] as const;
+
+export const CHECKOUT_ROUTES = {
+  products: defineRoute({
+    method: 'get',
+    path: '/products',
+    tag: 'orders',
+    summary: 'The catalogue',
+    answers: { 200: { description: 'Every product, by SKU', body: z.array(product) } },
+    errors: [ORDER_ERRORS.databaseUnavailable],
+  }),
+  placeOrder: defineRoute({
+    method: 'post',
+    path: '/orders',
+    tag: 'orders',
+    summary: 'Place an order: charge the card, save the order, publish OrderCompleted',
+    description:
+      'Answers once the card is charged and the order saved; email, receipt, inventory and analytics follow through RabbitMQ. The same Idempotency-Key with the same body answers the same order.',
+    query: z.object({
+      mode: z
+        .string()
+        .optional()
+        .meta({ description: '`classic`: the demo waits like the classic checkout (CLASSIC_MODE_ENABLED)' }),
+    }),
+    headers: z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() }),
+    body: orderRequestSchema,
+    invalid: invalidRequest,
+    answers: {
+      201: {
+        description: 'The order, confirmed (or declined: see 402)',
+        body: orderSchema,
+        headers: { Location: 'The order: /orders/{id}' },
+      },
+    },
+    errors: [
+      ORDER_ERRORS.classicModeOff,
+      ORDER_ERRORS.paymentDeclined,
+      ORDER_ERRORS.idempotencyKeyReused,
+      ORDER_ERRORS.requestInProgress,
+      ORDER_ERRORS.unknownSku,
+      ORDER_ERRORS.rateLimited,
+      ORDER_ERRORS.notSaved,
+      ORDER_ERRORS.pending,
+      ORDER_ERRORS.databaseUnavailable,
+      ORDER_ERRORS.backlogFull,
+    ],
+  }),
+  listOrders: defineRoute({
+    method: 'get',
+    path: '/orders',
+    tag: 'orders',
+    summary: "Recent orders, or one customer's, or those whose id starts with a prefix",
+    query: listQuerySchema,
+    invalid: invalidRequest,
+    answers: { 200: { description: 'Orders, newest first', body: z.array(orderSchema) } },
+    errors: [ORDER_ERRORS.databaseUnavailable],
+  }),
+  order: defineRoute({
+    method: 'get',
+    path: '/orders/{id}',
+    tag: 'orders',
+    summary: 'An order and the status of each of its fulfillment tasks',
+    // Only a UUID is looked up: anything else is not found without a query.
+    params: z.object({ id: z.guid() }),
+    invalid: () => orderNotFound('with that id: an order id is a UUID'),
+    answers: { 200: { description: 'The order', body: orderSchema } },
+    errors: [ORDER_ERRORS.notFound, ORDER_ERRORS.databaseUnavailable],
+  }),
+  deadLetterQueues: defineRoute({
+    ...ADMIN,
+    method: 'get',
+    path: '/admin/dlq',
+    summary: "Every dead-letter queue's depth and oldest message",
+    answers: {
+      200: {
+        description: 'One entry per service',
+        body: z.array(
+          z.object({
+            service: z.string(),
+            queue: z.string(),
+            depth: z.number().int(),
+            oldestAgeMs: z.number().nullable(),
+          }),
+        ),
+      },
+    },
+    errors: ADMIN_REFUSALS,
+  }),
+  deadLetters: defineRoute({
+    ...ADMIN,
+    method: 'get',
+    path: '/admin/dlq/{service}',
+    summary: "The messages parked in a service's dead-letter queue",
+    params: service,
+    query: z.object({
+      limit: filterFields.limit,
+      order: filterFields.orderId,
+      error: filterFields.errorContains,
+    }),
+    answers: { 200: { description: 'The parked messages, oldest first', body: z.array(parked) } },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
+  }),
+  deadLetter: defineRoute({
+    ...ADMIN,
+    method: 'get',
+    path: '/admin/dlq/{service}/messages/{messageId}',
+    summary: 'One parked message with its headers and body',
+    params: service.extend({ messageId: z.string() }),
+    answers: {
+      200: {
+        description: 'The message',
+        body: parked.extend({
+          headers: z.record(z.string(), z.unknown()),
+          contentType: z.string().nullable(),
+          body: z.unknown(),
+        }),
+      },
+    },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService, ADMIN_ERRORS.messageNotFound],
+  }),
+  replay: defineRoute({
+    ...ADMIN,
+    method: 'post',
+    path: '/admin/dlq/{service}/replay',
+    summary: 'Put parked messages back on the work queue, rate-capped and audited',
+    params: service,
+    body: z.strictObject({
+      ...filterFields,
+      messageIds,
+      actor,
+      rate: z.number().positive().max(1_000).optional(),
+    }),
+    answers: {
+      200: {
+        description: 'What was replayed',
+        body: z.object({ replayed: z.number().int(), ids: z.array(z.string()) }),
+      },
+    },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
+  }),
+  discard: defineRoute({
+    ...ADMIN,
+    method: 'post',
+    path: '/admin/dlq/{service}/discard',
+    summary: 'Remove parked messages for good, with a reason, audited',
+    params: service,
+    body: z.strictObject({ ...filterFields, messageIds, actor, reason: text().trim().min(1).max(1_000) }),
+    answers: {
+      200: {
+        description: 'What was discarded',
+        body: z.object({ discarded: z.number().int(), ids: z.array(z.string()) }),
+      },
+    },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
+  }),
+  audit: defineRoute({
+    ...ADMIN,
+    method: 'get',
+    path: '/admin/audit',
+    summary: 'The replays and discards, newest first',
+    query: z.object({
+      service: text().min(1).max(100).optional(),
+      order: text().min(1).max(200).optional(),
+      limit: z.coerce.number().int().positive().max(1_000).default(50),
+    }),
+    answers: { 200: { description: 'The audit log', body: z.array(auditEntry) } },
+    errors: ADMIN_REFUSALS,
+  }),
+  consumers: defineRoute({
+    ...ADMIN,
+    method: 'get',
+    path: '/admin/consumers',
+    summary: 'Each consumer: paused or running, its circuit, consumers and rate limit',
+    answers: { 200: { description: 'One entry per consuming service', body: z.array(consumerControls) } },
+    errors: ADMIN_REFUSALS,
+  }),
+  pause: defineRoute({
+    ...ADMIN,
+    method: 'post',
+    path: '/admin/consumers/{service}/pause',
+    summary: 'Every replica of the service stops taking messages; its queue buffers',
+    params: service,
+    body: z.strictObject({ actor }),
+    answers: { 200: { description: "The service's controls", body: consumerControls } },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownConsumer],
+  }),
+  resume: defineRoute({
+    ...ADMIN,
+    method: 'post',
+    path: '/admin/consumers/{service}/resume',
+    summary: 'Every replica of the service takes messages again',
+    params: service,
+    body: z.strictObject({ actor }),
+    answers: { 200: { description: "The service's controls", body: consumerControls } },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownConsumer],
+  }),
+  jobs: defineRoute({
+    ...ADMIN,
+    method: 'get',
+    path: '/admin/jobs',
+    summary: 'Scheduled jobs by due time, and the recurring schedules',
+    query: z.object({
+      service: z.string().min(1).max(100).optional(),
+      limit: z.coerce.number().int().positive().max(1_000).default(100),
+    }),
+    answers: {
+      200: {
+        description: 'The jobs',
+        body: z.object({
+          scheduled: z.array(
+            z.object({
+              id: z.string(),
+              service: z.string(),
+              type: z.string(),
+              dueAt: instant,
+              subject: z.string().nullable(),
+              attempts: z.number().int(),
+              lastError: z.string().nullable(),
+            }),
+          ),
+          recurring: z.array(
+            z.object({
+              service: z.string(),
+              name: z.string(),
+              cron: z.string(),
+              nextDueAt: instant.nullable(),
+              lastDueAt: instant.nullable(),
+            }),
+          ),
+        }),
+      },
+    },
+    errors: ADMIN_REFUSALS,
+  }),
+};
+
+export const CHECKOUT_API: ApiDescription = {
+  title: 'checkout',
+  version: '1.0.0',
+  description:
+    "Places orders (the card is charged and the order saved synchronously; everything else follows through RabbitMQ), shows each order with its fulfillment tasks, and the operators' admin API: dead letters, consumers, jobs. Every refusal is application/problem+json naming the offending fields.",
+  auth: {
+    adminToken: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'ADMIN_TOKEN; without one configured, /admin answers 404',
+    },
+  },
+  routes: Object.values(CHECKOUT_ROUTES),
+};

@@ -1,0 +1,185 @@
+import { type ApiDescription, defineRoute } from '@shop/shared/http';
+import { z } from 'zod';
+import { DASHBOARD_ERRORS, invalidRequest } from './dashboard-errors';
+
+/**
+ * The dashboard's routes, described once: Express serves them through
+ * addRoute (dashboard-routes.ts, start-dashboard.ts), which validates with
+ * these schemas, and its OpenAPI document is generated from them. Most answer
+ * HTML fragments for the page (htmx), not JSON.
+ */
+
+const html = (description: string) => ({ 200: { description, contentType: 'text/html' } });
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+const deadLetterFilter = z.object({ error: optionalText(1_000), order: optionalText(200) });
+const service = z.object({ service: z.string().meta({ description: 'A service with a dead-letter queue' }) });
+const form = 'application/x-www-form-urlencoded';
+
+/** What a replay or discard acts on: `one` or `selected` (the ticked ids), or `all` the filter shows. */
+const action = {
+  tag: 'actions',
+  auth: 'session',
+  params: service,
+  query: z.object({ scope: z.enum(['one', 'selected', 'all']) }),
+  bodyType: form,
+  body: z.object({
+    messageIds: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((ids) => (ids === undefined ? [] : [ids].flat()).filter(Boolean)),
+    error: optionalText(1_000),
+    order: optionalText(200),
+    reason: optionalText(1_000),
+    csrfToken: z.string().optional().meta({ description: 'Or the X-CSRF-Token header' }),
+  }),
+  invalid: invalidRequest,
+  answers: html('A status line; HX-Trigger: dead-letters-changed'),
+  errors: [
+    DASHBOARD_ERRORS.signInRequired,
+    DASHBOARD_ERRORS.csrfRejected,
+    DASHBOARD_ERRORS.readOnly,
+    DASHBOARD_ERRORS.notFound,
+    DASHBOARD_ERRORS.checkoutUnavailable,
+  ],
+} as const;
+const READ = {
+  tag: 'page',
+  auth: 'session',
+  invalid: invalidRequest,
+  errors: [DASHBOARD_ERRORS.signInRequired, DASHBOARD_ERRORS.notFound, DASHBOARD_ERRORS.checkoutUnavailable],
+} as const;
+
+export const DASHBOARD_ROUTES = {
+  page: defineRoute({
+    method: 'get',
+    path: '/',
+    tag: 'page',
+    summary: 'The dashboard, or its sign-in form',
+    answers: html('The page'),
+  }),
+  asset: defineRoute({
+    method: 'get',
+    path: '/assets/{file}',
+    tag: 'page',
+    summary: "The page's scripts and styles, its own and its libraries'",
+    params: z.object({ file: z.string() }),
+    answers: { 200: { description: 'A script or a style sheet', contentType: 'application/octet-stream' } },
+  }),
+  signIn: defineRoute({
+    method: 'post',
+    path: '/sign-in',
+    tag: 'session',
+    summary: 'Sign in with ADMIN_TOKEN (operator) or VIEWER_TOKEN (read-only)',
+    bodyType: form,
+    body: z.object({ token: z.string().default('') }),
+    invalid: invalidRequest,
+    answers: {
+      303: {
+        description: 'Signed in: the session cookie, and back to /',
+        headers: { 'Set-Cookie': 'The session' },
+      },
+      401: { description: 'The sign-in form again: the token is not valid', contentType: 'text/html' },
+    },
+    errors: [DASHBOARD_ERRORS.csrfRejected, DASHBOARD_ERRORS.tooManySignIns],
+  }),
+  signOut: defineRoute({
+    method: 'post',
+    path: '/sign-out',
+    tag: 'session',
+    auth: 'session',
+    summary: 'End the session',
+    answers: { 303: { description: 'Signed out, and back to /' } },
+    errors: [DASHBOARD_ERRORS.signInRequired, DASHBOARD_ERRORS.csrfRejected],
+  }),
+  stream: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/stream',
+    summary: 'The live regions as server-sent events, at most a second behind',
+    answers: {
+      200: {
+        description:
+          'Events queues, orders, dead-letter-counts, jobs (HTML), rates (JSON), updated, signed-out',
+        contentType: 'text/event-stream',
+      },
+    },
+  }),
+  session: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/session',
+    summary: "The session's role",
+    answers: { 200: { description: 'The role', body: z.object({ role: z.enum(['operator', 'viewer']) }) } },
+  }),
+  searchOrders: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/orders/search',
+    summary: 'Orders by id, id prefix (8 or more hex characters) or email',
+    query: z.object({ q: z.string().trim().max(320).default('') }),
+    answers: html('The orders table'),
+  }),
+  order: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/orders/{id}',
+    summary: 'One order with its tasks and their timelines',
+    params: z.object({ id: z.string() }),
+    answers: html("The order's detail"),
+  }),
+  deadLetters: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/dead-letters/{service}',
+    summary: "A service's parked messages",
+    params: service,
+    query: deadLetterFilter,
+    answers: html('The list'),
+  }),
+  deadLetter: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/dead-letters/{service}/messages/{messageId}',
+    summary: 'One parked message: headers and body',
+    params: service.extend({ messageId: z.string() }),
+    answers: html("The message's detail"),
+  }),
+  audit: defineRoute({
+    ...READ,
+    method: 'get',
+    path: '/api/audit',
+    summary: 'The replays and discards, newest first',
+    answers: html('The audit log'),
+  }),
+  replay: defineRoute({
+    ...action,
+    method: 'post',
+    path: '/api/dead-letters/{service}/replay',
+    summary: 'Replay parked messages through checkout, rate-capped',
+  }),
+  discard: defineRoute({
+    ...action,
+    method: 'post',
+    path: '/api/dead-letters/{service}/discard',
+    summary: 'Discard parked messages through checkout, with a reason',
+  }),
+  consumer: defineRoute({
+    ...action,
+    method: 'post',
+    path: '/api/consumers/{service}/{action}',
+    summary: 'Pause or resume a consumer on every replica',
+    params: service.extend({ action: z.enum(['pause', 'resume']) }),
+    query: undefined,
+    body: undefined,
+    answers: html('A status line'),
+  }),
+};
+
+export const DASHBOARD_API: ApiDescription = {
+  title: 'dashboard',
+  version: '1.0.0',
+  description:
+    "The operators' page: queues, orders, dead letters and jobs, live. Signed in with checkout's ADMIN_TOKEN (or VIEWER_TOKEN, read-only); every POST carries the session's CSRF token. It acts through checkout's admin API.",
+  auth: { session: { type: 'apiKey', in: 'cookie', name: 'dashboard_session' } },
+  routes: Object.values(DASHBOARD_ROUTES),
+};

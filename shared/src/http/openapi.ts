@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { AppError } from '../errors';
+import type { ApiAnswer, ApiDescription, ApiRoute } from './api-route';
+import { type ErrorTable, REQUEST_INVALID, RUNTIME_ERROR_ANSWERS } from './error-table';
+import { HTTP_APP_ROUTES } from './http-app-routes';
+import { problemSchema } from './problem';
+
+/** The OpenAPI document of one service, as JSON. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  paths: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const PROBLEM = { $ref: '#/components/schemas/Problem' };
+
+/**
+ * The OpenAPI 3.1 document of a service's routes, generated from the zod
+ * schemas its routes validate with (zod's own `z.toJSONSchema`: OpenAPI 3.1
+ * uses JSON Schema 2020-12, zod's default target). Requests are described by
+ * what a client sends (the schemas' input side), answers by what the service
+ * sends (their output side). Each error code a route names becomes a
+ * problem+json answer with the status the error table gives it. The HTTP
+ * app's own routes (health, metrics, these docs) follow the service's.
+ * https://spec.openapis.org/oas/v3.1.1.html
+ */
+export function openApiDocument(api: ApiDescription, errors: ErrorTable): OpenApiDocument {
+  const routes = [...api.routes, ...Object.values(HTTP_APP_ROUTES)];
+  const paths: Record<string, JsonObject> = {};
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method]: operation(route, errors) };
+  }
+  const tags = [...new Set(routes.flatMap((route) => (route.tag ? [route.tag] : [])))];
+  return {
+    openapi: '3.1.1',
+    info: { title: api.title, version: api.version, description: api.description },
+    // Relative: the document describes the server it is read from.
+    servers: [{ url: '/' }],
+    tags: tags.map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: { Problem: jsonSchema(problemSchema, 'output') },
+      ...(api.auth ? { securitySchemes: api.auth } : {}),
+    },
+  };
+}
+
+function operation(route: ApiRoute, errors: ErrorTable): JsonObject {
+  const parameters = [
+    ...parametersOf(route.params, 'path'),
+    ...parametersOf(route.query, 'query'),
+    ...parametersOf(route.headers, 'header'),
+  ];
+  return {
+    operationId: operationId(route),
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    ...(route.tag ? { tags: [route.tag] } : {}),
+    ...(route.auth ? { security: [{ [route.auth]: [] }] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { [route.bodyType ?? 'application/json']: { schema: jsonSchema(route.body, 'input') } },
+          },
+        }
+      : {}),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(route.answers).map(([status, answer]) => [status, successResponse(answer)]),
+      ),
+      ...errorResponses(route, { ...RUNTIME_ERROR_ANSWERS, ...errors }),
+      default: {
+        description: 'Any other refusal or failure (malformed JSON, a body over the limit, 500...)',
+        content: { 'application/problem+json': { schema: PROBLEM } },
+      },
+    },
+  };
+}
+
+/** `get /orders/{id}` gives `getOrdersById`. */
+function operationId(route: ApiRoute): string {
+  const words = route.path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment)?.[1];
+      return parameter ? `By-${parameter}` : segment;
+    });
+  return [route.method, ...words]
+    .join('-')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word, index) => (index === 0 ? word : word[0]!.toUpperCase() + word.slice(1)))
+    .join('');
+}
+
+function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query' | 'header'): JsonObject[] {
+  if (!schema) return [];
+  const object = jsonSchema(schema, 'input') as {
+    properties?: Record<string, JsonObject>;
+    required?: string[];
+  };
+  return Object.entries(object.properties ?? {}).map(([name, { description, ...property }]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (object.required ?? []).includes(name),
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
+function successResponse(answer: ApiAnswer): JsonObject {
+  const media = answer.contentType ?? 'application/json';
+  return {
+    description: answer.description,
+    ...(answer.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(answer.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}),
+    ...(answer.body || answer.contentType
+      ? { content: { [media]: answer.body ? { schema: jsonSchema(answer.body, 'output') } : {} } }
+      : {}),
+  };
+}
+
+/**
+ * One problem+json answer per status the route's error codes map to, the
+ * codes named in its description. A route with schemas also answers the
+ * error its `invalid` throws (REQUEST.INVALID unless it names its own).
+ */
+function errorResponses(route: ApiRoute, errors: ErrorTable): Record<string, JsonObject> {
+  const codes = new Set(route.errors ?? []);
+  if (route.params || route.query || route.headers || route.body) codes.add(invalidCode(route));
+  const byStatus = new Map<number, string[]>();
+  for (const code of codes) {
+    const answer = errors[code];
+    if (!answer) throw new Error(`${route.method} ${route.path} names ${code}, which the error table lacks`);
+    byStatus.set(answer.status, [...(byStatus.get(answer.status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, statusCodes]) => {
+      const retryAfter = statusCodes.some((code) => errors[code]?.retryAfter);
+      const challenge = statusCodes.map((code) => errors[code]?.authenticate).find(Boolean);
+      const headers = {
+        ...(retryAfter
+          ? { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }
+          : {}),
+        ...(challenge ? { 'WWW-Authenticate': { schema: { type: 'string', const: challenge } } } : {}),
+      };
+      return [
+        String(status),
+        {
+          description: `Problem details; \`code\` is ${statusCodes.map((code) => `\`${code}\``).join(' or ')}`,
+          ...(Object.keys(headers).length > 0 ? { headers } : {}),
+          content: { 'application/problem+json': { schema: PROBLEM } },
+        },
+      ];
+    }),
+  );
+}
+
+/** The code of the error a route answers a refused request with. */
+function invalidCode(route: ApiRoute): string {
+  const error = route.invalid?.([{ field: 'example', message: 'example' }]);
+  return error instanceof AppError ? error.code : REQUEST_INVALID;
+}
+
+/** A zod schema as JSON Schema 2020-12, without the `$schema` key a document's schemas do not repeat. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _dialect, ...converted } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return converted;
+}
