@@ -13,14 +13,14 @@ import { INVENTORY_API } from '../../services/inventory/src/http/inventory-api';
 import { PDF_API } from '../../services/pdf/src/http/pdf-api';
 
 /** Each service's HTTP API, the same description its createHttpApp serves as /openapi.json. */
-export const SERVICE_APIS: Record<string, ApiDescription> = {
+export const SERVICE_APIS = {
   checkout: CHECKOUT_API,
   email: EMAIL_API,
   pdf: PDF_API,
   inventory: INVENTORY_API,
   analytics: ANALYTICS_API,
   dashboard: DASHBOARD_API,
-};
+} satisfies Record<string, ApiDescription>;
 
 /** The OpenAPI document of every service, by service. */
 export function openApiDocuments(

@@ -16,10 +16,8 @@ import { deadLetterAudit } from './data/dead-letter-audit';
 import { OrdersRepository } from './data/orders-repository';
 import { classicCheckout } from './demo/classic-checkout';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
-import { adminRoutes } from './http/admin-routes';
 import { CHECKOUT_API } from './http/checkout-api';
-import { checkoutRoutes } from './http/checkout-routes';
-import { consumerAdminRoutes } from './http/consumer-admin-routes';
+import { checkoutHttpRoutes } from './http/checkout-http';
 import { PendingOrderReconciler } from './jobs/pending-order-reconciler';
 import type { PaymentGateway } from './payment/payment-gateway';
 import { PostgresChargeLedger } from './payment/postgres-charge-ledger';
@@ -82,25 +80,8 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
     errors: SHOP_ERRORS,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     readiness: databaseAndBrokerReadiness(prisma, broker),
-    routes: (app) => {
-      // Read when a route asks for req.ip: the client address the rate limit counts by.
-      if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
-      app.use(adminRoutes(deadLetters, config.ADMIN_TOKEN));
-      app.use(
-        consumerAdminRoutes(
-          {
-            controls: new ConsumerControls(prisma),
-            jobs: new ScheduledJobs(prisma, registry.subject.key),
-            broker,
-            // Every consumer the runtime runs; checkout's own projector is not paused from here.
-            services: registry.entries
-              .map(({ service }) => service)
-              .filter((service) => service !== registry.spec.projector?.service),
-          },
-          config.ADMIN_TOKEN,
-        ),
-      );
-      checkoutRoutes({
+    routes: checkoutHttpRoutes({
+      orders: {
         orders,
         catalogue,
         payments,
@@ -110,8 +91,20 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
         // The demo profile: POST /orders?mode=classic waits like the classic checkout.
         demo: classicCheckout(config.CLASSIC_MODE_ENABLED),
         ...(config.ORDER_RATE_LIMIT ? { orderRate: config.ORDER_RATE_LIMIT } : {}),
-      })(app);
-    },
+      },
+      deadLetters,
+      consumers: {
+        controls: new ConsumerControls(prisma),
+        jobs: new ScheduledJobs(prisma, registry.subject.key),
+        broker,
+        // Every consumer the runtime runs; checkout's own projector is not paused from here.
+        services: registry.entries
+          .map(({ service }) => service)
+          .filter((service) => service !== registry.spec.projector?.service),
+      },
+      adminToken: config.ADMIN_TOKEN,
+      trustProxy: config.TRUST_PROXY,
+    }),
   });
   const http = await startHttpServer(app, config.PORT, logger);
 
