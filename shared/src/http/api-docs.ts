@@ -14,6 +14,8 @@ import { sendProblem } from './problem';
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': require.resolve('swagger-ui-dist/swagger-ui.css'),
   'swagger-ui-bundle.js': require.resolve('swagger-ui-dist/swagger-ui-bundle.js'),
+  // Named, or the browser asks for /favicon.ico, which no service has.
+  'favicon.png': require.resolve('swagger-ui-dist/favicon-32x32.png'),
 };
 
 /**
@@ -36,6 +38,7 @@ const page = (title: string) => `<!doctype html>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${escapeHtml(title)}: API reference</title>
+    <link rel="icon" type="image/png" href="docs/favicon.png">
     <link rel="stylesheet" href="docs/swagger-ui.css">
   </head>
   <body>

@@ -63,9 +63,11 @@ export const HTTP_APP_ROUTES = {
     method: 'get',
     path: '/docs/{file}',
     tag: 'operations',
-    summary: "The reference page's scripts and styles",
+    summary: "The reference page's scripts, styles and icon",
     params: z.object({ file: z.string() }),
-    answers: { 200: { description: 'A script or a style sheet', contentType: 'application/octet-stream' } },
+    answers: {
+      200: { description: 'A script, a style sheet or the icon', contentType: 'application/octet-stream' },
+    },
     errors: [],
   }),
 } as const;
