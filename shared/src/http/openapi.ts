@@ -64,7 +64,8 @@ function operation(route: ApiRoute, errors: ErrorTable): JsonObject {
     ...(route.body
       ? {
           requestBody: {
-            required: true,
+            // addRoute parses an absent body as {}: required when {} is refused.
+            required: !route.body.safeParse({}).success,
             content: { [route.bodyType ?? 'application/json']: { schema: jsonSchema(route.body, 'input') } },
           },
         }
