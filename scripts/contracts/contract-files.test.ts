@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ReceiptGeneratedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { defineEvent } from '@shop/shared/events';
 import { defineRegistry } from '@shop/shared/registry';
@@ -41,11 +42,10 @@ describe('contracts:check', () => {
   });
 
   test("When an event's schema changes, then the AsyncAPI document drifts", () => {
-    const entry = SHOP_REGISTRY.entry('pdf');
     const changed = defineEvent({
       type: 'pdf.receipt.generated',
       version: 1,
-      data: (entry.completed!.data as z.ZodObject).extend({ pages: z.number().int() }),
+      data: ReceiptGeneratedV1.data.extend({ pages: z.number().int() }),
     });
     const registry = defineRegistry({
       ...SHOP_REGISTRY.spec,

@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi';
 import { type RunningServer, startHttpServer } from './start-http-server';
 
 const logger = createLogger('test', 'silent');
+type Operation = Record<string, unknown>;
 const ERRORS = { 'THING.NOT_FOUND': { status: 404 }, 'THING.INVALID': { status: 422 } } as const;
 
 const getThing = defineRoute({
@@ -110,12 +111,15 @@ describe('routes described once', () => {
   });
 
   test('When the document is generated, then each route has its parameters, body, answers and error statuses', () => {
-    const document = openApiDocument(API, ERRORS) as {
+    const document = openApiDocument(API, ERRORS) as unknown as {
       openapi: string;
-      paths: Record<string, Record<string, Record<string, unknown>>>;
+      paths: { '/things/{name}': { get: Operation }; '/things': { post: Operation } } & Record<
+        string,
+        unknown
+      >;
     };
-    const get = document.paths['/things/{name}']!.get!;
-    const post = document.paths['/things']!.post!;
+    const get = document.paths['/things/{name}'].get;
+    const post = document.paths['/things'].post;
 
     expect(document.openapi).toBe('3.1.1');
     expect(get.parameters).toEqual([
