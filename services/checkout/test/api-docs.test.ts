@@ -72,7 +72,9 @@ describe('checkout API documents', () => {
     for (const url of urls) {
       const asset = await fetch(url);
       expect({ url: url.pathname, status: asset.status }).toEqual({ url: url.pathname, status: 200 });
-      expect(asset.headers.get('content-type')).toMatch(/^(text\/css|application\/javascript|image\/png)/);
+      expect(asset.headers.get('content-type')).toMatch(
+        /^(text\/css|text\/javascript|application\/javascript|image\/png)/,
+      );
     }
   });
 
