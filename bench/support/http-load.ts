@@ -61,14 +61,19 @@ export async function closedLoop(options: {
   };
 }
 
-/** Open loop: `rate` requests a second for `seconds`, whatever the answers take; resolves with each status. */
+/**
+ * Open loop: `rate` requests a second for `seconds`, whatever the answers
+ * take; resolves with each status. Several URLs take turns (round robin, as
+ * a load balancer in front of replicas would).
+ */
 export async function openLoop(options: {
-  url: string;
+  url: string | readonly string[];
   body: (index: number) => string;
   rate: number;
   seconds: number;
 }): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const urls = typeof options.url === 'string' ? [options.url] : options.url;
   const total = Math.round(options.rate * options.seconds);
   const started = performance.now();
   const answers: Promise<number>[] = [];
@@ -76,7 +81,7 @@ export async function openLoop(options: {
     const due = started + (index * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    answers.push(post(options.url, options.body(index), agent));
+    answers.push(post(urls[index % urls.length]!, options.body(index), agent));
   }
   const statuses = await Promise.all(answers);
   agent.destroy();

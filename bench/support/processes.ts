@@ -64,10 +64,8 @@ export class BenchProcess {
   }
 
   /** CPU time used so far (user + system), in seconds, from the kernel's accounting. */
-  async cpuSeconds(): Promise<number> {
-    const fields = (await readFile(`/proc/${this.child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+  cpuSeconds(): Promise<number> {
+    return cpuSecondsOf(this.child.pid!);
   }
 
   async stop(): Promise<void> {
@@ -97,4 +95,11 @@ function builtEntry(service: string): string {
   const file = join(ROOT, 'services', service, 'dist', 'main.js');
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   return file;
+}
+
+/** CPU time a process has used (user + system), in seconds, from /proc/<pid>/stat; any process the user may read. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
