@@ -35,14 +35,17 @@ export async function benchDatabase(
   };
 }
 
+/** A broker that takes the socket but never answers the handshake fails the run instead of hanging it. */
+const BROKER_SOCKET = { timeout: 10_000 };
+
 export async function removeTopology(topology: Topology): Promise<void> {
-  const connection = await connect(environment.AMQP_URL);
+  const connection = await connect(environment.AMQP_URL, BROKER_SOCKET);
   await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
 }
 
 export async function queueDepth(queue: string): Promise<number> {
-  const connection = await connect(environment.AMQP_URL);
+  const connection = await connect(environment.AMQP_URL, BROKER_SOCKET);
   try {
     return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
   } finally {

@@ -53,12 +53,19 @@ export class ServerCpu {
   }
 }
 
-/** The first process whose command name is `name`, if one is visible. */
+/**
+ * The longest-running process whose command name is `name`, if one is
+ * visible: the machine's own broker rather than nodes a test started beside it.
+ */
 async function findProcess(name: string): Promise<number | undefined> {
+  let oldest: { pid: number; startedAt: number } | undefined;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
-    if (comm.trim() === name) return Number(entry);
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (!stat.includes(`(${name})`)) continue;
+    // starttime, field 22 of /proc/<pid>/stat: clock ticks after boot.
+    const startedAt = Number(stat.split(') ')[1]?.split(' ')[19]);
+    if (!oldest || startedAt < oldest.startedAt) oldest = { pid: Number(entry), startedAt };
   }
-  return undefined;
+  return oldest?.pid;
 }
