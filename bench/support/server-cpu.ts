@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { PrismaClient } from '../../contracts/src/database';
-import { sleep } from './environment';
+import { BENCH_APPLICATION_NAME, sleep } from './environment';
 import { cpuSecondsOf } from './processes';
 
 /**
@@ -8,7 +8,8 @@ import { cpuSecondsOf } from './processes';
  * the services' own (the benchmarks run on the machine that hosts both).
  *
  * - Postgres: the backends connected to the run's own database
- *   (pg_stat_activity), so other databases' work is left out. The WAL
+ *   (pg_stat_activity), so other databases' work is left out, and so are
+ *   the bench's own connections (its application_name). The WAL
  *   writer and checkpointer, shared by every database, are not counted.
  * - RabbitMQ: the whole broker process (beam.smp), which also serves
  *   whatever else uses this broker; `brokerIdleRate` measures that
@@ -31,15 +32,20 @@ export class ServerCpu {
   /** CPU seconds so far: the run's Postgres backends together, and the broker (NaN if not on this machine). */
   async read(): Promise<{ postgres: number; broker: number }> {
     const rows = await this.prisma.$queryRawUnsafe<{ pid: number }[]>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name <> $2',
       this.database,
+      BENCH_APPLICATION_NAME,
     );
     for (const { pid } of rows) {
       // A backend may close between the query and the read; it keeps what it had.
       const seconds = await cpuSecondsOf(pid).catch(() => undefined);
       if (seconds !== undefined) this.backends.set(pid, seconds);
     }
-    const postgres = [...this.backends.values()].reduce((sum, seconds) => sum + seconds, 0);
+    // None readable: Postgres runs elsewhere, and its CPU is not this machine's to read.
+    const postgres =
+      this.backends.size === 0
+        ? Number.NaN
+        : [...this.backends.values()].reduce((sum, seconds) => sum + seconds, 0);
     const broker = this.brokerPid === undefined ? Number.NaN : await cpuSecondsOf(this.brokerPid);
     return { postgres, broker };
   }
