@@ -45,7 +45,7 @@ export async function run(requests = 3_000): Promise<BenchRow[]> {
   const database = await benchDatabase(bench.databaseUrl);
   const env = {
     DATABASE_URL: bench.databaseUrl,
-    AMQP_URL: environment.AMQP_URL,
+    AMQP_URL: environment.AMQP_URL.join(','),
     QUEUE_PREFIX: bench.prefix,
     LOG_LEVEL: 'info',
     OUTBOX_BACKLOG_LIMIT: '1000000',

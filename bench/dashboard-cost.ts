@@ -41,7 +41,7 @@ export async function run(seconds = 30, pages = 3): Promise<BenchRow[]> {
   const topology = topologyOf(SHOP_REGISTRY, { prefix: bench.prefix, retryTiers, deliveryLimit: 5 });
   const env = {
     DATABASE_URL: bench.databaseUrl,
-    AMQP_URL: environment.AMQP_URL,
+    AMQP_URL: environment.AMQP_URL.join(','),
     QUEUE_PREFIX: bench.prefix,
     RETRY_DELAYS: '1s,5s',
     SMTP_URL: smtp.url,

@@ -96,7 +96,7 @@ export async function run(events = 5_000, prefetch = 50): Promise<BenchRow[]> {
         { service, built: true },
         {
           DATABASE_URL: bench.databaseUrl,
-          AMQP_URL: environment.AMQP_URL,
+          AMQP_URL: environment.AMQP_URL.join(','),
           QUEUE_PREFIX: bench.prefix,
           RETRY_DELAYS: '1s,5s',
           PREFETCH: String(prefetch),

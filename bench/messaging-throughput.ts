@@ -91,7 +91,7 @@ async function measureRaw(
   effect?: (id: string) => Promise<void>,
 ) {
   const queue = `${label}.raw`;
-  const connection = await connect(environment.AMQP_URL);
+  const connection = await connect(environment.AMQP_URL[0]);
   const channel = await connection.createConfirmChannel();
   await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await channel.prefetch(prefetch);

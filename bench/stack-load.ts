@@ -101,7 +101,7 @@ export async function run(seconds = 20, replicas = 1): Promise<BenchRow[]> {
   const topology = topologyOf(SHOP_REGISTRY, { prefix: bench.prefix, retryTiers, deliveryLimit: 5 });
   const env = {
     DATABASE_URL: bench.databaseUrl,
-    AMQP_URL: environment.AMQP_URL,
+    AMQP_URL: environment.AMQP_URL.join(','),
     QUEUE_PREFIX: bench.prefix,
     RETRY_DELAYS: '1s,5s',
     // As many messages in flight per service whatever the replicas, and every pool together

@@ -106,7 +106,7 @@ async function checkTopologyDeclarations(
   for (const service of services) {
     const broker = await connectBroker(
       SHOP_REGISTRY,
-      { ...messaging, AMQP_URL: urlOf(service) },
+      { ...messaging, AMQP_URL: [urlOf(service)] },
       createLogger('permissions-check', 'silent'),
       { service, waitForConnection: false },
     );

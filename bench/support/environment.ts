@@ -45,13 +45,13 @@ export async function benchDatabase(
 const BROKER_SOCKET = { timeout: 10_000 };
 
 export async function removeTopology(topology: Topology): Promise<void> {
-  const connection = await connect(environment.AMQP_URL, BROKER_SOCKET);
+  const connection = await connect(environment.AMQP_URL[0]!, BROKER_SOCKET);
   await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
 }
 
 export async function queueDepth(queue: string): Promise<number> {
-  const connection = await connect(environment.AMQP_URL, BROKER_SOCKET);
+  const connection = await connect(environment.AMQP_URL[0]!, BROKER_SOCKET);
   try {
     return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
   } finally {

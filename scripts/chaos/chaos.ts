@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   await database.prisma.$executeRawUnsafe('UPDATE inventory.stock_items SET on_hand = 1000000');
   const smtp = await SmtpSink.start();
   const receiptsDir = await mkdtemp(join(tmpdir(), 'chaos-receipts-'));
-  const amqp = new URL(environment.AMQP_URL);
+  const amqp = new URL(environment.AMQP_URL[0]);
   const amqpProxy = await TcpProxy.start(amqp.hostname, Number(amqp.port || 5672));
   const topology = topologyOf(SHOP_REGISTRY, {
     prefix: bench.prefix,
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
   const pdfPort = await freePort();
   const env = {
     DATABASE_URL: bench.databaseUrl,
-    AMQP_URL: amqpProxy.rewrite(environment.AMQP_URL),
+    AMQP_URL: amqpProxy.rewrite(environment.AMQP_URL[0]),
     QUEUE_PREFIX: bench.prefix,
     RETRY_DELAYS,
     SMTP_URL: smtp.url,
@@ -133,7 +133,7 @@ async function main(): Promise<number> {
       return rows.length;
     },
     async injectMalformed(perQueue) {
-      const connection = await connect(environment.AMQP_URL);
+      const connection = await connect(environment.AMQP_URL[0]);
       const channel = await connection.createConfirmChannel();
       let sent = 0;
       for (const queues of topology.services.filter(({ service }) => service !== 'checkout')) {
@@ -211,7 +211,7 @@ async function main(): Promise<number> {
 
   for (const service of services.values()) await service.stop();
   await injector.close();
-  const connection = await connect(environment.AMQP_URL);
+  const connection = await connect(environment.AMQP_URL[0]);
   await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
   await amqpProxy.stop();

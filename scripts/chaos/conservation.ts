@@ -32,7 +32,7 @@ export async function conservation(options: {
   const published = await count(
     `SELECT count(*)::int AS n FROM checkout.outbox WHERE type = '${OrderCompletedV1.type}' AND published_at IS NOT NULL`,
   );
-  const connection = await connect(environment.AMQP_URL);
+  const connection = await connect(environment.AMQP_URL[0]);
   const channel = await connection.createChannel();
   const rows: BalanceRow[] = [];
   try {

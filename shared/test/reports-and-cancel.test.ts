@@ -44,7 +44,7 @@ describe('reports and cancels', () => {
 
   beforeAll(async () => {
     topology = registryTopology(registry, {
-      AMQP_URL: amqpUrl(),
+      AMQP_URL: [amqpUrl()],
       QUEUE_PREFIX: uniquePrefix('reports'),
       RETRY_DELAYS: tiers('100ms'),
       DELIVERY_LIMIT: 3,

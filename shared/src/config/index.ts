@@ -1,3 +1,4 @@
+export { type AmqpUrls, parseAmqpUrls } from './amqp-urls';
 export { ConfigError, loadConfig } from './load-config';
 export { parseDuration, parseRetryDelays, type RetryTier } from './retry-delays';
 export {

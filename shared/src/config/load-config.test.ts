@@ -1,3 +1,4 @@
+import { parseAmqpUrls } from './amqp-urls';
 import { ConfigError, loadConfig } from './load-config';
 import { parseRetryDelays } from './retry-delays';
 import { databaseVariables, httpVariables, messagingVariables } from './variables';
@@ -9,7 +10,7 @@ describe('configuration', () => {
     const config = loadConfig(shape, {});
 
     expect(config.DATABASE_URL).toBe('postgresql://postgres:postgres@localhost:5432/shop');
-    expect(config.AMQP_URL).toBe('amqp://guest:guest@localhost:5672');
+    expect(config.AMQP_URL).toEqual(['amqp://guest:guest@localhost:5672']);
     expect(config.PORT).toBe(3001);
     expect(config.RETRY_DELAYS.map((tier) => tier.delayMs)).toEqual([1_000, 5_000, 25_000, 120_000, 600_000]);
     expect(Object.isFrozen(config)).toBe(true);
@@ -53,5 +54,41 @@ describe('RETRY_DELAYS', () => {
     ['0s', '"0s" is not a delay'],
   ])('When it is "%s", then it is refused', (value, message) => {
     expect(parseRetryDelays(value)).toEqual(expect.stringContaining(message));
+  });
+});
+
+describe('AMQP_URL', () => {
+  test('When it lists a URL per node, then each is kept in order, the first to be tried first', () => {
+    const config = loadConfig(messagingVariables, {
+      AMQP_URL: 'amqp://shop:pw@rabbitmq-1:5672, amqp://shop:pw@rabbitmq-2:5672,amqps://shop:pw@rabbitmq-3',
+    });
+
+    expect(config.AMQP_URL).toEqual([
+      'amqp://shop:pw@rabbitmq-1:5672',
+      'amqp://shop:pw@rabbitmq-2:5672',
+      'amqps://shop:pw@rabbitmq-3',
+    ]);
+  });
+
+  test('When an entry is bad, then the error names AMQP_URL and the entry by position, without its password', () => {
+    const attempt = () =>
+      loadConfig(messagingVariables, {
+        AMQP_URL: 'amqp://shop:s3cret@rabbitmq-1:5672,http://shop:s3cret@rabbitmq-2',
+      });
+
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/AMQP_URL: entry 2 of 2 is not an amqp:\/\/ or amqps:\/\/ URL with a host/);
+    expect(attempt).not.toThrow(/s3cret/);
+  });
+
+  test.each([
+    ['', 'is empty'],
+    ['amqp://a,,amqp://b', 'entry 2 of 3 is empty'],
+    ['amqp://a,', 'entry 2 of 2 is empty'],
+    ['rabbitmq-1:5672', 'the URL is not an amqp:// or amqps:// URL'],
+    ['amqp://', 'the URL is not an amqp:// or amqps:// URL with a host'],
+    ['amqp://a:5672,amqp://a:5672', 'entry 2 of 2 repeats an earlier one'],
+  ])('When it is "%s", then it is refused', (value, message) => {
+    expect(parseAmqpUrls(value)).toEqual(expect.stringContaining(message));
   });
 });

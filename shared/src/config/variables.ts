@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAmqpUrls } from './amqp-urls';
 import { parseDuration, parseRetryDelays } from './retry-delays';
 
 /**
@@ -42,10 +43,18 @@ export const databaseVariables = {
 };
 
 export const messagingVariables = {
+  /** One URL, or one per node of a cluster separated by commas: the broker connection rotates through them. */
   AMQP_URL: z
     .string()
-    .regex(/^amqps?:\/\//, 'expected an amqp:// URL')
-    .default('amqp://guest:guest@localhost:5672'),
+    .default('amqp://guest:guest@localhost:5672')
+    .transform((value, context) => {
+      const urls = parseAmqpUrls(value);
+      if (typeof urls === 'string') {
+        context.addIssue({ code: 'custom', message: urls });
+        return z.NEVER;
+      }
+      return urls;
+    }),
   /** Prefixes every exchange and queue name, so test runs never collide with each other or a running stack. */
   QUEUE_PREFIX: z
     .string()

@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import { type ChannelModel, type ConfirmChannel, connect, type RecoveringChannelModel } from 'amqplib';
+import type { AmqpUrls } from '../config';
 import { AppError, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
 import { type QueueDepth, reportQueueDepths } from '../metrics';
+import { BrokerAddresses } from './broker-addresses';
 import { ConfirmPublisher } from './confirm-publisher';
 import { HEADERS } from './headers';
 import type { InboxTransaction } from './inbox';
@@ -16,7 +18,8 @@ import {
 import { declareTopology, findService, type Topology } from './topology';
 
 export interface BrokerOptions {
-  url: string;
+  /** One node, or every node of a cluster: the first reachable is used, and a reconnect tries the next. */
+  url: string | AmqpUrls;
   topology: Topology;
   logger: Logger;
   /** The consuming service this process runs, if any: its retry queues are declared. */
@@ -46,7 +49,9 @@ export const TOPOLOGY_CONFLICT = 'MESSAGING.TOPOLOGY_CONFLICT';
  * Reconnection is amqplib's own recovery (exponential backoff with jitter);
  * after every (re)connect `setup` declares the topology again, opens a fresh
  * publishing channel and resumes every subscription, so a broker restart
- * needs nothing from the service.
+ * needs nothing from the service. Given a cluster's nodes, each attempt after
+ * a failed one or a lost connection goes to the next node in the list, so the
+ * loss of the node a process is connected to costs one reconnect.
  */
 export class Broker {
   private connection: RecoveringChannelModel | undefined;
@@ -185,7 +190,8 @@ export class Broker {
     let fatal: Error | undefined;
     const connectionName =
       this.options.connectionName ?? `${this.options.service ?? 'publisher'}@${hostname()}#${process.pid}`;
-    const connection = await connect(this.options.url, {
+    const addresses = new BrokerAddresses(this.options.url);
+    const connection = await connect(addresses.address, {
       clientProperties: { connection_name: connectionName },
       recovery: {
         initialDelay: 200,
@@ -205,16 +211,20 @@ export class Broker {
       },
     });
     this.connection = connection;
-    connection.on('connect', () => logger.info('connected to RabbitMQ'));
+    connection.on('connect', () => logger.info({ node: addresses.current }, 'connected to RabbitMQ'));
     connection.on('disconnect', (error: Error) => {
       this.publisher = undefined;
       this.blocked = false;
       this.current = undefined;
       if (!this.closing) logger.warn({ err: error }, 'lost the RabbitMQ connection; reconnecting');
     });
-    connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
-      logger.warn({ attempt, delayMs: delay, err: error }, 'RabbitMQ unreachable; retrying'),
-    );
+    connection.on('reconnect-scheduled', ({ attempt, delay, error }) => {
+      addresses.advance();
+      logger.warn(
+        { attempt, delayMs: delay, next: addresses.current, err: error },
+        'RabbitMQ unreachable; retrying',
+      );
+    });
     connection.on('connect-failed', () => {
       if (!fatal) return;
       logger.fatal({ err: fatal }, fatal.message);

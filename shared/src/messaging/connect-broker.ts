@@ -1,4 +1,4 @@
-import type { RetryTier } from '../config';
+import type { AmqpUrls, RetryTier } from '../config';
 import type { Logger } from '../logging';
 import type { Registry } from '../registry';
 import { Broker, type BrokerOptions } from './broker';
@@ -6,7 +6,7 @@ import { type Topology, topologyOf } from './topology';
 
 /** The messaging settings every process reads (see `messagingVariables`). */
 export interface MessagingConfig {
-  AMQP_URL: string;
+  AMQP_URL: AmqpUrls;
   QUEUE_PREFIX: string;
   RETRY_DELAYS: RetryTier[];
   DELIVERY_LIMIT: number;
