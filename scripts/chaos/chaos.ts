@@ -11,23 +11,28 @@
  *
  *   npm run chaos                       1,000 orders at 10 a second
  *   npm run chaos -- --profile ci       300 orders, every fault once (CI)
+ *   npm run chaos -- --cluster          against the local three-node cluster, each node SIGKILLed once
  *
  * It restarts the real RabbitMQ and Postgres of this machine (it needs the
  * rights to run rabbitmqctl and pg_ctlcluster): run it on a machine of your
- * own, not beside anything else. Loopback only; its own database, queue
+ * own, not beside anything else, or with --no-server-restarts. With
+ * --cluster the services get every node of scripts/rabbitmq-cluster.sh's
+ * cluster in AMQP_URL (started for the run when it is not running, and
+ * stopped again), the node kills replace the broker restart, and the
+ * machine's RabbitMQ is not used. Loopback only; its own database, queue
  * prefix and receipts directory, removed afterwards.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { parseRetryDelays, type RetryTier } from '@shop/shared/config';
+import { type AmqpUrls, parseRetryDelays, type RetryTier } from '@shop/shared/config';
 import type { EventEnvelope } from '@shop/shared/events';
 import { createLogger } from '@shop/shared/logging';
 import { Broker, deleteTopology, topologyOf } from '@shop/shared/messaging';
-import { connect } from 'amqplib';
 import { Command } from 'commander';
 import { benchDatabase, benchRun, environment } from '../../bench/support/environment';
+import { clusterUrls, ensureCluster, killNode, restartNode, stopCluster } from '../../test/rabbitmq-cluster';
 import { freePort, ServiceProcess } from '../../test/service-process';
 import { SmtpSink } from '../../test/smtp-sink';
 import { TcpProxy } from '../../test/tcp-proxy';
@@ -55,6 +60,7 @@ const options = new Command('chaos')
     '--no-server-restarts',
     'skip the RabbitMQ and Postgres restarts (on a machine whose servers others use)',
   )
+  .option('--cluster', 'run against the local three-node RabbitMQ cluster and SIGKILL each node once')
   .parse()
   .opts<{
     profile: keyof typeof PROFILES;
@@ -62,6 +68,7 @@ const options = new Command('chaos')
     rate?: number;
     convergeTimeout: number;
     serverRestarts: boolean;
+    cluster?: boolean;
   }>();
 
 const SERVICES: ServiceName[] = ['checkout', 'email', 'pdf', 'inventory', 'analytics'];
@@ -79,8 +86,17 @@ async function main(): Promise<number> {
   await database.prisma.$executeRawUnsafe('UPDATE inventory.stock_items SET on_hand = 1000000');
   const smtp = await SmtpSink.start();
   const receiptsDir = await mkdtemp(join(tmpdir(), 'chaos-receipts-'));
-  const amqp = new URL(environment.AMQP_URL[0]);
-  const amqpProxy = await TcpProxy.start(amqp.hostname, Number(amqp.port || 5672));
+  if (options.cluster)
+    log('Starting the local three-node cluster unless it runs (scripts/rabbitmq-cluster.sh start)');
+  const cluster = options.cluster ? await ensureCluster() : undefined;
+  const brokerUrls: AmqpUrls = cluster ? clusterUrls() : environment.AMQP_URL;
+  // One proxy per node, so a fault can drop every connection without touching the broker.
+  const amqpProxies = await Promise.all(
+    brokerUrls.map((url) => {
+      const node = new URL(url);
+      return TcpProxy.start(node.hostname, Number(node.port || 5672));
+    }),
+  );
   const topology = topologyOf(SHOP_REGISTRY, {
     prefix: bench.prefix,
     retryTiers: parseRetryDelays(RETRY_DELAYS) as RetryTier[],
@@ -89,7 +105,7 @@ async function main(): Promise<number> {
   const pdfPort = await freePort();
   const env = {
     DATABASE_URL: bench.databaseUrl,
-    AMQP_URL: amqpProxy.rewrite(environment.AMQP_URL[0]),
+    AMQP_URL: brokerUrls.map((url, index) => amqpProxies[index]!.rewrite(url)).join(','),
     QUEUE_PREFIX: bench.prefix,
     RETRY_DELAYS,
     SMTP_URL: smtp.url,
@@ -104,8 +120,15 @@ async function main(): Promise<number> {
     PAYMENT_LATENCY_MS: '20',
     LOG_LEVEL: 'warn',
   };
-  const schedule = SCHEDULE.filter((fault) => options.serverRestarts || !fault.restartsServer);
-  log(`Chaos run ${bench.id}: ${orders} orders at ${rate}/s, ${schedule.length} faults`);
+  const schedule = SCHEDULE.filter(
+    (fault) =>
+      (options.serverRestarts || !fault.restartsServer) &&
+      fault.only !== (cluster ? 'single-broker' : 'cluster'),
+  );
+  log(
+    `Chaos run ${bench.id}: ${orders} orders at ${rate}/s, ${schedule.length} faults, ` +
+      `${cluster ? 'the three-node cluster' : 'one broker'} (${amqpProxies.length} URL(s) in AMQP_URL)`,
+  );
   const services = new Map<ServiceName, ServiceProcess>();
   for (const name of SERVICES) {
     services.set(
@@ -113,38 +136,38 @@ async function main(): Promise<number> {
       await ServiceProcess.start(name, name === 'pdf' ? { ...env, PORT: String(pdfPort) } : env),
     );
   }
-  // The run's own hand on the broker, straight (not through the proxy), for injected messages.
-  const injector = await Broker.connect({
-    url: environment.AMQP_URL,
+  // The run's own hand on the broker, straight (not through the proxies): injected messages, counts, clean-up.
+  const broker = await Broker.connect({
+    url: brokerUrls,
     topology,
     logger: createLogger('chaos', 'silent'),
   });
   const targets: Targets = {
     services,
-    amqpProxy,
+    amqpProxies,
     smtp,
+    ...(cluster ? { cluster: { kill: killNode, restart: restartNode } } : {}),
     log,
     async injectDuplicates(count) {
       const rows = await database.prisma.outboxMessage.findMany({
         where: { type: 'checkout.order.completed', publishedAt: { not: null } },
         take: count,
       });
-      for (const row of rows) await injector.publish(row.payload as unknown as EventEnvelope);
+      for (const row of rows) await broker.publish(row.payload as unknown as EventEnvelope);
       return rows.length;
     },
-    async injectMalformed(perQueue) {
-      const connection = await connect(environment.AMQP_URL[0]);
-      const channel = await connection.createConfirmChannel();
-      let sent = 0;
-      for (const queues of topology.services.filter(({ service }) => service !== 'checkout')) {
-        for (let index = 0; index < perQueue; index++) {
-          channel.sendToQueue(queues.workQueue, Buffer.from(`{ not json ${index}`), { persistent: true });
-          sent++;
+    injectMalformed(perQueue) {
+      return broker.withChannel(async (channel) => {
+        let sent = 0;
+        for (const queues of topology.services.filter(({ service }) => service !== 'checkout')) {
+          for (let index = 0; index < perQueue; index++) {
+            channel.sendToQueue(queues.workQueue, Buffer.from(`{ not json ${index}`), { persistent: true });
+            sent++;
+          }
         }
-      }
-      await channel.waitForConfirms();
-      await connection.close();
-      return sent;
+        await channel.waitForConfirms();
+        return sent;
+      });
     },
   };
 
@@ -184,7 +207,7 @@ async function main(): Promise<number> {
   // effect has happened. Once those drain, the sums must hold exactly.
   const balanceOptions = {
     prisma: database.prisma,
-    topology,
+    broker,
     checkoutUrl: services.get('checkout')!.url,
     adminToken: ADMIN_TOKEN,
   };
@@ -210,11 +233,10 @@ async function main(): Promise<number> {
   console.table(balance.rows);
 
   for (const service of services.values()) await service.stop();
-  await injector.close();
-  const connection = await connect(environment.AMQP_URL[0]);
-  await deleteTopology(await connection.createChannel(), topology);
-  await connection.close();
-  await amqpProxy.stop();
+  await broker.withChannel((channel) => deleteTopology(channel, topology));
+  await broker.close();
+  for (const proxy of amqpProxies) await proxy.stop();
+  if (cluster?.startedHere) await stopCluster();
   await smtp.stop();
   await database.drop();
   await rm(receiptsDir, { recursive: true, force: true });

@@ -1,8 +1,6 @@
 import type { PrismaClient } from '@shop/contracts/database';
 import { OrderCompletedV1 } from '@shop/contracts/events';
-import type { Topology } from '@shop/shared/messaging';
-import { connect } from 'amqplib';
-import { environment } from '../../bench/support/environment';
+import type { Broker } from '@shop/shared/messaging';
 
 export interface BalanceRow {
   service: string;
@@ -23,7 +21,8 @@ export interface BalanceRow {
  */
 export async function conservation(options: {
   prisma: PrismaClient;
-  topology: Topology;
+  /** A connection of the run's own, declaring the run's topology. */
+  broker: Broker;
   checkoutUrl: string;
   adminToken: string;
 }): Promise<{ rows: BalanceRow[]; ok: boolean }> {
@@ -32,11 +31,9 @@ export async function conservation(options: {
   const published = await count(
     `SELECT count(*)::int AS n FROM checkout.outbox WHERE type = '${OrderCompletedV1.type}' AND published_at IS NOT NULL`,
   );
-  const connection = await connect(environment.AMQP_URL[0]);
-  const channel = await connection.createChannel();
   const rows: BalanceRow[] = [];
-  try {
-    for (const queues of options.topology.services.filter(({ service }) => service !== 'checkout')) {
+  await options.broker.withChannel(async (channel) => {
+    for (const queues of options.broker.topology.services.filter(({ service }) => service !== 'checkout')) {
       const done = await count(
         `SELECT count(*)::int AS n FROM "${queues.service}".processed_events WHERE event_type = '${OrderCompletedV1.type}'`,
       );
@@ -56,8 +53,6 @@ export async function conservation(options: {
         balanced: published === done + parked + inFlight,
       });
     }
-  } finally {
-    await connection.close();
-  }
+  });
   return { rows, ok: rows.every((row) => row.balanced) };
 }

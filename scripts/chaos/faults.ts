@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { ClusterNode } from '../../test/rabbitmq-cluster';
 import type { ServiceProcess } from '../../test/service-process';
 import type { SmtpSink } from '../../test/smtp-sink';
 import type { TcpProxy } from '../../test/tcp-proxy';
@@ -9,11 +10,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export type ServiceName = 'checkout' | 'email' | 'pdf' | 'inventory' | 'analytics';
 
-/** What the faults act on: the running services, the proxy every service reaches RabbitMQ through, the SMTP server. */
+/**
+ * What the faults act on: the running services, the proxies every service
+ * reaches RabbitMQ through (one per node), the SMTP server, and on a cluster
+ * run its nodes.
+ */
 export interface Targets {
   services: Map<ServiceName, ServiceProcess>;
-  amqpProxy: TcpProxy;
+  amqpProxies: TcpProxy[];
   smtp: SmtpSink;
+  cluster?: {
+    kill(node: ClusterNode): Promise<string>;
+    restart(node: ClusterNode): Promise<string>;
+  };
   /** Publishes copies of already-published events, and malformed messages, straight to the broker. */
   injectDuplicates(count: number): Promise<number>;
   injectMalformed(perQueue: number): Promise<number>;
@@ -24,6 +33,8 @@ export interface Fault {
   name: string;
   /** Restarts a server other runs may share (RabbitMQ, Postgres). */
   restartsServer?: boolean;
+  /** Makes sense only against one broker (the machine's RabbitMQ) or only against the cluster. */
+  only?: 'single-broker' | 'cluster';
   /** When in the run it starts, as a fraction of the order stream's length. */
   at: number;
   apply(targets: Targets): Promise<void>;
@@ -42,10 +53,30 @@ const kill = (name: ServiceName, at: number): Fault => ({
 });
 
 /**
+ * SIGKILL of a cluster node's Erlang VM, a few seconds dead, then the node
+ * again; it rejoins and its quorum queue replicas catch up. The schedule
+ * kills each node once, one at a time: a connection stays on its node until
+ * it is lost, so every service loses the node it is on at least once, and
+ * every queue its leader.
+ */
+const killNode = (node: ClusterNode, at: number): Fault => ({
+  name: `SIGKILL RabbitMQ node ${node}, restart it 5 s later`,
+  at,
+  only: 'cluster',
+  async apply(targets) {
+    targets.log(`   (${(await targets.cluster!.kill(node)).trim()})`);
+    await sleep(5_000);
+    await targets.cluster!.restart(node);
+    targets.log(`   (rabbit${node}@localhost is running again)`);
+  },
+});
+
+/**
  * Every fault of the schedule, each once, spread over the run. The broker
  * restart and the Postgres restart act on the real servers (they need the
- * rights to run rabbitmqctl and pg_ctlcluster); everything else acts on the
- * run's own processes, proxy and SMTP server.
+ * rights to run rabbitmqctl and pg_ctlcluster); on a cluster run the node
+ * kills take the broker restart's place. Everything else acts on the run's
+ * own processes, proxies and SMTP server.
  */
 export const SCHEDULE: Fault[] = [
   kill('email', 0.08),
@@ -57,15 +88,16 @@ export const SCHEDULE: Fault[] = [
     name: 'drop every broker connection for 3 s',
     at: 0.38,
     async apply(targets) {
-      targets.amqpProxy.cut();
+      for (const proxy of targets.amqpProxies) proxy.cut();
       await sleep(3_000);
-      targets.amqpProxy.restore();
+      for (const proxy of targets.amqpProxies) proxy.restore();
     },
   },
   {
     name: 'stop RabbitMQ for 5 s, then start it',
     at: 0.46,
     restartsServer: true,
+    only: 'single-broker',
     async apply() {
       await run('rabbitmqctl', ['-q', 'stop_app']);
       await sleep(5_000);
@@ -73,6 +105,7 @@ export const SCHEDULE: Fault[] = [
       await run('rabbitmqctl', ['-q', 'await_startup']);
     },
   },
+  killNode(1, 0.44),
   {
     name: 'restart Postgres',
     at: 0.56,
@@ -83,6 +116,7 @@ export const SCHEDULE: Fault[] = [
       await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart']);
     },
   },
+  killNode(2, 0.6),
   {
     name: 'SMTP server down for 8 s',
     at: 0.66,
@@ -101,6 +135,7 @@ export const SCHEDULE: Fault[] = [
       targets.smtp.replyDelayMs = 0;
     },
   },
+  killNode(3, 0.8),
   {
     name: 'publish 20 duplicates of published events',
     at: 0.84,
