@@ -22,7 +22,7 @@ import { sleep, testLogger, testTopology, uniquePrefix, waitFor } from '../../te
  *
  * The cluster is this checkout's own, started from the machine's RabbitMQ
  * installation (as CI installs it): started here when it is not running and
- * stopped again afterwards (about a minute the first time, when the nodes
+ * stopped again afterwards (a minute or two the first time, when the nodes
  * join), used as it is when it runs. Never the machine's RabbitMQ on 5672.
  */
 describe('broker connection to a cluster', () => {
