@@ -62,7 +62,7 @@ export async function run(options: ScaleOptions): Promise<BenchRow[]> {
   });
   const env = {
     DATABASE_URL: bench.databaseUrl,
-    AMQP_URL: environment.AMQP_URL,
+    AMQP_URL: environment.AMQP_URL.join(','),
     QUEUE_PREFIX: bench.prefix,
     RETRY_DELAYS: '1s,5s',
     PREFETCH: String(prefetch),
