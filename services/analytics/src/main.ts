@@ -5,6 +5,7 @@ import { loadConfig } from '@shop/shared/config';
 import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
 import { recordOrderWhenOrderCompleted } from './handlers/record-order-when-order-completed';
 import { ANALYTICS_API } from './http/analytics-api';
 import { summaryRoutes } from './http/summary-routes';
@@ -14,6 +15,7 @@ const config = loadConfig({ ...consumerVariables(3004), ...demoVariables });
 const logger = createLogger('analytics', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
+  startTracing('analytics', config);
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   await serveConsumer({
     registry: SHOP_REGISTRY,

@@ -7,6 +7,7 @@ import {
   messagingVariables,
 } from '@shop/shared/config';
 import { parseRate } from '@shop/shared/controls';
+import { tracingVariables } from '@shop/shared/tracing';
 import { z } from 'zod';
 
 const flag = (fallback: boolean) =>
@@ -20,6 +21,7 @@ export const checkoutVariables = {
   ...databaseVariables,
   ...messagingVariables,
   ...httpVariables(3000),
+  ...tracingVariables,
   /** How long the simulated gateway takes to answer; the demo sets it to feel like a real card network. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** false runs checkout without publishing: orders pile up in the outbox (tests use it to kill the process between commit and publish). */

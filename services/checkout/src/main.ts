@@ -1,5 +1,6 @@
 import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
 import { createLogger, type Logger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
 import { loadCheckoutConfig } from './config';
 import { startCheckout } from './start-checkout';
 
@@ -9,6 +10,7 @@ let logger: Logger | undefined;
 async function main() {
   const config = loadCheckoutConfig();
   logger = createLogger('checkout', config.LOG_LEVEL, config.LOG_FORMAT);
+  startTracing('checkout', config);
   const checkout = await startCheckout(config, logger, { onFatal: exitOnStartupFailure(logger) });
   stopOnSignals(logger, checkout.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
 }

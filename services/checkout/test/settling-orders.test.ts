@@ -87,7 +87,10 @@ describe('settling orders the confirm left open', () => {
   }
 
   const place = (deps: PlaceOrderDeps, idempotencyKey: string = randomUUID()) =>
-    placeOrder({ request: anOrderRequest(), idempotencyKey, correlationId: randomUUID() }, deps);
+    placeOrder(
+      { request: anOrderRequest(), idempotencyKey, correlationId: randomUUID(), traceparent: null },
+      deps,
+    );
   const refusal = (promise: Promise<unknown>) =>
     promise.then(
       () => {

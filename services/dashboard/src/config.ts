@@ -6,6 +6,7 @@ import {
   loggingVariables,
   messagingVariables,
 } from '@shop/shared/config';
+import { tracingVariables } from '@shop/shared/tracing';
 import { z } from 'zod';
 
 /** Where each service of the shop answers HTTP by default: the ports of the README's table. */
@@ -34,6 +35,7 @@ const variables = {
   ...httpVariables(3005),
   ...loggingVariables,
   ...messagingVariables,
+  ...tracingVariables,
   ...serviceUrlVariables,
   CHECKOUT_URL: url('http://localhost:3000'),
   /** Checkout's admin token: signs operators in, and the dashboard calls checkout's admin API with it. */

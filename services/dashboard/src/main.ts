@@ -1,5 +1,6 @@
 import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
 import { createLogger, type Logger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
 import { loadDashboardConfig } from './config';
 import { startDashboard } from './start-dashboard';
 
@@ -9,6 +10,7 @@ let logger: Logger | undefined;
 async function main() {
   const config = loadDashboardConfig();
   logger = createLogger('dashboard', config.LOG_LEVEL, config.LOG_FORMAT);
+  startTracing('dashboard', config);
   const dashboard = await startDashboard(config, logger);
   stopOnSignals(logger, dashboard.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
 }

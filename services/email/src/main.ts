@@ -4,6 +4,7 @@ import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { withDemoKnobs } from '@shop/shared/demo';
 import { exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
 import { loadEmailConfig } from './config';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
 import { sendEmailJob } from './handlers/send-email-jobs';
@@ -19,6 +20,7 @@ const config = loadEmailConfig();
 const logger = createLogger('email', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
+  startTracing('email', config);
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   const mailer = createSmtpMailer({
     url: config.SMTP_URL,

@@ -5,6 +5,7 @@ import { loadConfig } from '@shop/shared/config';
 import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
 import { StockItems } from './data/stock-ledger';
 import { reserveStockWhenOrderCompleted } from './handlers/reserve-stock-when-order-completed';
 import { INVENTORY_API } from './http/inventory-api';
@@ -15,6 +16,7 @@ const config = loadConfig({ ...consumerVariables(3003), ...demoVariables });
 const logger = createLogger('inventory', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
+  startTracing('inventory', config);
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   const stockItems = new StockItems(prisma);
   await serveConsumer({

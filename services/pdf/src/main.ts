@@ -5,6 +5,7 @@ import { loadConfig } from '@shop/shared/config';
 import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
 import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
 import { DEFAULT_VAT_RATE } from './domain/included-vat';
@@ -25,6 +26,7 @@ const config = loadConfig({
 const logger = createLogger('pdf', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {
+  startTracing('pdf', config);
   const files = new ReceiptFiles(config.RECEIPTS_DIR);
   await files.ensureDirectory();
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });

@@ -13,6 +13,7 @@ import { HTTP_APP_ROUTES } from './http-app-routes';
 import { openApiDocument } from './openapi';
 import { type Problem, sendProblem } from './problem';
 import { assertRoutesDocumented } from './route-coverage';
+import { traceRequests } from './trace-requests';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /**
@@ -57,7 +58,7 @@ declare global {
 
 /**
  * An Express app with what every service shares: security headers, a
- * correlation id and a request logger per request, JSON bodies, /healthz,
+ * trace span, a correlation id and a request logger per request, JSON bodies, /healthz,
  * /readyz, /metrics, and problem+json for every error, so no error ever
  * leaves as an HTML page.
  */
@@ -75,6 +76,8 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
   // out so the page still loads them from a service reached over plain HTTP
   // (inside a cluster, on localhost). https://helmetjs.github.io/
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  const tracing = traceRequests();
+  app.use(tracing.start);
   app.use((req, res, next) => {
     const given = req.get(CORRELATION_HEADER);
     req.correlationId = given !== undefined && CORRELATION_ID.test(given) ? given : randomUUID();
@@ -115,6 +118,7 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? '1kb' }));
+  app.use(tracing.enter);
   addRoute(app, HTTP_APP_ROUTES.metrics, async (_input, req, res) => {
     // Prometheus asks for text; a reader that asks for JSON only (the dashboard) gets the same
     // series in prom-client's own JSON shape, so it needs no text-format parser.

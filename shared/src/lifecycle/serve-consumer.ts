@@ -20,6 +20,7 @@ import {
 import { labelledGaugeOnScrape } from '../metrics';
 import type { OutboxDatabase } from '../outbox';
 import type { ConsumerSpec, Registry, ResultOf } from '../registry';
+import { tracingVariables } from '../tracing';
 import { JobControls } from './job-controls';
 import { databaseAndBrokerReadiness, type ServiceDatabase } from './readiness';
 import { exitOnStartupFailure, stopOnSignals } from './stop-on-signals';
@@ -30,6 +31,7 @@ export const consumerVariables = (defaultPort: number) => ({
   ...databaseVariables,
   ...messagingVariables,
   ...httpVariables(defaultPort),
+  ...tracingVariables,
 });
 
 type ConsumedBy<Spec extends ConsumerSpec> = Spec['consumes'][number];

@@ -1,9 +1,11 @@
 import type { Logger } from '../logging';
+import { stopTracing } from '../tracing';
 
 /**
- * Runs `stop` once on SIGTERM or SIGINT, then exits 0; exits 1 if stopping
- * fails or takes longer than `timeoutMs`. `stop` should stop accepting work,
- * let in-flight work finish and close connections, in that order.
+ * Runs `stop` once on SIGTERM or SIGINT, sends the spans still buffered,
+ * then exits 0; exits 1 if stopping fails or takes longer than `timeoutMs`.
+ * `stop` should stop accepting work, let in-flight work finish and close
+ * connections, in that order.
  */
 export function stopOnSignals(logger: Logger, stop: () => Promise<void>, timeoutMs: number): void {
   let stopping = false;
@@ -16,16 +18,18 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<void>, timeout
       process.exit(1);
     }, timeoutMs);
     deadline.unref();
-    stop().then(
-      () => {
-        logger.info('stopped cleanly');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    stop()
+      .then(stopTracing)
+      .then(
+        () => {
+          logger.info('stopped cleanly');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -5,6 +5,7 @@ import { AppError, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
 import { type QueueDepth, reportQueueDepths } from '../metrics';
+import { inSpan, SpanKind, traceHeaders } from '../tracing';
 import { BrokerAddresses } from './broker-addresses';
 import { ConfirmPublisher } from './confirm-publisher';
 import { HEADERS } from './headers';
@@ -86,24 +87,40 @@ export class Broker {
     return this.connected && !this.blocked;
   }
 
-  /** Resolves once the broker has confirmed the event; rejects if it did not or no queue is bound. */
+  /**
+   * Resolves once the broker has confirmed the event; rejects if it did not or
+   * no queue is bound. Traced as a producer span, a child of the active span,
+   * whose context travels in the `traceparent` header.
+   */
   async publish(event: EventEnvelope, headers: Record<string, string> = {}): Promise<void> {
-    if (!this.publisher) throw retryableError(BROKER_UNAVAILABLE, 'not connected to RabbitMQ');
-    await this.publisher.publish(
-      this.options.topology.eventsExchange,
-      event.type,
-      Buffer.from(JSON.stringify(event)),
+    const { eventsExchange } = this.options.topology;
+    await inSpan(
+      `publish ${event.type}`,
       {
-        messageId: event.id,
-        type: event.type,
-        contentType: 'application/json',
-        persistent: true,
-        timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
-        headers: {
-          [HEADERS.correlationId]: event.correlationId,
-          [HEADERS.enqueuedAt]: Date.now(),
-          ...headers,
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': eventsExchange,
+          'messaging.rabbitmq.destination.routing_key': event.type,
+          'messaging.message.id': event.id,
         },
+      },
+      async () => {
+        if (!this.publisher) throw retryableError(BROKER_UNAVAILABLE, 'not connected to RabbitMQ');
+        await this.publisher.publish(eventsExchange, event.type, Buffer.from(JSON.stringify(event)), {
+          messageId: event.id,
+          type: event.type,
+          contentType: 'application/json',
+          persistent: true,
+          timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
+          headers: {
+            [HEADERS.correlationId]: event.correlationId,
+            [HEADERS.enqueuedAt]: Date.now(),
+            ...traceHeaders(),
+            ...headers,
+          },
+        });
       },
     );
   }

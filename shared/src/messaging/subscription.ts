@@ -10,6 +10,7 @@ import {
 } from '../events';
 import type { Logger } from '../logging';
 import { controlMetrics, messagingMetrics } from '../metrics';
+import { contextFrom, failSpan, inSpan, type Span, SpanKind, withContext } from '../tracing';
 import { ConfirmPublisher } from './confirm-publisher';
 import {
   type DeadLetterReason,
@@ -170,7 +171,12 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       onChannelLost(new Error(`the broker cancelled a consumer of ${this.queues.workQueue}`));
     if (this.setup.reporter) {
       await channel.consume(this.queues.brokerDeadLetterQueue, (message) => {
-        if (message) this.track(this.reportBrokerDeadLetter(channel, message));
+        if (message)
+          this.track(
+            withContext(contextFrom(message.properties.headers), () =>
+              this.reportBrokerDeadLetter(channel, message),
+            ),
+          );
         else this.onBrokerCancel();
       });
     }
@@ -339,11 +345,42 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     for (const resolve of waiting) resolve();
   }
 
-  private async process(
+  /**
+   * One delivery, traced as a consumer span that continues the producer's
+   * trace (the `traceparent` header, kept through retry tiers and replays):
+   * the handler's queries and the outcome event it publishes are its children.
+   */
+  private process(
     channel: ConfirmChannel,
     publisher: ConfirmPublisher,
     message: Message,
-    { probe = false } = {},
+    options: { probe?: boolean } = {},
+  ): Promise<void> {
+    const { properties, fields } = message;
+    return inSpan(
+      `process ${properties.type ?? fields.routingKey}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFrom(properties.headers),
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'process',
+          'messaging.consumer.group.name': this.queues.service,
+          'messaging.rabbitmq.destination.routing_key': fields.routingKey,
+          'messaging.message.id': String(properties.messageId ?? ''),
+          'messaging.message.attempt': numberHeader(properties.headers, HEADERS.attempt) ?? 1,
+        },
+      },
+      (span) => this.handle(channel, publisher, message, span, options),
+    );
+  }
+
+  private async handle(
+    channel: ConfirmChannel,
+    publisher: ConfirmPublisher,
+    message: Message,
+    span: Span,
+    { probe = false }: { probe?: boolean },
   ) {
     const headers = message.properties.headers ?? {};
     const attempt = numberHeader(headers, HEADERS.attempt) ?? 1;
@@ -440,6 +477,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       this.metrics.handled(startedAt, Date.parse(event.occurredAt));
       logOf().debug({ durationMs: Math.round(performance.now() - startedAt) }, 'handled');
     } catch (error) {
+      failSpan(span, error);
       this.metrics.failed(startedAt, errorCode(error));
       const decision = decideAfterFailure(error, attempt, this.queues.retryQueues);
       logOf().warn({ err: error, action: decision.action }, 'handler failed');

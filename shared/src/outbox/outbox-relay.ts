@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors';
 import type { EventEnvelope } from '../events';
 import type { Logger } from '../logging';
+import { continueTrace } from '../tracing';
 import { type OutboxDatabase, outboxTable } from './outbox-table';
 
 /** The one thing the relay needs from the broker: a publish that resolves only after the confirm. */
@@ -33,6 +34,8 @@ interface ClaimedRow {
   payload: EventEnvelope;
   attempts: number;
   created_at: Date;
+  /** The trace the writer was in; the publish continues it. */
+  traceparent: string | null;
 }
 
 /** A failed row waits 0.5 s, 1 s, 2 s... up to 30 s before its next attempt. */
@@ -105,24 +108,31 @@ export class OutboxRelay {
   /**
    * The writer committed `event` in a row it leased to this relay: publish it
    * now. Never throws; a failure is recorded on the row and the sweep retries.
+   * `traceparent` is the one the writer stored with the row.
    */
-  publishCommitted(event: EventEnvelope): void {
+  publishCommitted(event: EventEnvelope, traceparent: string | null = null): void {
     if (!this.running) return;
     // On the next turn of the event loop, so the writer's answer goes out first.
     const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
       this.stopped || !this.broker.canPublish
         ? this.release(event.id)
-        : this.publishRows([{ id: event.id, payload: event, attempts: 0 }]),
+        : this.publishRows([{ id: event.id, payload: event, attempts: 0, traceparent }]),
     );
     this.publishing.add(work);
     void work.finally(() => this.publishing.delete(work));
   }
 
   /** Publishes rows already claimed, marks the confirmed ones, and backs off the rest. */
-  private async publishRows(rows: Pick<ClaimedRow, 'id' | 'payload' | 'attempts'>[]): Promise<void> {
-    // Every publish goes out before the first confirm is awaited.
+  private async publishRows(
+    rows: Pick<ClaimedRow, 'id' | 'payload' | 'attempts' | 'traceparent'>[],
+  ): Promise<void> {
+    // Every publish goes out before the first confirm is awaited, each in the trace of its row.
     const results = await Promise.allSettled(
-      rows.map((row) => withTimeout(this.broker.publish(row.payload), this.publishTimeoutMs)),
+      rows.map((row) =>
+        continueTrace(row.traceparent, () =>
+          withTimeout(this.broker.publish(row.payload), this.publishTimeoutMs),
+        ),
+      ),
     );
     for (const [index, result] of results.entries()) {
       const row = rows[index]!;
@@ -278,7 +288,7 @@ function relayStatements(table: string, service: string | undefined) {
       UPDATE ${table} AS outbox
       SET next_attempt_at = now() + $2 * interval '1 millisecond'
       FROM due WHERE outbox.id = due.id
-      RETURNING outbox.id::text AS id, outbox.payload, outbox.attempts, outbox.created_at`,
+      RETURNING outbox.id::text AS id, outbox.payload, outbox.attempts, outbox.created_at, outbox.traceparent`,
     published: `UPDATE ${table} SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
     release: `UPDATE ${table} SET next_attempt_at = now() WHERE id = $1::uuid AND published_at IS NULL`,
     failed: `

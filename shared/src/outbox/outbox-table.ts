@@ -10,7 +10,8 @@ const QUALIFIED_NAME = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
  * A schema-qualified outbox table name, checked, since it is written into SQL.
  * The table's columns are the runtime's contract: id (the event id), type,
  * payload (the envelope), created_at, published_at, attempts, last_error,
- * next_attempt_at. See docs/messaging.md.
+ * next_attempt_at, parked_at, traceparent (nullable: the trace the publish
+ * continues). See docs/messaging.md.
  */
 export function outboxTable(name: string): string {
   if (!QUALIFIED_NAME.test(name))

@@ -123,9 +123,15 @@ export class OrdersRepository {
    * its tasks pending, all or nothing. An order is never confirmed without
    * its event, and no event exists for an unconfirmed order. The outbox row
    * is leased to this process's relay for `outboxLeaseMs`, which publishes
-   * it right after the commit (0: due for any relay's sweep at once).
+   * it right after the commit (0: due for any relay's sweep at once), and
+   * carries the request's `traceparent` (null without tracing) to that publish.
    */
-  async confirm(id: string, paymentId: string, event: EventEnvelope, outboxLeaseMs: number): Promise<void> {
+  async confirm(
+    id: string,
+    paymentId: string,
+    event: EventEnvelope,
+    outbox: { leaseMs: number; traceparent: string | null },
+  ): Promise<void> {
     const [row] = await database(
       () => this.prisma.$queryRaw<{ confirmed: number }[]>`
         WITH confirmed AS (
@@ -133,9 +139,9 @@ export class OrdersRepository {
           WHERE id = ${id}::uuid AND status = 'pending'
           RETURNING id
         ), outbox AS (
-          INSERT INTO checkout.outbox (id, type, payload, next_attempt_at)
+          INSERT INTO checkout.outbox (id, type, payload, next_attempt_at, traceparent)
           SELECT ${event.id}::uuid, ${event.type}, ${JSON.stringify(event)}::jsonb,
-                 now() + ${outboxLeaseMs} * interval '1 millisecond'
+                 now() + ${outbox.leaseMs} * interval '1 millisecond', ${outbox.traceparent}
           FROM confirmed
         ), tasks AS (
           INSERT INTO checkout.fulfillment_tasks (order_id, task, updated_at)

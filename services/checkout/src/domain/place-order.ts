@@ -22,6 +22,8 @@ export interface PlaceOrderCommand {
   request: OrderRequest;
   idempotencyKey: string | undefined;
   correlationId: string;
+  /** The request's trace context, stored with the event so its consumers continue the trace; null without tracing. */
+  traceparent: string | null;
 }
 
 export interface PlaceOrderDeps {
@@ -29,7 +31,10 @@ export interface PlaceOrderDeps {
   catalogue: { find(skus: string[]): Promise<Product[]> };
   payments: PaymentGateway;
   /** The outbox's side of a commit: the lease to write the event's row with, and the hand-over after the commit. */
-  outbox: { leaseForNewRow(): number; publishCommitted(event: EventEnvelope): void };
+  outbox: {
+    leaseForNewRow(): number;
+    publishCommitted(event: EventEnvelope, traceparent: string | null): void;
+  };
   backlog: Pick<OutboxBacklog, 'isFull' | 'limit'>;
   /** The tasks a confirmed order starts with, all pending. */
   tasks: readonly string[];
@@ -44,7 +49,7 @@ export interface PlaceOrderDeps {
  * (declined, key reused, database down...).
  */
 export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDeps): Promise<OrderSnapshot> {
-  const { request, idempotencyKey, correlationId } = command;
+  const { request, idempotencyKey, correlationId, traceparent } = command;
   const { orders, payments, log } = deps;
   const requestHash = idempotencyKey ? requestFingerprint(request) : undefined;
 
@@ -104,11 +109,14 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
     correlationId,
   });
   try {
-    await orders.confirm(orderId, charge.paymentId, event, deps.outbox.leaseForNewRow());
+    await orders.confirm(orderId, charge.paymentId, event, {
+      leaseMs: deps.outbox.leaseForNewRow(),
+      traceparent,
+    });
   } catch (error) {
     await settleAfterFailedConfirm(orderId, error, deps);
   }
-  deps.outbox.publishCommitted(event);
+  deps.outbox.publishCommitted(event, traceparent);
   log.info({ orderId, totalCents: priced.totalCents }, 'order confirmed');
   return {
     id: orderId,

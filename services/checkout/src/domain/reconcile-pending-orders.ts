@@ -7,7 +7,10 @@ import { orderCompletedEvent } from './order-completed';
 export interface ReconcileDeps {
   orders: OrdersRepository;
   payments: Pick<PaymentGateway, 'lookup'>;
-  outbox: { leaseForNewRow(): number; publishCommitted(event: EventEnvelope): void };
+  outbox: {
+    leaseForNewRow(): number;
+    publishCommitted(event: EventEnvelope, traceparent: string | null): void;
+  };
   log: Logger;
 }
 
@@ -42,8 +45,12 @@ export async function reconcilePendingOrders(
         placedAt: order.createdAt,
         correlationId: order.correlationId,
       });
-      await deps.orders.confirm(order.id, charge.result.paymentId, event, deps.outbox.leaseForNewRow());
-      deps.outbox.publishCommitted(event);
+      // No request is being traced here: the event's publish starts a trace of its own.
+      await deps.orders.confirm(order.id, charge.result.paymentId, event, {
+        leaseMs: deps.outbox.leaseForNewRow(),
+        traceparent: null,
+      });
+      deps.outbox.publishCommitted(event, null);
       settled.set(order.id, 'confirmed');
     } else if (charge && !charge.result.approved) {
       await deps.orders.markDeclined(order.id, charge.result.reason);

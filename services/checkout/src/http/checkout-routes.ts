@@ -1,5 +1,6 @@
 import type { Rate } from '@shop/shared/controls';
 import { addRoute, sendProblem } from '@shop/shared/http';
+import { activeTraceparent } from '@shop/shared/tracing';
 import type { Express, RequestHandler } from 'express';
 import type { Catalogue } from '../data/catalogue';
 import type { OrdersRepository } from '../data/orders-repository';
@@ -48,7 +49,12 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
       CHECKOUT_ROUTES.placeOrder,
       async ({ body: request, headers }, req, res) => {
         const order = await placeOrder(
-          { request, idempotencyKey: headers['Idempotency-Key'], correlationId: req.correlationId },
+          {
+            request,
+            idempotencyKey: headers['Idempotency-Key'],
+            correlationId: req.correlationId,
+            traceparent: activeTraceparent(),
+          },
           { ...deps, log: req.log },
         );
         await deps.demo?.afterPlaced(req);

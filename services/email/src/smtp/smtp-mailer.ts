@@ -1,5 +1,6 @@
 import { EMAIL_KIND_HEADER, type EmailKind, SMTP_UNREACHABLE } from '@shop/contracts/email';
 import { permanentError, retryableError } from '@shop/shared/errors';
+import { inSpan, SpanKind } from '@shop/shared/tracing';
 import nodemailer from 'nodemailer';
 
 export const ADDRESS_REJECTED = 'EMAIL.ADDRESS_REJECTED';
@@ -55,34 +56,51 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     greetingTimeout: options.connectTimeoutMs,
     socketTimeout: options.sendTimeoutMs,
   });
+  const server = new URL(options.url);
   return {
-    async send(email, signal) {
-      const deadline = AbortSignal.timeout(options.sendTimeoutMs);
-      try {
-        await transport.sendMail({
-          from: options.from,
-          to: email.to,
-          subject: email.subject,
-          text: email.text,
-          html: email.html,
-          messageId: email.messageId,
-          headers: { [EMAIL_KIND_HEADER]: email.kind },
-          // Aborting closes this send's pooled connection; others carry on.
-          signal: AbortSignal.any([signal, deadline]),
-        });
-      } catch (error) {
-        if (deadline.aborted) {
-          throw retryableError(
-            SMTP_DEADLINE,
-            `the SMTP server did not accept the message within ${options.sendTimeoutMs} ms`,
-            { cause: error },
-          );
-        }
-        throw classifySmtpError(error);
-      }
-    },
+    // A client span per send, below the consumer's span: the SMTP exchange, connecting included.
+    send: (email, signal) =>
+      inSpan(
+        'smtp send',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'server.address': server.hostname,
+            'server.port': Number(server.port || (server.protocol === 'smtps:' ? 465 : 25)),
+            'email.kind': email.kind,
+            'email.message_id': email.messageId,
+          },
+        },
+        () => sendOnce(email, signal),
+      ),
     close: () => transport.close(),
   };
+
+  async function sendOnce(email: OutgoingEmail, signal: AbortSignal) {
+    const deadline = AbortSignal.timeout(options.sendTimeoutMs);
+    try {
+      await transport.sendMail({
+        from: options.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: email.messageId,
+        headers: { [EMAIL_KIND_HEADER]: email.kind },
+        // Aborting closes this send's pooled connection; others carry on.
+        signal: AbortSignal.any([signal, deadline]),
+      });
+    } catch (error) {
+      if (deadline.aborted) {
+        throw retryableError(
+          SMTP_DEADLINE,
+          `the SMTP server did not accept the message within ${options.sendTimeoutMs} ms`,
+          { cause: error },
+        );
+      }
+      throw classifySmtpError(error);
+    }
+  }
 }
 
 interface SmtpFailure {
