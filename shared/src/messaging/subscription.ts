@@ -368,7 +368,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
           'messaging.consumer.group.name': this.queues.service,
           'messaging.rabbitmq.destination.routing_key': fields.routingKey,
           'messaging.message.id': String(properties.messageId ?? ''),
-          'messaging.message.attempt': numberHeader(properties.headers, HEADERS.attempt) ?? 1,
+          attempt: numberHeader(properties.headers, HEADERS.attempt) ?? 1,
         },
       },
       (span) => this.handle(channel, publisher, message, span, options),
