@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { AppError } from '../errors';
 import { type Logger, maskCardNumbers } from '../logging';
 import { httpRequestDuration, registry } from '../metrics';
+import { tracingEnabled } from '../tracing';
 import { serveApiDocs } from './api-docs';
 import { type ApiDescription, addRoute } from './api-route';
 import { type ErrorTable, RUNTIME_ERROR_ANSWERS } from './error-table';
@@ -77,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
   // (inside a cluster, on localhost). https://helmetjs.github.io/
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   const tracing = traceRequests();
-  app.use(tracing.start);
+  app.use(tracing.middleware);
   app.use((req, res, next) => {
     const given = req.get(CORRELATION_HEADER);
     req.correlationId = given !== undefined && CORRELATION_ID.test(given) ? given : randomUUID();
@@ -103,8 +104,16 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      // With tracing on (started before the app is built), the request's own line names its
+      // trace; without, no bindings are made per request.
+      ...(tracingEnabled() ? { customProps: (req: Request) => tracing.logFields(req) ?? {} } : {}),
     }),
   );
+  app.use((req, _res, next) => {
+    const traced = tracing.logFields(req);
+    if (traced) req.log = req.log.child(traced);
+    next();
+  });
   app.use((req, res, next) => {
     const startedAt = performance.now();
     res.on('finish', () => {
@@ -118,7 +127,6 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? '1kb' }));
-  app.use(tracing.enter);
   addRoute(app, HTTP_APP_ROUTES.metrics, async (_input, req, res) => {
     // Prometheus asks for text; a reader that asks for JSON only (the dashboard) gets the same
     // series in prom-client's own JSON shape, so it needs no text-format parser.

@@ -1,4 +1,4 @@
-import { type Context, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
 import { contextFrom, SpanKind, startSpan, tracingEnabled, withContext } from '../tracing';
 
@@ -8,32 +8,27 @@ const UNTRACED = new Set(['/healthz', '/readyz', '/metrics']);
 /**
  * A server span per request, the child of the caller's `traceparent` when it
  * sends a valid one (a malformed one is ignored: the request starts a new
- * trace and is answered as if it had sent none). Two middlewares: `start`
- * opens the span as the request arrives and ends it when the answer has
- * gone; `enter` makes it active again once the body is read (body-parser
- * resumes from the socket's stream events, outside the context `start`
- * set), so the route's queries and the outbox row it writes belong to it.
- * Without tracing, both only call `next`.
+ * trace and is answered as if it had sent none). `middleware` opens it as the
+ * request arrives, runs the rest of the request inside it (body-parser's
+ * raw-body keeps the context across the body's arrival), and ends it when
+ * the answer has gone; without tracing it only calls `next`. `logFields`
+ * gives the request's trace and span ids, for its log lines.
  */
-export function traceRequests(): { start: RequestHandler; enter: RequestHandler } {
-  const contexts = new WeakMap<Request, Context>();
-  const start: RequestHandler = (req, res, next) => {
+export function traceRequests() {
+  const fields = new WeakMap<Request, { traceId: string; spanId: string }>();
+  const middleware: RequestHandler = (req, res, next) => {
     if (!tracingEnabled() || UNTRACED.has(req.path)) return next();
     const { span, context } = startSpan(req.method, {
       kind: SpanKind.SERVER,
       parent: contextFrom(req.headers),
       attributes: { 'http.request.method': req.method, 'url.path': req.path },
     });
-    contexts.set(req, context);
+    const { traceId, spanId } = span.spanContext();
+    fields.set(req, { traceId, spanId });
     res.once('close', () => endRequestSpan(span, req, res));
     withContext(context, next);
   };
-  const enter: RequestHandler = (req, _res, next) => {
-    const context = contexts.get(req);
-    if (context) withContext(context, next);
-    else next();
-  };
-  return { start, enter };
+  return { middleware, logFields: (req: Request) => fields.get(req) };
 }
 
 /** Names the span after the route once it is known (`POST /orders`, never the raw path), and ends it. */

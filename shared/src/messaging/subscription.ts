@@ -10,7 +10,7 @@ import {
 } from '../events';
 import type { Logger } from '../logging';
 import { controlMetrics, messagingMetrics } from '../metrics';
-import { contextFrom, failSpan, inSpan, type Span, SpanKind, withContext } from '../tracing';
+import { contextFrom, failSpan, inSpan, logFieldsOf, type Span, SpanKind, withContext } from '../tracing';
 import { ConfirmPublisher } from './confirm-publisher';
 import {
   type DeadLetterReason,
@@ -396,6 +396,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         messageId: message.properties.messageId,
         correlationId: headers[HEADERS.correlationId],
         attempt,
+        ...logFieldsOf(span),
       }));
     const settle = new Settler(channel, publisher, message, this.queues, logOf);
 

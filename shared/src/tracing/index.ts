@@ -4,6 +4,7 @@ export {
   continueTrace,
   failSpan,
   inSpan,
+  logFieldsOf,
   type Span,
   SpanKind,
   type SpanOptions,

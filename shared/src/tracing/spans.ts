@@ -111,3 +111,10 @@ export function startSpan(name: string, options: SpanOptions): { span: Span; con
 export function withContext<T>(parent: Context, work: () => T): T {
   return context.with(parent, work);
 }
+
+/** A span's ids for the log lines of its work (none without tracing), so a line leads to its trace. */
+export function logFieldsOf(span: Span): Readonly<{ traceId?: string; spanId?: string }> {
+  if (!tracingEnabled()) return NO_HEADERS;
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
+}

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { defineRoute } from '../http/api-route';
 import { createHttpApp } from '../http/create-http-app';
@@ -44,7 +45,10 @@ describe('which exporter the OTEL_* variables choose', () => {
 /** One process's tracing with an in-memory exporter, and the HTTP app every service builds. */
 describe('traces through the HTTP app', () => {
   const exporter = new InMemorySpanExporter();
-  const logger = createLogger('test', 'silent');
+  const logLines: Record<string, unknown>[] = [];
+  const logger = createLogger('test', 'info', 'json', {
+    write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   let server: RunningServer;
   let baseUrl: string;
   /** The traceparent each request's route saw as active, by the body's `n`. */
@@ -74,6 +78,7 @@ describe('traces through the HTTP app', () => {
           await new Promise((resolve) => setTimeout(resolve, 5));
           const n = (req.body as { n: number }).n;
           seen.set(n, activeTraceparent());
+          req.log.info({ n }, 'route ran');
           await inSpan('inner work', { kind: SpanKind.INTERNAL }, async () => {});
           res.status(201).json({ n });
         });
@@ -119,6 +124,37 @@ describe('traces through the HTTP app', () => {
     const inner = exporter.getFinishedSpans().find((candidate) => candidate.name === 'inner work');
     expect(inner?.spanContext().traceId).toBe(TRACE_ID);
     expect(parentOf(inner!)).toBe(span?.spanContext().spanId);
+    // The route's log line and the request's own line name the trace.
+    const spanId = span?.spanContext().spanId;
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'route ran', traceId: TRACE_ID, spanId }));
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ msg: 'request completed', traceId: TRACE_ID, spanId }),
+    );
+  });
+
+  test('When the body arrives well after the headers, then the route still runs inside the request span', async () => {
+    const body = JSON.stringify({ n: 5 });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${baseUrl}/orders`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          traceparent: TRACEPARENT,
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => req.end(body), 100);
+    });
+
+    expect(status).toBe(201);
+    const [span] = await waitForSpans(1);
+    expect(seen.get(5)).toBe(`00-${TRACE_ID}-${span?.spanContext().spanId}-01`);
   });
 
   test.each([
