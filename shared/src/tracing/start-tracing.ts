@@ -45,7 +45,14 @@ export function startTracing(service: string, config: TracingConfig, exporter?: 
     spanProcessors: [processorFor(chosen, exporter)],
   });
   provider.register();
-  registerInstrumentations({ tracerProvider: provider, instrumentations: [new PrismaInstrumentation()] });
+  registerInstrumentations({
+    tracerProvider: provider,
+    // The operation and its SQL are what a reader of the trace wants; Prisma's own
+    // serialization and query-compilation steps would double the spans per query.
+    instrumentations: [
+      new PrismaInstrumentation({ ignoreSpanTypes: [/^prisma:client:(serialize|compile)$/] }),
+    ],
+  });
 }
 
 /**
