@@ -13,6 +13,9 @@ export interface ReceivedMail {
   arrivedAt: number;
 }
 
+const SHUTTING_DOWN = () =>
+  Object.assign(new Error('4.3.2 Shutting down; the message was not accepted'), { responseCode: 421 });
+
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps every
  * message it accepts, parsed with `mailparser`. It can be stopped and started
@@ -103,10 +106,19 @@ export class SmtpSink {
         simpleParser(stream).then(
           (parsed) => {
             const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
-            this.received.push({ recipients, parsed, arrivedAt });
             const slow = recipients.some((address) => address.endsWith(`@${SmtpSink.SLOW_DOMAIN}`));
             const stalled = Math.max(0, ...recipients.map((address) => this.takeStall(address, 'message')));
-            setTimeout(() => callback(), Math.max(slow ? 500 : 0, stalled, this.replyDelayMs));
+            // A message is delivered when the server accepts it with its 250, as a real one
+            // commits it to its queue before answering. Stopped before that moment, the server
+            // has not accepted it: the sender hears 421 (or nothing), and nothing is delivered.
+            setTimeout(
+              () => {
+                if (this.server !== server) return callback(SHUTTING_DOWN());
+                this.received.push({ recipients, parsed, arrivedAt });
+                callback();
+              },
+              Math.max(slow ? 500 : 0, stalled, this.replyDelayMs),
+            );
           },
           (error: Error) => callback(error),
         );
@@ -127,7 +139,10 @@ export class SmtpSink {
     return stall.ms;
   }
 
-  /** Stops listening and drops open connections: senders now get "connection refused". */
+  /**
+   * Stops listening and drops open connections: senders now get "connection
+   * refused", and a message not yet answered with its 250 is not delivered.
+   */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
