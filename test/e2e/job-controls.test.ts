@@ -114,15 +114,17 @@ describe('job controls', () => {
     }
     await waitFor(`${orders} confirmations`, () => mailsMatching('rate').length === orders, 30_000);
 
-    // "10/s" grants one send per 100 ms window across the replicas. Arrivals carry each
-    // process's scheduling jitter on top (a replica's event loop can stall for hundreds of
-    // ms on this shared machine), so they are checked over two seconds, and as a mean.
+    // "10/s" grants one send per 100 ms window across the replicas: at most 21 grants in
+    // any two seconds. Arrivals carry each send's own time on top (composing, the claim,
+    // SMTP), which varies by a few hundred ms on a busy two-core machine and can bunch
+    // them, so the busiest two seconds may hold a few more; three replicas limiting
+    // themselves alone would put about 60 there. The mean rate is the strict check.
     const arrivals = byArrival(mailsMatching('rate')).map((mail) => mail.arrivedAt);
     const busiest = (spanMs: number) =>
       Math.max(
         ...arrivals.map((start) => arrivals.filter((at) => at >= start && at < start + spanMs).length),
       );
-    expect(busiest(2_000)).toBeLessThanOrEqual(22);
+    expect(busiest(2_000)).toBeLessThanOrEqual(25);
     const perSecond = ((orders - 1) * 1_000) / (arrivals.at(-1)! - arrivals[0]!);
     expect(perSecond).toBeLessThanOrEqual(10.5);
     expect(perSecond).toBeGreaterThan(5);
