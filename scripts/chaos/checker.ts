@@ -12,6 +12,14 @@ export interface EffectRow {
   lost: number;
   doubled: number;
   unexpected: number;
+  /**
+   * Emails only: copies that repeat a Message-ID the order already had. That
+   * is the one window SMTP leaves open (the process killed between the
+   * server's 250 and the commit, README "Exactly once"): a mailbox that
+   * deduplicates by Message-ID shows one. Reported, not failed; a second
+   * Message-ID for an order is a doubled email.
+   */
+  resent: number;
 }
 
 export interface Verdict {
@@ -27,8 +35,8 @@ const LINES_PER_ORDER = 2;
  * In the spirit of Jepsen's checkers: each side effect counted where it
  * happened, for every order the client was told was accepted (201), and for
  * every order it was not. Lost: an accepted order without the effect.
- * Doubled: more than one. Unexpected: an effect for an order that was never
- * accepted.
+ * Doubled: more than one (for email, more than one Message-ID). Unexpected:
+ * an effect for an order that was never accepted.
  */
 export async function check(options: {
   prisma: PrismaClient;
@@ -60,13 +68,19 @@ export async function check(options: {
     ),
   };
   let unexpectedMails = 0;
+  let resent = 0;
+  const messageIds = new Map<string, Set<string>>();
   for (const mail of options.mails) {
     const order = emailOf.get(mail.recipients[0] ?? '');
     if (!order?.orderId || !accepted.has(order.orderId)) {
       unexpectedMails++;
       continue;
     }
-    effects.email!.set(order.orderId, (effects.email!.get(order.orderId) ?? 0) + 1);
+    const ids = messageIds.get(order.orderId) ?? new Set<string>();
+    if (ids.has(mail.parsed.messageId ?? '')) resent++;
+    ids.add(mail.parsed.messageId ?? '');
+    messageIds.set(order.orderId, ids);
+    effects.email!.set(order.orderId, ids.size);
   }
 
   const rows: EffectRow[] = Object.entries(effects).map(([effect, counts]) => {
@@ -89,6 +103,7 @@ export async function check(options: {
       lost,
       doubled,
       unexpected,
+      resent: effect === 'email' ? resent : 0,
     };
   });
   const files = [...accepted.keys()].filter(
@@ -101,6 +116,7 @@ export async function check(options: {
     lost: files.length,
     doubled: 0,
     unexpected: 0,
+    resent: 0,
   });
 
   const stuck = (
