@@ -205,6 +205,7 @@ export class OutboxRelay {
       try {
         await this.db.$executeRawUnsafe(this.sql.published, ids);
         this.publishedCount += ids.length;
+        this.log.debug({ rows: ids.length }, 'outbox rows marked published');
       } catch (error) {
         // Unmarked rows are published again when their lease runs out: a duplicate, never a loss.
         this.log.warn(
