@@ -65,17 +65,23 @@ describe('broker connection to a cluster', () => {
 
     const confirmed: string[] = [];
     let failedPublishes = 0;
+    let lastError = '';
     const total = 300;
     void (async () => {
       while (publishing && confirmed.length < total) {
         const event = anOrderCompletedEvent();
-        // Like the outbox relay: a publish that was not confirmed is tried again later.
+        // Like the outbox relay: a publish that was not confirmed in time is tried again
+        // later (a confirm can be lost with the node that owed it; the consumer drops a copy).
         while (publishing) {
           try {
-            await publisher.publish(event);
+            await Promise.race([
+              publisher.publish(event),
+              sleep(5_000).then(() => Promise.reject(new Error('no confirm within 5 s'))),
+            ]);
             confirmed.push(event.id);
             break;
-          } catch {
+          } catch (error) {
+            lastError = String(error);
             failedPublishes++;
             await sleep(100);
           }
@@ -87,7 +93,17 @@ describe('broker connection to a cluster', () => {
     // Both connected to node 1, the first URL; so were the queues declared, so their leaders are there too.
     await killNode(1);
 
-    await waitFor('the rest of the stream published', () => confirmed.length === total, 30_000);
+    await waitFor('the rest of the stream published', () => confirmed.length === total, 30_000).catch(
+      (error: Error) => {
+        const state = {
+          confirmed: confirmed.length,
+          failedPublishes,
+          connected: publisher.connected,
+          lastError,
+        };
+        throw new Error(`${error.message}: ${JSON.stringify(state)}`);
+      },
+    );
     await waitFor(
       'every confirmed message consumed',
       () => confirmed.every((id) => consumed.has(id)),

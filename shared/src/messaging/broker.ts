@@ -61,6 +61,8 @@ export class Broker {
   private readonly subscriptions: Subscription<EventContract, unknown, InboxTransaction>[] = [];
   private closing = false;
   private blocked = false;
+  /** When the publishing channel was last replaced after a nack (see replacePublisher). */
+  private publisherReplacedAt = 0;
   /** A (re)connect's setup still declaring and subscribing; close() waits for it. */
   private settingUp: Promise<void> | undefined;
   private stopReportingDepths: () => void = () => {};
@@ -296,13 +298,47 @@ export class Broker {
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => logger.error({ err: error }, 'publishing channel error'));
     await declareTopology(channel, topology, service);
-    const publisher = new ConfirmPublisher(channel);
-    channel.on('close', () => {
-      if (this.publisher === publisher) this.recover(model, new Error('publishing channel closed'));
-    });
+    const publisher = this.publishingOn(model, channel);
     for (const subscription of this.subscriptions) await this.startSubscription(subscription, model);
     this.publisher = publisher;
     this.current = model;
+  }
+
+  /** The publisher on `channel`: a lost channel reconnects, a nack replaces the channel. */
+  private publishingOn(model: ChannelModel, channel: ConfirmChannel): ConfirmPublisher {
+    const publisher = new ConfirmPublisher(channel, () => this.replacePublisher(model, publisher));
+    channel.on('close', () => {
+      if (this.publisher === publisher) this.recover(model, new Error('publishing channel closed'));
+    });
+    return publisher;
+  }
+
+  /**
+   * The broker refused a publish (`basic.nack`). A channel can keep refusing
+   * after the node holding a quorum queue's leader dies: on RabbitMQ 3.10,
+   * shown by shared/test/cluster-failover.test.ts, a channel opened during the
+   * election nacked every publish for minutes while a new channel's went
+   * through. So the publisher moves to a new channel (at most once a second);
+   * the caller retries what was refused, as it retries any unconfirmed publish.
+   * The connection and the consumers stay as they are.
+   */
+  private replacePublisher(model: ChannelModel, nacked: ConfirmPublisher) {
+    if (this.closing || this.current !== model || this.publisher !== nacked) return;
+    if (Date.now() - this.publisherReplacedAt < 1_000) return;
+    this.publisherReplacedAt = Date.now();
+    this.options.logger.warn('RabbitMQ refused a publish; moving publishing to a new channel');
+    void (async () => {
+      const channel = await model.createConfirmChannel();
+      channel.on('error', (error: Error) =>
+        this.options.logger.error({ err: error }, 'publishing channel error'),
+      );
+      if (this.closing || this.current !== model || this.publisher !== nacked) {
+        await channel.close();
+        return;
+      }
+      this.publisher = this.publishingOn(model, channel);
+      await nacked.close();
+    })().catch((error: unknown) => this.recover(model, error as Error));
   }
 
   private async startSubscription(
