@@ -229,6 +229,7 @@ async function main(): Promise<number> {
   log(
     `stuck orders: ${verdict.stuck.length}${verdict.stuck.length ? ` (${verdict.stuck.slice(0, 5).join(', ')})` : ''}`,
   );
+  if (verdict.resentMessageIds.length > 0) log(`resent Message-IDs: ${verdict.resentMessageIds.join(', ')}`);
   log(`${verdict.ok ? 'converged' : 'NOT converged'} ${convergedAfter.toFixed(1)} s after the last fault`);
   console.table(balance.rows);
 

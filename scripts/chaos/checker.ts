@@ -14,8 +14,8 @@ export interface EffectRow {
   unexpected: number;
   /**
    * Emails only: copies that repeat a Message-ID the order already had. That
-   * is the one window SMTP leaves open (the process killed between the
-   * server's 250 and the commit, README "Exactly once"): a mailbox that
+   * is the one window SMTP leaves open (the process killed, or its database
+   * lost, between the server's 250 and the commit, README "Exactly once"): a mailbox that
    * deduplicates by Message-ID shows one. Reported, not failed; a second
    * Message-ID for an order is a doubled email.
    */
@@ -26,6 +26,8 @@ export interface Verdict {
   rows: EffectRow[];
   /** Accepted orders whose four tasks are not all completed, or orders still pending. */
   stuck: string[];
+  /** The Message-IDs sent more than once, to find their events in the email service's log. */
+  resentMessageIds: string[];
   ok: boolean;
 }
 
@@ -68,7 +70,7 @@ export async function check(options: {
     ),
   };
   let unexpectedMails = 0;
-  let resent = 0;
+  const resentMessageIds: string[] = [];
   const messageIds = new Map<string, Set<string>>();
   for (const mail of options.mails) {
     const order = emailOf.get(mail.recipients[0] ?? '');
@@ -77,7 +79,7 @@ export async function check(options: {
       continue;
     }
     const ids = messageIds.get(order.orderId) ?? new Set<string>();
-    if (ids.has(mail.parsed.messageId ?? '')) resent++;
+    if (ids.has(mail.parsed.messageId ?? '')) resentMessageIds.push(mail.parsed.messageId ?? '');
     ids.add(mail.parsed.messageId ?? '');
     messageIds.set(order.orderId, ids);
     effects.email!.set(order.orderId, ids.size);
@@ -103,7 +105,7 @@ export async function check(options: {
       lost,
       doubled,
       unexpected,
-      resent: effect === 'email' ? resent : 0,
+      resent: effect === 'email' ? resentMessageIds.length : 0,
     };
   });
   const files = [...accepted.keys()].filter(
@@ -128,5 +130,5 @@ export async function check(options: {
   ).map(({ id }) => id);
   const ok =
     rows.every((row) => row.lost === 0 && row.doubled === 0 && row.unexpected === 0) && stuck.length === 0;
-  return { rows, stuck, ok };
+  return { rows, stuck, resentMessageIds, ok };
 }
