@@ -97,7 +97,20 @@ export class Stack {
       ...options.envOf?.[name],
     });
     const names: ServiceName[] = ['checkout', ...FULFILLMENT_SERVICES];
-    const started = await Promise.all(names.map((name) => ServiceProcess.start(name, envOf(name))));
+    const starts = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, envOf(name))));
+    const failed = starts.find((start) => start.status === 'rejected');
+    if (failed) {
+      // One service never got ready: stop the ones that did, and free what was set up, before failing.
+      await Promise.all(
+        starts.map((start) => (start.status === 'fulfilled' ? start.value.stop() : undefined)),
+      );
+      await smtp.stop();
+      await shop.close();
+      await database.drop();
+      await rm(receiptsDir, { recursive: true, force: true });
+      throw failed.reason;
+    }
+    const started = starts.map((start) => (start as PromiseFulfilledResult<ServiceProcess>).value);
     const services = Object.fromEntries(names.map((name, index) => [name, started[index]])) as Record<
       ServiceName,
       ServiceProcess
