@@ -57,16 +57,23 @@ describe('operator dashboard in a browser', () => {
         stack.services[name].url,
       ]),
     );
-    [dashboard, browser] = await Promise.all([
+    // Both settle before either failure is thrown, so afterAll stops the dashboard even when
+    // the browser fails to launch.
+    const starts = await Promise.allSettled([
       ServiceProcess.start('dashboard', {
         ...stack.shop.env,
         ...urls,
         ADMIN_TOKEN: stack.adminToken,
         VIEWER_TOKEN,
         DASHBOARD_REPLAY_RATE: '50',
+      }).then((started) => {
+        dashboard = started;
       }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }),
+      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }).then((launched) => {
+        browser = launched;
+      }),
     ]);
+    for (const start of starts) if (start.status === 'rejected') throw start.reason;
     operator = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await signIn(operator, stack.adminToken);
   }, 60_000);
