@@ -16,13 +16,11 @@ RUN find . -type f ! -name package.json ! -name package-lock.json -delete
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY --from=manifests /app ./
-# `npm install`, as in CI, not `npm ci`: the lockfile lists only the linux-x64 builds of the
-# platform packages (esbuild, swc, biome), which `npm ci` rejects as out of sync; `npm install`
-# keeps every locked version and fetches this platform's build (see docs/decisions.md).
+# `npm ci`, as in CI: exactly the locked versions, failing if the lockfile is out of sync.
 # --ignore-scripts: the project runs no dependency install scripts (package.json
 # "allowScripts"); the flag holds whichever npm version the base image bundles. It also skips
 # the root postinstall, which is fine: the build script generates the Prisma client itself.
-RUN npm install --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
