@@ -294,14 +294,21 @@ export class Broker {
   }
 
   private async setup(model: ChannelModel) {
-    const { topology, service, logger } = this.options;
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => logger.error({ err: error }, 'publishing channel error'));
+    const { topology, service } = this.options;
+    const channel = await this.openPublishingChannel(model);
     await declareTopology(channel, topology, service);
     const publisher = this.publishingOn(model, channel);
     for (const subscription of this.subscriptions) await this.startSubscription(subscription, model);
     this.publisher = publisher;
     this.current = model;
+  }
+
+  private async openPublishingChannel(model: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) =>
+      this.options.logger.error({ err: error }, 'publishing channel error'),
+    );
+    return channel;
   }
 
   /** The publisher on `channel`: a lost channel reconnects, a nack replaces the channel. */
@@ -328,10 +335,7 @@ export class Broker {
     this.publisherReplacedAt = Date.now();
     this.options.logger.warn('RabbitMQ refused a publish; moving publishing to a new channel');
     void (async () => {
-      const channel = await model.createConfirmChannel();
-      channel.on('error', (error: Error) =>
-        this.options.logger.error({ err: error }, 'publishing channel error'),
-      );
+      const channel = await this.openPublishingChannel(model);
       if (this.closing || this.current !== model || this.publisher !== nacked) {
         await channel.close();
         return;

@@ -14,29 +14,24 @@ export const PUBLISH_NOT_CONFIRMED = 'MESSAGING.NOT_CONFIRMED';
 export class ConfirmPublisher {
   /** Returns received per message id whose confirm has not arrived yet. */
   private readonly pendingReturns = new Map<string, number>();
-  private closed = false;
 
   /**
    * `onNack` hears of every `basic.nack` the broker sends on this channel
-   * while it is open (not of the confirms a closing channel fails).
+   * (not of the confirms amqplib fails when the channel closes).
    */
   constructor(
     private readonly channel: ConfirmChannel,
-    private readonly onNack: () => void = () => {},
+    onNack: () => void = () => {},
   ) {
     channel.on('return', (message: ConsumeMessage) => {
       const id = String(message.properties.messageId);
       this.pendingReturns.set(id, (this.pendingReturns.get(id) ?? 0) + 1);
     });
-    channel.on('close', () => {
-      this.closed = true;
-    });
+    channel.on('nack', onNack);
   }
 
   /** Closes the channel; publishes still awaiting their confirm reject and are tried again by their caller. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     await this.channel.close().catch(() => {});
   }
 
@@ -49,7 +44,6 @@ export class ConfirmPublisher {
     return new Promise((resolve, reject) => {
       this.channel.publish(exchange, routingKey, content, { ...options, mandatory: true }, (error) => {
         if (error) {
-          if (!this.closed) this.onNack();
           reject(
             retryableError(PUBLISH_NOT_CONFIRMED, `broker did not confirm the message: ${String(error)}`),
           );
