@@ -7,8 +7,8 @@ import type { ConsumerControlRow, ConsumerControls } from './consumer-controls';
 /**
  * What a replica does with its queues: consume them, hold (consume nothing;
  * handlers already running finish, messages already delivered but not yet
- * started wait unhandled, the queues buffer), or take one message at a time
- * as the circuit breaker's probe.
+ * started go back to their queue unhandled, the queues buffer), or take one
+ * message at a time as the circuit breaker's probe.
  */
 export type ConsumerMode = 'consume' | 'hold' | 'probe';
 
@@ -60,7 +60,9 @@ export class ConsumerSwitch {
   private readonly listener: NotificationListener;
   private pollTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** The read under way, and the one queued behind it for the calls made meanwhile. */
+  private reading: Promise<void> | undefined;
+  private rereading: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly options: ConsumerSwitchOptions) {
@@ -150,13 +152,25 @@ export class ConsumerSwitch {
     await this.refresh();
   }
 
-  /** Re-reads the row and applies it; calls that arrive meanwhile share the next read. */
+  /**
+   * Re-reads the row and applies it. A call made while a read is under way
+   * may follow a change that read started too early to see (this replica's
+   * own transition, a notification), so it gets the next read, which every
+   * call meanwhile shares; it never settles for the read under way.
+   */
   private refresh(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.refreshing ??= this.read().finally(() => {
-      this.refreshing = undefined;
+    if (this.reading) {
+      this.rereading ??= this.reading.then(() => {
+        this.rereading = undefined;
+        return this.refresh();
+      });
+      return this.rereading;
+    }
+    this.reading = this.read().finally(() => {
+      this.reading = undefined;
     });
-    return this.refreshing;
+    return this.reading;
   }
 
   private async read() {
