@@ -115,8 +115,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   private applying: Promise<void> = Promise.resolve();
   private probing = false;
   private stopped = false;
-  /** Deliveries that came before a hold took effect, waiting to be handled (see `untilConsuming`). */
-  private waiting: (() => void)[] = [];
   private readonly contracts: readonly EventContract[];
   private readonly jobTypes: ReadonlySet<string>;
   private readonly inFlight = new Set<Promise<void>>();
@@ -163,8 +161,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     // queue and the job queue each have this many messages in flight at most.
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
-    // Deliveries waiting on the channel this one replaces went back to the queue with it.
-    this.releaseWaiting();
     this.publisher = new ConfirmPublisher(channel);
     this.consumerTags = [];
     this.onBrokerCancel = () =>
@@ -180,7 +176,12 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         else this.onBrokerCancel();
       });
     }
-    await this.apply(channel);
+    // In turn with mode changes: one made while this start consumes must wait
+    // for it, or it would find no consumer yet to cancel. A failure here fails
+    // the start (the broker reconnects); the turns go on.
+    const started = this.applying.then(() => this.apply(channel));
+    this.applying = started.catch(() => {});
+    await started;
   }
 
   /**
@@ -194,7 +195,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   setMode(mode: ConsumerMode): void {
     if (mode === this.mode) return;
     this.mode = mode;
-    if (mode === 'consume') this.releaseWaiting();
     const { channel } = this;
     if (channel) this.applying = this.applying.then(() => this.apply(channel)).catch(() => {});
   }
@@ -206,20 +206,20 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     if (this.mode === 'consume' && this.consumerTags.length === 0) {
       for (const queue of [workQueue, ...(jobQueue ? [jobQueue.name] : [])]) {
         const { consumerTag } = await channel.consume(queue, (message) => {
-          if (message) this.track(this.process(channel, this.publisher!, message));
+          if (message) this.track(this.process(channel, this.publisher!, message, { queue }));
           else this.onBrokerCancel();
         });
         this.consumerTags.push(consumerTag);
       }
       this.logger.info(
-        { queue: workQueue, jobQueue: jobQueue?.name, prefetch: this.options.prefetch },
+        { jobQueue: jobQueue?.name, prefetch: this.options.prefetch },
         'consuming',
       );
     } else if (this.mode !== 'consume' && this.consumerTags.length > 0) {
       const tags = this.consumerTags;
       this.consumerTags = [];
       for (const tag of tags) await channel.cancel(tag);
-      this.logger.info({ queue: workQueue, mode: this.mode }, 'holding: messages wait in the queue');
+      this.logger.info({ mode: this.mode }, 'holding: messages wait in the queue');
     }
     if (this.mode === 'probe' && !this.probing) void this.probe(channel);
   }
@@ -296,7 +296,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     const tags = this.consumerTags;
     this.stopped = true;
     this.consumerTags = [];
-    this.releaseWaiting();
     for (const tag of tags) await channel?.cancel(tag).catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const drained = Promise.all(this.inFlight).then(() => true);
@@ -324,28 +323,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   }
 
   /**
-   * The broker may have handed this replica a few messages (up to the
-   * prefetch) just before a hold cancelled its consumers. They wait here
-   * unhandled instead of each spending an attempt against a downstream the
-   * circuit already knows is down (or being sent while paused), and run once
-   * the replica consumes again. On a stop, or if the channel is lost
-   * meanwhile, they are never handled here: the broker gives them back to the
-   * queue with the channel.
-   */
-  private async untilConsuming(channel: ConfirmChannel): Promise<boolean> {
-    while (this.mode !== 'consume' && !this.stopped && this.channel === channel) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    return !this.stopped && this.channel === channel;
-  }
-
-  private releaseWaiting() {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const resolve of waiting) resolve();
-  }
-
-  /**
    * One delivery, traced as a consumer span that continues the producer's
    * trace (the `traceparent` header, kept through retry tiers and replays):
    * the handler's queries and the outcome event it publishes are its children.
@@ -354,7 +331,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     channel: ConfirmChannel,
     publisher: ConfirmPublisher,
     message: Message,
-    options: { probe?: boolean } = {},
+    options: DeliveryOptions,
   ): Promise<void> {
     const { properties, fields } = message;
     return inSpan(
@@ -380,7 +357,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     publisher: ConfirmPublisher,
     message: Message,
     span: Span,
-    { probe = false }: { probe?: boolean },
+    { probe = false, queue }: DeliveryOptions,
   ) {
     const headers = message.properties.headers ?? {};
     const attempt = numberHeader(headers, HEADERS.attempt) ?? 1;
@@ -463,7 +440,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
     }
 
-    if (!probe && this.mode !== 'consume' && !(await this.untilConsuming(channel))) return;
+    if (!probe && this.mode !== 'consume') return this.putBack(channel, settle, queue);
 
     const startedAt = performance.now();
     const started = attemptStarting(headers);
@@ -498,6 +475,23 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       this.metrics.retried(tier.label);
       this.report(reporter?.failed(event, started, errorMessage(error), tier.label));
     }
+  }
+
+  /**
+   * A delivery the broker handed this replica just before a hold cancelled
+   * its consumers (a pause, an open circuit): it goes back to the tail of its
+   * queue, by the same confirmed republish that moves a failed message to a
+   * retry tier, without running. So a holding replica keeps nothing: every
+   * waiting message is in the queue, where operators and the autoscaler see
+   * it, and the broker counts no consumer. No attempt is spent, and no
+   * delivery counted, which a `basic.nack` with requeue would do on RabbitMQ
+   * 3.10 to 4.2 (a service paused a few times could then park healthy
+   * messages as a crash loop). On a stop or a lost channel it is left to the
+   * broker, which returns it with the channel.
+   */
+  private async putBack(channel: ConfirmChannel, settle: Settler, queue: string | undefined) {
+    if (this.stopped || this.channel !== channel || queue === undefined) return;
+    if (await settle.putBack(queue)) this.metrics.putBack();
   }
 
   private async park(
@@ -585,6 +579,13 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   }
 }
 
+interface DeliveryOptions {
+  /** The queue it came from, when consumed (not taken by the probe). */
+  queue?: string;
+  /** The circuit breaker's probe: handled whatever the mode. */
+  probe?: boolean;
+}
+
 /** The metric series of one queue, resolved once rather than per message. */
 function metricsFor(queues: ServiceQueues) {
   const labels = { service: queues.service, queue: queues.workQueue };
@@ -604,6 +605,7 @@ function metricsFor(queues: ServiceQueues) {
       messagingMetrics.failed.inc({ ...labels, code });
     },
     retried: (tier: string) => messagingMetrics.retried.inc({ ...labels, tier }),
+    putBack: () => controlMetrics.putBack.inc({ service: queues.service }),
     waited: (priority: Priority, since: number) =>
       controlMetrics.rateLimitWait.observe({ service: queues.service, priority }, seconds(since)),
     deadLettered: (reason: string) => messagingMetrics.deadLettered.inc({ ...labels, reason }),
@@ -632,6 +634,12 @@ class Settler {
     } catch (error) {
       this.log().warn({ err: error }, 'could not ack: channel closed, the broker will redeliver');
     }
+  }
+
+  /** Back to the tail of `queue` as it came, unhandled. */
+  putBack(queue: string): Promise<boolean> {
+    this.log().debug({ queue }, 'holding: delivery put back in its queue');
+    return this.republish(queue, {});
   }
 
   retry(queue: string, nextAttempt: number, error: unknown, delayMs: number): Promise<boolean> {

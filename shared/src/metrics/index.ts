@@ -63,6 +63,11 @@ export const controlMetrics = {
     help: 'Circuit breaker transitions this replica made, by the state entered',
     labelNames: ['service', 'to'],
   }),
+  putBack: new client.Counter({
+    name: 'shop_consumer_put_back_total',
+    help: 'Deliveries a holding replica (paused, circuit open) returned to their queue unhandled',
+    labelNames: ['service'],
+  }),
   rateLimitWait: new client.Histogram({
     name: 'shop_rate_limit_wait_seconds',
     help: 'Time a delivery waited for its turn under the rate limit, by queue priority',
