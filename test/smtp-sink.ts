@@ -76,6 +76,11 @@ export class SmtpSink {
     this.temporaryFailures.set(address, times);
   }
 
+  /** Whether it accepts connections (false after `stop`, until `listen`). */
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
   /** Listens again, on the port it had before. */
   async listen(): Promise<void> {
     const server = new SMTPServer({

@@ -40,6 +40,26 @@ describe('job controls', () => {
   };
   const emailState = async () =>
     (await stack.admin<ConsumerState[]>('/admin/consumers')).body.find(({ service }) => service === 'email')!;
+  /** Waits until email's controls match; a timeout says what they were last. */
+  const waitForEmail = async (
+    description: string,
+    matches: (state: ConsumerState) => boolean,
+    timeoutMs?: number,
+  ) => {
+    let last: ConsumerState | undefined;
+    try {
+      await waitFor(
+        description,
+        async () => {
+          last = await emailState();
+          return matches(last);
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; email's controls were last ${JSON.stringify(last)}`);
+    }
+  };
   const metric = async (process: ServiceProcess, series: string) => {
     const text = await (await process.get('/metrics')).text();
     const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
@@ -58,6 +78,8 @@ describe('job controls', () => {
   afterEach(async () => {
     await Promise.all(emails.map((process) => process.stop()));
     emails = [];
+    // A test that failed while SMTP was down leaves the next one a server to send to.
+    if (!stack.smtp.listening) await stack.smtp.listen();
   });
 
   afterAll(async () => {
@@ -66,12 +88,12 @@ describe('job controls', () => {
 
   test('When email is paused, then both replicas hold and orders wait in its queue; on resume each is sent once', async () => {
     const replicas = await startEmails(2);
-    await waitFor('two consumers on email', async () => (await emailState()).consumers === 2);
+    await waitForEmail('two consumers on email', (state) => state.consumers === 2);
 
     const paused = await stack.admin<ConsumerState>('/admin/consumers/email/pause', { actor: 'test' });
     expect(paused.status).toBe(200);
     expect(paused.body.paused).toBe(true);
-    await waitFor('no consumer on email', async () => (await emailState()).consumers === 0);
+    await waitForEmail('no consumer on email', (state) => state.consumers === 0);
     for (const replica of replicas)
       expect(await metric(replica, 'shop_consumer_paused{service="email"}')).toBe(1);
 
@@ -92,7 +114,7 @@ describe('job controls', () => {
     await sleep(500);
     expect(new Set(mailsMatching('paused').map((mail) => mail.recipients[0])).size).toBe(4);
     expect(mailsMatching('paused')).toHaveLength(4);
-    await waitFor('two consumers again', async () => (await emailState()).consumers === 2);
+    await waitForEmail('two consumers again', (state) => state.consumers === 2);
   });
 
   test('When EMAIL_RATE_LIMIT=10/s and three replicas send, then the SMTP server sees at most 10 in any second, and waiting is no attempt', async () => {
@@ -206,12 +228,12 @@ describe('job controls', () => {
     const customers = [address('breaker', 0), address('breaker', 1)];
     const orderIds = await Promise.all(customers.map((customer) => stack.placeOrder(customer)));
 
-    await waitFor('the circuit open', async () => (await emailState()).circuit.state === 'open');
+    await waitForEmail('the circuit open', (state) => state.circuit.state === 'open');
     const failures =
       'shop_message_attempts_failed_total{service="email",queue="' +
       `${stack.shop.queuesOf('email').workQueue}",code="EMAIL.SMTP_UNREACHABLE"}`;
     // The replica hears the open circuit and cancels its consumer a moment later.
-    await waitFor('no consumer on email', async () => (await emailState()).consumers === 0);
+    await waitForEmail('no consumer on email', (state) => state.consumers === 0);
     const failedWhenOpened = await metric(email!, failures);
     expect(failedWhenOpened).toBeGreaterThanOrEqual(3);
     await sleep(1_000);
@@ -228,7 +250,7 @@ describe('job controls', () => {
     ).toBeGreaterThanOrEqual(1);
 
     await stack.smtp.listen();
-    await waitFor('the circuit closed', async () => (await emailState()).circuit.state === 'closed', 10_000);
+    await waitForEmail('the circuit closed', (state) => state.circuit.state === 'closed', 10_000);
     for (const customer of customers) await stack.smtp.waitForMailsTo(customer, 1);
     await sleep(500);
     for (const customer of customers) expect(stack.smtp.mailsTo(customer)).toHaveLength(1);
@@ -243,7 +265,7 @@ describe('job controls', () => {
     const prefetch = 5;
     await startEmails(1, { PREFETCH: String(prefetch) });
     await stack.admin('/admin/consumers/email/pause', { actor: 'test' });
-    await waitFor('no consumer on email', async () => (await emailState()).consumers === 0);
+    await waitForEmail('no consumer on email', (state) => state.consumers === 0);
 
     const { jobQueue, workQueue } = stack.shop.queuesOf('email');
     await Promise.all(
