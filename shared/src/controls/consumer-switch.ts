@@ -161,10 +161,12 @@ export class ConsumerSwitch {
   private refresh(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.reading) {
-      this.rereading ??= this.reading.then(() => {
-        this.rereading = undefined;
-        return this.refresh();
-      });
+      this.rereading ??= this.reading
+        .catch(() => {})
+        .then(() => {
+          this.rereading = undefined;
+          return this.refresh();
+        });
       return this.rereading;
     }
     this.reading = this.read().finally(() => {

@@ -211,10 +211,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         });
         this.consumerTags.push(consumerTag);
       }
-      this.logger.info(
-        { jobQueue: jobQueue?.name, prefetch: this.options.prefetch },
-        'consuming',
-      );
+      this.logger.info({ jobQueue: jobQueue?.name, prefetch: this.options.prefetch }, 'consuming');
     } else if (this.mode !== 'consume' && this.consumerTags.length > 0) {
       const tags = this.consumerTags;
       this.consumerTags = [];
@@ -234,15 +231,23 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     this.probing = true;
     try {
       const { workQueue, jobQueue } = this.queues;
+      const queues = [workQueue, ...(jobQueue ? [jobQueue.name] : [])];
       while (this.mode === 'probe' && this.channel === channel && !this.stopped) {
-        const message =
-          (await channel.get(workQueue)) || (jobQueue ? await channel.get(jobQueue.name) : false);
-        if (!message) {
+        let taken: { message: Message; queue: string } | undefined;
+        for (const queue of queues) {
+          const message = await channel.get(queue);
+          if (message) {
+            taken = { message, queue };
+            break;
+          }
+        }
+        if (!taken) {
           await sleep(500);
           continue;
         }
+        const { message, queue } = taken;
         this.logger.info({ messageId: message.properties.messageId }, 'probing with one message');
-        const work = this.process(channel, this.publisher!, message, { probe: true });
+        const work = this.process(channel, this.publisher!, message, { queue, probe: true });
         this.track(work);
         await work;
         for (let waited = 0; this.mode === 'probe' && waited < 5_000; waited += 100) await sleep(100);
@@ -489,8 +494,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
    * messages as a crash loop). On a stop or a lost channel it is left to the
    * broker, which returns it with the channel.
    */
-  private async putBack(channel: ConfirmChannel, settle: Settler, queue: string | undefined) {
-    if (this.stopped || this.channel !== channel || queue === undefined) return;
+  private async putBack(channel: ConfirmChannel, settle: Settler, queue: string) {
+    if (this.stopped || this.channel !== channel) return;
     if (await settle.putBack(queue)) this.metrics.putBack();
   }
 
@@ -580,9 +585,9 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
 }
 
 interface DeliveryOptions {
-  /** The queue it came from, when consumed (not taken by the probe). */
-  queue?: string;
-  /** The circuit breaker's probe: handled whatever the mode. */
+  /** The queue it came from. */
+  queue: string;
+  /** Taken by the circuit breaker's probe: handled whatever the mode. */
   probe?: boolean;
 }
 
