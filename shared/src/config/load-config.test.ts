@@ -70,6 +70,18 @@ describe('AMQP_URL', () => {
     ]);
   });
 
+  test('When a further node is written as its host alone, then it borrows the credentials, vhost and parameters of the URL before it', () => {
+    const config = loadConfig(messagingVariables, {
+      AMQP_URL: 'amqp://shop:p%2Cw@rabbitmq-1:5672/shop?heartbeat=10,rabbitmq-2, rabbitmq-3:5673',
+    });
+
+    expect(config.AMQP_URL).toEqual([
+      'amqp://shop:p%2Cw@rabbitmq-1:5672/shop?heartbeat=10',
+      'amqp://shop:p%2Cw@rabbitmq-2/shop?heartbeat=10',
+      'amqp://shop:p%2Cw@rabbitmq-3:5673/shop?heartbeat=10',
+    ]);
+  });
+
   test('When an entry is bad, then the error names AMQP_URL and the entry by position, without its password', () => {
     const attempt = () =>
       loadConfig(messagingVariables, {
@@ -77,7 +89,7 @@ describe('AMQP_URL', () => {
       });
 
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/AMQP_URL: entry 2 of 2 is not an amqp:\/\/ or amqps:\/\/ URL with a host/);
+    expect(attempt).toThrow(/AMQP_URL: entry 2 of 2 is neither an amqp:\/\/ or amqps:\/\/ URL with a host/);
     expect(attempt).not.toThrow(/s3cret/);
   });
 
@@ -88,6 +100,9 @@ describe('AMQP_URL', () => {
     ['rabbitmq-1:5672', 'the URL is not an amqp:// or amqps:// URL'],
     ['amqp://', 'the URL is not an amqp:// or amqps:// URL with a host'],
     ['amqp://a:5672,amqp://a:5672', 'entry 2 of 2 repeats an earlier one'],
+    ['amqp://a:5672,a:5672', 'entry 2 of 2 repeats an earlier one'],
+    ['rabbitmq-1,rabbitmq-2', 'entry 1 of 2 is not an amqp:// or amqps:// URL with a host'],
+    ['amqp://a,b/vhost', 'entry 2 of 2 is neither an amqp:// or amqps:// URL with a host nor a host[:port]'],
   ])('When it is "%s", then it is refused', (value, message) => {
     expect(parseAmqpUrls(value)).toEqual(expect.stringContaining(message));
   });
