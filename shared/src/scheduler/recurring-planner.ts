@@ -118,9 +118,13 @@ export class RecurringPlanner {
     if (!missed) return;
     // Occurrences planned ahead that fell due while no replica ran are not run one by one:
     // they make way for one run, which covers the time since the last run that happened.
+    // Only rows no relay has taken: a claim moves next_attempt_at past due_at, and a claimed
+    // row may be on its way to the broker (another replica's relay), so it is a run that
+    // happened; deleting it would have this catch-up cover its period again.
     const dropped = await this.db.$executeRawUnsafe(
       `DELETE FROM ${JOBS_TABLE}
-       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND due_at <= $3`,
+       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND due_at <= $3
+         AND next_attempt_at = due_at`,
       this.service,
       job.name,
       missed,

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
+import { SalesReportDueV1 } from '@shop/contracts/events';
+import { createEvent } from '@shop/shared/events';
+import { JOBS_TABLE, RecurringPlanner, scheduleJob } from '@shop/shared/scheduler';
+import { databaseUrl, testLogger } from '../../test/support';
+
+/**
+ * A replica that starts after the schedule's runs were missed catches up with
+ * one run covering the gap since the last run. A run another replica's relay
+ * is publishing at that moment is a run that happened: the catch-up must
+ * neither delete it nor cover its period again.
+ */
+describe('recurring planner', () => {
+  let prisma: PrismaClient;
+  const planners: RecurringPlanner[] = [];
+
+  beforeAll(() => {
+    prisma = createPrismaClient(databaseUrl());
+  });
+
+  afterAll(async () => {
+    for (const planner of planners) planner.stop();
+    await prisma.$disconnect();
+  });
+
+  const secondsAgo = (seconds: number) => new Date(Math.floor(Date.now() / 1000) * 1000 - seconds * 1000);
+
+  /** The row of one run of `schedule`, as a planner writes it. */
+  async function run(service: string, schedule: string, occurrence: Date, since: Date) {
+    const event = createEvent(
+      SalesReportDueV1,
+      { schedule, scheduledFor: occurrence.toISOString(), since: since.toISOString() },
+      { id: randomUUID(), correlationId: `schedule:${service}:${schedule}`, occurredAt: occurrence },
+    );
+    await scheduleJob(prisma, { service, event, dueAt: occurrence, schedule });
+    return event.id;
+  }
+
+  const sinceOfRuns = async (service: string) =>
+    (
+      await prisma.$queryRawUnsafe<{ scheduledFor: string; since: string }[]>(
+        `SELECT payload->'data'->>'scheduledFor' AS "scheduledFor", payload->'data'->>'since' AS since
+         FROM ${JOBS_TABLE} WHERE service = $1 ORDER BY due_at, payload->'data'->>'scheduledFor'`,
+        service,
+      )
+    ).map(({ scheduledFor, since }) => ({ since: Date.parse(since), until: Date.parse(scheduledFor) }));
+
+  test('When a replica catches up while another relay is publishing a run, then that run stays and the catch-up starts where it ends', async () => {
+    const service = `planner-${randomUUID().slice(0, 8)}`;
+    const schedule = 'report';
+    // A run published 20 s ago, and the next one (10 s ago) claimed by a relay just now:
+    // its lease moved next_attempt_at ahead, and it is not marked published yet.
+    const published = await run(service, schedule, secondsAgo(20), secondsAgo(30));
+    await prisma.$executeRawUnsafe(
+      `UPDATE ${JOBS_TABLE} SET published_at = now() WHERE id = $1::uuid`,
+      published,
+    );
+    const claimed = await run(service, schedule, secondsAgo(10), secondsAgo(20));
+    await prisma.$executeRawUnsafe(
+      `UPDATE ${JOBS_TABLE} SET next_attempt_at = now() + interval '30 seconds' WHERE id = $1::uuid`,
+      claimed,
+    );
+
+    const planner = new RecurringPlanner(
+      prisma,
+      service,
+      [{ name: schedule, cron: '* * * * * *', event: SalesReportDueV1 }],
+      testLogger(),
+    );
+    planners.push(planner);
+    await planner.start();
+    planner.stop();
+
+    const stillThere = await prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM ${JOBS_TABLE} WHERE id = $1::uuid`,
+      claimed,
+    );
+    expect(stillThere).toHaveLength(1);
+    // Every run starts where the one before it ended: no period covered twice, none left out.
+    const runs = await sinceOfRuns(service);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (let index = 1; index < runs.length; index++) {
+      expect([index, runs[index]!.since]).toEqual([index, runs[index - 1]!.until]);
+    }
+  });
+});
