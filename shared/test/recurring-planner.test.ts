@@ -24,8 +24,6 @@ describe('recurring planner', () => {
     await prisma.$disconnect();
   });
 
-  const secondsAgo = (seconds: number) => new Date(Math.floor(Date.now() / 1000) * 1000 - seconds * 1000);
-
   /** The row of one run of `schedule`, as a planner writes it. */
   async function run(service: string, schedule: string, occurrence: Date, since: Date) {
     const event = createEvent(
@@ -49,6 +47,9 @@ describe('recurring planner', () => {
   test('When a replica catches up while another relay is publishing a run, then that run stays and the catch-up starts where it ends', async () => {
     const service = `planner-${randomUUID().slice(0, 8)}`;
     const schedule = 'report';
+    // One clock reading for every time below, on a whole second as the cron's occurrences are.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const secondsAgo = (seconds: number) => new Date(now - seconds * 1000);
     // A run published 20 s ago, and the next one (10 s ago) claimed by a relay just now:
     // its lease moved next_attempt_at ahead, and it is not marked published yet.
     const published = await run(service, schedule, secondsAgo(20), secondsAgo(30));

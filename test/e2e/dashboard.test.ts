@@ -131,7 +131,14 @@ describe('operator dashboard in a browser', () => {
       'four completed tasks on the page',
       async () => (await row.getByText('completed', { exact: true }).count()) === 4,
       20_000,
-    );
+    ).catch(async (error: Error) => {
+      // Whether the tasks were not done, or done but not shown.
+      const { fulfillment } = await stack.order(orderId);
+      const statuses = Object.entries(fulfillment ?? {}).map(([task, { status }]) => `${task} ${status}`);
+      throw new Error(
+        `${error.message}\nthe row showed: ${await row.textContent()}\ncheckout has: ${statuses.join(', ')}; the page says ${await page.locator('#live-status').textContent()}`,
+      );
+    });
     expect(reloads).toBe(0);
 
     await row.getByRole('button', { name: `Open order ${orderId}` }).click();
