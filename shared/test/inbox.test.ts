@@ -1,6 +1,6 @@
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { OrderCompletedV1 } from '@shop/contracts/events';
-import { Broker, inboxFor, type Topology } from '@shop/shared/messaging';
+import { Broker, HEADERS, inboxFor, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent } from '../../test/order-events';
 import {
   amqpUrl,
@@ -66,6 +66,62 @@ describe('inbox', () => {
     const inspector = await QueueInspector.open();
     await inspector.deleteTopology(topology);
     await inspector.close();
+  });
+
+  test('When an event already handled comes back more often than the delivery limit (its acks lost), then it is not parked: it runs as a duplicate and is acked', async () => {
+    const topology: Topology = testTopology(
+      uniquePrefix('inbox-returns'),
+      [{ service: 'worker', queue: 'order-completed', routingKeys: [OrderCompletedV1.routingKey] }],
+      { deliveryLimit: 5 },
+    );
+    const [queues] = topology.services;
+    const broker = await Broker.connect({
+      url: amqpUrl(),
+      topology,
+      service: 'worker',
+      logger: testLogger(),
+    });
+    const inspector = await QueueInspector.open();
+    const outcomes: boolean[] = [];
+    broker.subscribe({
+      service: 'worker',
+      contracts: [OrderCompletedV1],
+      inbox: { db: prisma, schema: 'inventory' },
+      handler: async (event, { inbox }) => {
+        const { duplicate } = await inbox.once(
+          (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
+        );
+        outcomes.push(duplicate);
+      },
+    });
+    try {
+      const handled = anOrderCompletedEvent();
+      const neverHandled = anOrderCompletedEvent();
+      await broker.publish(handled);
+      await waitFor('the first delivery handled', () => outcomes.length === 1);
+
+      // The same event as the queue hands it out after five returns, and one the inbox has never seen.
+      for (const event of [handled, neverHandled]) {
+        inspector.channel.sendToQueue(queues!.workQueue, Buffer.from(JSON.stringify(event)), {
+          messageId: event.id,
+          persistent: true,
+          headers: { [HEADERS.deliveryCount]: 5 },
+        });
+      }
+
+      // The one never handled is a crash loop, parked without running; the handled one runs again.
+      const [parked] = await inspector.take(queues!.deadLetterQueue, 1);
+      expect(parked!.properties.messageId).toBe(neverHandled.id);
+      await waitFor('the returned delivery handled', () => outcomes.length === 2);
+      expect(outcomes).toEqual([false, true]);
+      await waitFor('the work queue empty', async () => (await inspector.depth(queues!.workQueue)) === 0);
+      expect(await inspector.depth(queues!.deadLetterQueue)).toBe(0);
+      expect(await countEffects(handled.data.orderId)).toBe(1);
+    } finally {
+      await broker.close();
+      await inspector.deleteTopology(topology);
+      await inspector.close();
+    }
   });
 
   test('When two deliveries of one event race, then exactly one effect commits', async () => {

@@ -7,6 +7,7 @@ export interface InboxTransaction {
 
 export interface InboxDatabase<Tx extends InboxTransaction = InboxTransaction> {
   $transaction<Result>(work: (tx: Tx) => Promise<Result>, options?: { timeout?: number }): Promise<Result>;
+  $queryRawUnsafe<Row = unknown>(query: string, ...values: unknown[]): Promise<Row>;
 }
 
 export type InboxResult<Result> = { duplicate: false; result: Result } | { duplicate: true };
@@ -68,4 +69,13 @@ export function inboxFor<Tx extends InboxTransaction>(
         { timeout: timeoutMs },
       ),
   };
+}
+
+/** Whether `schema`'s inbox holds the event: its effect has committed. */
+export async function inboxHolds(db: InboxDatabase, schema: string, eventId: string): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM "${schema}"."processed_events" WHERE event_id = $1::uuid`,
+    eventId,
+  );
+  return rows.length > 0;
 }

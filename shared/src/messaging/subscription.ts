@@ -19,7 +19,7 @@ import {
   republishableProperties,
   withoutQueueCounters,
 } from './headers';
-import { type Inbox, type InboxDatabase, type InboxTransaction, inboxFor } from './inbox';
+import { type Inbox, type InboxDatabase, type InboxTransaction, inboxFor, inboxHolds } from './inbox';
 import { attemptStarting, type OutcomeReporter, type ReportedAttempt } from './outcomes';
 import { decideAfterFailure } from './retry-policy';
 import type { ServiceQueues } from './topology';
@@ -387,21 +387,28 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     // dead consumer towards its own delivery limit (they appear only in
     // x-acquired-count), so the guard reads both counters and parks the
     // message itself. The broker's x-delivery-limit stays as a backstop.
+    // An event the inbox already holds is no crash loop: its effect committed,
+    // and it came back only because its acks were lost with their channels
+    // (seen when nodes of a cluster die one after another). It runs as the
+    // duplicate it is, which reports its outcome again and acks it.
     const returns = Math.max(
       numberHeader(headers, HEADERS.deliveryCount) ?? 0,
       numberHeader(headers, HEADERS.acquiredCount) ?? 0,
     );
     if (returns >= this.options.deliveryLimit) {
-      const error = `delivered ${returns + 1} times without an outcome; a consumer probably died while handling it`;
-      return this.park(
-        settle,
-        attempt,
-        delivered,
-        'delivery-limit',
-        error,
-        'MESSAGING.DELIVERY_LIMIT',
-        this.tryParse(message),
-      );
+      const event = this.tryParse(message);
+      if (!(event && (await this.alreadyHandled(event)))) {
+        const error = `delivered ${returns + 1} times without an outcome; a consumer probably died while handling it`;
+        return this.park(
+          settle,
+          attempt,
+          delivered,
+          'delivery-limit',
+          error,
+          'MESSAGING.DELIVERY_LIMIT',
+          event,
+        );
+      }
     }
 
     let body: unknown;
@@ -522,6 +529,16 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     this.publishOutcome(outcome).catch((error: unknown) =>
       this.logger.warn({ err: error, type: outcome.type }, 'could not report a task outcome'),
     );
+  }
+
+  /** Whether the service's inbox holds the event; when it cannot tell, no. */
+  private async alreadyHandled(event: EventEnvelope): Promise<boolean> {
+    const { inbox } = this.setup;
+    if (!inbox) return false;
+    return inboxHolds(inbox.db, inbox.schema, event.id).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not read the inbox');
+      return false;
+    });
   }
 
   /** The task event inside a message parked before parsing (a crash loop), if it holds one. */
