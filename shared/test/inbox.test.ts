@@ -100,18 +100,26 @@ describe('inbox', () => {
       await broker.publish(handled);
       await waitFor('the first delivery handled', () => outcomes.length === 1);
 
-      // The same event as the queue hands it out after five returns, and one the inbox has never seen.
-      for (const event of [handled, neverHandled]) {
+      // The same event as the queue hands it out after five returns, one the inbox has never
+      // seen, and the handled one again after ten returns (a handler that kills the process even
+      // on a duplicate).
+      for (const [event, returns] of [
+        [handled, 5],
+        [neverHandled, 5],
+        [handled, 10],
+      ] as const) {
         inspector.channel.sendToQueue(queues!.workQueue, Buffer.from(JSON.stringify(event)), {
           messageId: event.id,
           persistent: true,
-          headers: { [HEADERS.deliveryCount]: 5 },
+          headers: { [HEADERS.deliveryCount]: returns },
         });
       }
 
-      // The one never handled is a crash loop, parked without running; the handled one runs again.
-      const [parked] = await inspector.take(queues!.deadLetterQueue, 1);
-      expect(parked!.properties.messageId).toBe(neverHandled.id);
+      // The one never handled and the one back ten times are parked without running; the handled one runs again.
+      const parked = await inspector.take(queues!.deadLetterQueue, 2);
+      expect(parked.map(({ properties }) => properties.messageId).sort()).toEqual(
+        [neverHandled.id, handled.id].sort(),
+      );
       await waitFor('the returned delivery handled', () => outcomes.length === 2);
       expect(outcomes).toEqual([false, true]);
       await waitFor('the work queue empty', async () => (await inspector.depth(queues!.workQueue)) === 0);

@@ -390,14 +390,17 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     // An event the inbox already holds is no crash loop: its effect committed,
     // and it came back only because its acks were lost with their channels
     // (seen when nodes of a cluster die one after another). It runs as the
-    // duplicate it is, which reports its outcome again and acks it.
+    // duplicate it is, which reports its outcome again and acks it; up to
+    // twice the limit, so a handler that kills the process even on a
+    // duplicate is still parked where the broker does not (RabbitMQ 4.3+).
     const returns = Math.max(
       numberHeader(headers, HEADERS.deliveryCount) ?? 0,
       numberHeader(headers, HEADERS.acquiredCount) ?? 0,
     );
-    if (returns >= this.options.deliveryLimit) {
+    const { deliveryLimit } = this.options;
+    if (returns >= deliveryLimit) {
       const event = this.tryParse(message);
-      if (!(event && (await this.alreadyHandled(event)))) {
+      if (!(event && returns < 2 * deliveryLimit && (await this.alreadyHandled(event)))) {
         const error = `delivered ${returns + 1} times without an outcome; a consumer probably died while handling it`;
         return this.park(
           settle,
