@@ -22,19 +22,8 @@ describe('inbox', () => {
         SELECT count(*)::int AS count FROM inbox_effects WHERE order_id = ${orderId}::uuid`
     )[0]!.count;
 
-  beforeAll(async () => {
-    prisma = createPrismaClient(databaseUrl());
-    await prisma.$executeRawUnsafe(
-      'CREATE TABLE IF NOT EXISTS inbox_effects (order_id uuid NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())',
-    );
-  });
-
-  afterAll(() => prisma.$disconnect());
-
-  test('When the same event is delivered twice, then the handler runs twice and the database changes once', async () => {
-    const topology: Topology = testTopology(uniquePrefix('inbox'), [
-      { service: 'worker', queue: 'order-completed', routingKeys: [OrderCompletedV1.routingKey] },
-    ]);
+  /** A worker whose handler writes one effect through the inbox and records, per delivery, whether it was a duplicate. */
+  async function recordingWorker(topology: Topology) {
     const broker = await Broker.connect({
       url: amqpUrl(),
       topology,
@@ -53,6 +42,23 @@ describe('inbox', () => {
         outcomes.push(duplicate);
       },
     });
+    return { broker, outcomes };
+  }
+
+  beforeAll(async () => {
+    prisma = createPrismaClient(databaseUrl());
+    await prisma.$executeRawUnsafe(
+      'CREATE TABLE IF NOT EXISTS inbox_effects (order_id uuid NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())',
+    );
+  });
+
+  afterAll(() => prisma.$disconnect());
+
+  test('When the same event is delivered twice, then the handler runs twice and the database changes once', async () => {
+    const topology: Topology = testTopology(uniquePrefix('inbox'), [
+      { service: 'worker', queue: 'order-completed', routingKeys: [OrderCompletedV1.routingKey] },
+    ]);
+    const { broker, outcomes } = await recordingWorker(topology);
     const event = anOrderCompletedEvent();
 
     await broker.publish(event);
@@ -75,25 +81,8 @@ describe('inbox', () => {
       { deliveryLimit: 5 },
     );
     const [queues] = topology.services;
-    const broker = await Broker.connect({
-      url: amqpUrl(),
-      topology,
-      service: 'worker',
-      logger: testLogger(),
-    });
+    const { broker, outcomes } = await recordingWorker(topology);
     const inspector = await QueueInspector.open();
-    const outcomes: boolean[] = [];
-    broker.subscribe({
-      service: 'worker',
-      contracts: [OrderCompletedV1],
-      inbox: { db: prisma, schema: 'inventory' },
-      handler: async (event, { inbox }) => {
-        const { duplicate } = await inbox.once(
-          (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${event.data.orderId}::uuid)`,
-        );
-        outcomes.push(duplicate);
-      },
-    });
     try {
       const handled = anOrderCompletedEvent();
       const neverHandled = anOrderCompletedEvent();
