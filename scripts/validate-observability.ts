@@ -40,6 +40,8 @@ const SHOP_METRICS: Record<string, MetricType> = {
   shop_outbox_parked: 'gauge',
   shop_outbox_published: 'gauge',
   shop_inbox_events: 'gauge',
+  shop_dead_letters_parked: 'gauge',
+  shop_dead_letters_oldest_age_seconds: 'gauge',
 };
 
 /** Series Prometheus itself adds to every target. https://prometheus.io/docs/concepts/jobs_instances/ */

@@ -14,8 +14,9 @@ export interface BalanceRow {
 /**
  * The conservation of events, per consuming service: every OrderCompleted
  * checkout published is done (in the service's inbox), parked (a valid event
- * in its DLQ) or still in flight (its work queue or a retry tier). Counted
- * from the outbox, each inbox and the broker; the same sums the services
+ * in the dead-letter store) or still in flight (its work queue, a retry tier,
+ * or its DLQ on the way to the store). Counted from the outbox, each inbox,
+ * the store and the broker; the same sums the services
  * expose in /metrics for Prometheus to compare all the time
  * (deploy/observability/alerts.yml).
  */
@@ -37,13 +38,18 @@ export async function conservation(options: {
       const done = await count(
         `SELECT count(*)::int AS n FROM "${queues.service}".processed_events WHERE event_type = '${OrderCompletedV1.type}'`,
       );
-      const response = await fetch(`${options.checkoutUrl}/admin/dlq/${queues.service}?limit=10000`, {
+      const query = new URLSearchParams({ type: OrderCompletedV1.type, limit: '1' });
+      const response = await fetch(`${options.checkoutUrl}/admin/dlq/${queues.service}?${query}`, {
         headers: { authorization: `Bearer ${options.adminToken}` },
       });
-      const parkedMessages = (await response.json()) as { type: string | null }[];
-      const parked = parkedMessages.filter((message) => message.type === OrderCompletedV1.type).length;
-      let inFlight = (await channel.checkQueue(queues.workQueue)).messageCount;
-      for (const retry of queues.retryQueues) inFlight += (await channel.checkQueue(retry.name)).messageCount;
+      const { total: parked } = (await response.json()) as { total: number };
+      let inFlight = 0;
+      for (const queue of [
+        queues.workQueue,
+        ...queues.retryQueues.map(({ name }) => name),
+        queues.deadLetterQueue,
+      ])
+        inFlight += (await channel.checkQueue(queue)).messageCount;
       rows.push({
         service: queues.service,
         published,

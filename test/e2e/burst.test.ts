@@ -87,6 +87,7 @@ describe('a burst of orders with failing attempts', () => {
     ]);
     for (const service of FULFILLMENT_SERVICES) {
       expect(await stack.shop.inspector.depth(stack.shop.queuesOf(service).deadLetterQueue)).toBe(0);
+      expect(await stack.parked(service)).toEqual([]);
     }
 
     // The conservation of events, as Prometheus sees it: published on one side, handled on the other.

@@ -8,9 +8,11 @@ import { FULFILLMENT_SERVICES, Stack } from './stack';
 /**
  * The operators' dashboard in a real browser (Debian's Chromium) against the
  * whole shop: sign-in by accessible names, an order followed live to four
- * completed tasks, an SMTP outage seen in the Dead letters region and
- * repaired with "Replay all" (one email per order), a discard refused
- * without a reason, and the access rules (401, read-only viewer, CSRF).
+ * completed tasks, an SMTP outage seen in the Dead letters region, previewed
+ * and repaired by replaying the dead letters shown (one email per order), a
+ * discard refused without a reason, a discard of the dead letters shown that
+ * leaves one parked after them alone, and the access rules (401, read-only
+ * viewer, CSRF).
  * Screenshots of each region go to docs/images/.
  */
 
@@ -27,6 +29,11 @@ describe('operator dashboard in a browser', () => {
 
   const region = (name: string) => page.getByRole('region', { name, exact: true });
   const emailsTo = (customers: string[]) => customers.map((customer) => stack.smtp.mailsTo(customer).length);
+  /** Email's parked dead letters, as checkout's store counts them. */
+  const parkedAtCheckout = async () =>
+    (await stack.admin<{ service: string; parked: number }[]>('/admin/dlq')).body.find(
+      ({ service }) => service === 'email',
+    )!.parked;
 
   async function signIn(context: BrowserContext, token: string): Promise<Page> {
     const signedIn = await context.newPage();
@@ -79,6 +86,8 @@ describe('operator dashboard in a browser', () => {
     for (const start of starts) if (start.status === 'rejected') throw start.reason;
     operator = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await signIn(operator, stack.adminToken);
+    // "Replay the N shown" and "Discard the N shown" ask first (hx-confirm): the operator agrees.
+    page.on('dialog', (dialog) => void dialog.accept());
   }, 60_000);
 
   afterAll(async () => {
@@ -154,7 +163,7 @@ describe('operator dashboard in a browser', () => {
     await region('Orders').screenshot({ path: join(IMAGES, 'dashboard-orders.png') });
   }, 60_000);
 
-  test('When SMTP is down, then the email DLQ count rises on the page, a discard without a reason is refused, and Replay all sends exactly one email per order', async () => {
+  test('When SMTP is down, then the parked count rises on the page, a discard without a reason is refused, the preview says what a replay would send, and replaying the shown sends exactly one email per order', async () => {
     await stack.smtp.stop();
     const customers = Array.from({ length: 3 }, () => `${randomUUID()}@example.com`);
     await Promise.all(customers.map((customer) => stack.placeOrder(customer)));
@@ -171,11 +180,19 @@ describe('operator dashboard in a browser', () => {
     await list.getByRole('table').waitFor();
     expect(await list.getByRole('checkbox').count()).toBe(3);
     await list.getByRole('checkbox').first().check();
-    await list.getByRole('button', { name: 'Discard selected' }).click();
+    await list.getByRole('button', { name: 'Discard ticked' }).click();
     await waitFor('the refusal shown', async () =>
       ((await region('Dead letters').locator('[data-errors]').textContent()) ?? '').includes('reason'),
     );
-    expect(await stack.shop.inspector.depth(stack.shop.queuesOf('email').deadLetterQueue)).toBe(3);
+    expect(await parkedAtCheckout()).toBe(3);
+
+    await list.getByRole('button', { name: 'Preview the 3 shown' }).click();
+    await waitFor('the preview shown', async () =>
+      ((await list.locator('#dead-letter-preview').textContent()) ?? '').includes(
+        'would send 3 dead letter(s)',
+      ),
+    );
+    expect(await list.locator('#dead-letter-preview').textContent()).toContain('EMAIL.SMTP_UNREACHABLE');
 
     await list
       .getByRole('button', { name: /^Details of message/ })
@@ -187,16 +204,53 @@ describe('operator dashboard in a browser', () => {
     await region('Dead letters').screenshot({ path: join(IMAGES, 'dashboard-dead-letters.png') });
 
     await stack.smtp.listen();
-    await list.getByRole('button', { name: 'Replay all' }).click();
+    await list.getByRole('button', { name: 'Replay the 3 shown' }).click();
     await waitFor('the replay reported', async () =>
-      ((await page.locator('#dead-letter-result').textContent()) ?? '').includes('Replayed 3 message(s)'),
+      ((await page.locator('#dead-letter-result').textContent()) ?? '').includes('Replayed 3 dead letter(s)'),
     );
     await waitFor('one email per order', () => emailsTo(customers).every((count) => count >= 1), 15_000);
-    await waitFor('the email DLQ empty on the page', async () => (await parkedOnPage.textContent()) === '0');
+    await waitFor('no email dead letter on the page', async () => (await parkedOnPage.textContent()) === '0');
     await sleep(1_000);
     expect(emailsTo(customers)).toEqual([1, 1, 1]);
     await page.locator('#audit-log').getByRole('cell', { name: 'dashboard via admin-api' }).first().waitFor();
     expect(await page.locator('#audit-log tbody tr').count()).toBe(3);
+  }, 60_000);
+
+  test('When a dead letter is parked after the list was shown, then "Discard the 2 shown" settles exactly those two and leaves the newcomer parked', async () => {
+    await stack.smtp.stop();
+    const shownCustomers = [`${randomUUID()}@example.com`, `${randomUUID()}@example.com`];
+    await Promise.all(shownCustomers.map((customer) => stack.placeOrder(customer)));
+    await waitFor('2 parked', async () => (await parkedAtCheckout()) === 2, 30_000);
+
+    await page.getByRole('button', { name: 'Show dead letters of email' }).click();
+    const list = page.locator('#dead-letter-list');
+    await list.getByRole('button', { name: 'Discard the 2 shown' }).waitFor();
+    const shown = await list
+      .locator('input[name="shown"]')
+      .evaluateAll((inputs) => inputs.map((input) => (input as { value: string }).value));
+
+    const newcomer = await stack.placeOrder(`${randomUUID()}@example.com`);
+    await waitFor('the newcomer parked', async () => (await parkedAtCheckout()) === 3, 30_000);
+    await list.getByLabel('Reason for discarding').fill('test orders, no email wanted');
+    await list.getByRole('button', { name: 'Discard the 2 shown' }).click();
+    await waitFor('the discard reported', async () =>
+      ((await page.locator('#dead-letter-result').textContent()) ?? '').includes(
+        'Discarded 2 dead letter(s)',
+      ),
+    );
+
+    const { body: left } = await stack.admin<{ items: { id: string; orderId: string }[] }>(
+      '/admin/dlq/email',
+    );
+    expect(left.items.map(({ orderId }) => orderId)).toEqual([newcomer]);
+    const { body: discarded } = await stack.admin<{ items: { id: string }[] }>(
+      '/admin/dlq/email?state=discarded',
+    );
+    expect(discarded.items.map(({ id }) => id).sort()).toEqual([...shown].sort());
+
+    await stack.smtp.listen();
+    await stack.admin('/admin/dlq/email/replay', { ids: left.items.map(({ id }) => id), rate: 100 });
+    await waitFor('the newcomer emailed', async () => (await parkedAtCheckout()) === 0);
   }, 60_000);
 
   test("When an operator pauses email from the Jobs region, then no email goes out until Resume, and the order's review request and the weekly report are listed with their due times", async () => {
@@ -224,10 +278,15 @@ describe('operator dashboard in a browser', () => {
   }, 60_000);
 
   test('When a POST lacks the CSRF token, or a viewer signs in, then no action is offered or accepted', async () => {
-    const withoutToken = await page.request.post(`${dashboard.url}/api/dead-letters/email/replay?scope=all`);
-    const otherOrigin = await page.request.post(`${dashboard.url}/api/dead-letters/email/replay?scope=all`, {
-      headers: { 'X-CSRF-Token': await csrfTokenOf(page), origin: 'http://evil.example' },
-    });
+    const withoutToken = await page.request.post(
+      `${dashboard.url}/api/dead-letters/email/replay?scope=shown`,
+    );
+    const otherOrigin = await page.request.post(
+      `${dashboard.url}/api/dead-letters/email/replay?scope=shown`,
+      {
+        headers: { 'X-CSRF-Token': await csrfTokenOf(page), origin: 'http://evil.example' },
+      },
+    );
     expect(withoutToken.status()).toBe(403);
     expect(otherOrigin.status()).toBe(403);
 
@@ -249,14 +308,14 @@ describe('operator dashboard in a browser', () => {
       .catch((error: Error) => {
         throw new Error(`${error.message}\nanswers the page got: ${answers.join(', ') || 'none'}`);
       });
-    expect(await viewerList.textContent()).toContain('No parked messages');
+    expect(await viewerList.textContent()).toContain('No parked dead letters');
     for (const name of [/^Replay/, /^Discard/, /^Pause/, /^Resume/]) {
       expect(await viewer.getByRole('button', { name }).count()).toBe(0);
     }
     const token = await csrfTokenOf(viewer);
     for (const path of [
-      '/api/dead-letters/email/replay?scope=all',
-      '/api/dead-letters/email/discard?scope=all',
+      '/api/dead-letters/email/replay?scope=shown',
+      '/api/dead-letters/email/discard?scope=shown',
       '/api/consumers/email/pause',
     ]) {
       const response = await viewer.request.post(`${dashboard.url}${path}`, {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HEADERS } from '@shop/shared/messaging';
 import { pdfText } from '../pdf-text';
 import { sleep, waitFor } from '../support';
 import { Stack } from './stack';
@@ -145,7 +144,13 @@ describe('order fulfillment end to end', () => {
     stack.smtp.refused.add(email);
     const orderId = await stack.placeOrder(email);
     const emailTask = async () => (await stack.order(orderId)).fulfillment!.email;
-    const replay = () => stack.admin('/admin/dlq/email/replay', { orderId });
+    const replay = async () => {
+      const [parked] = await waitFor('the dead letter stored', async () => {
+        const found = await stack.parked('email', orderId);
+        return found.length > 0 && found;
+      });
+      return stack.admin('/admin/dlq/email/replay', { ids: [parked!.id] });
+    };
     await waitFor('the email parked at attempt 1', async () => (await emailTask()).status === 'failed');
 
     expect(await replay()).toMatchObject({ status: 200, body: { replayed: 1 } });
@@ -189,7 +194,7 @@ describe('order fulfillment end to end', () => {
     expect((await stack.order(orderId)).fulfillment!.email.status).toBe('completed');
   });
 
-  test('When SMTP is down, then email retries while the rest completes, lands in email.dlq with the SMTP error, and a replay after SMTP is back sends exactly one email', async () => {
+  test('When SMTP is down, then email retries while the rest completes, is parked with the SMTP error, and a replay after SMTP is back sends exactly one email', async () => {
     const email = newCustomer();
     await stack.smtp.stop();
 
@@ -215,9 +220,10 @@ describe('order fulfillment end to end', () => {
     }
 
     await stack.smtp.listen();
-    const [parked] = await stack.shop.replayDeadLetters('email');
-    expect(parked!.properties.headers?.[HEADERS.deadLetterReason]).toBe('retries-exhausted');
-    expect(parked!.properties.headers?.[HEADERS.lastError]).toContain('ECONNREFUSED');
+    await waitFor('the dead letter stored', async () => (await stack.parked('email', orderId)).length === 1);
+    const [parked] = await stack.replayParked('email', orderId);
+    expect(parked!.reason).toBe('retries-exhausted');
+    expect(parked!.lastError).toContain('ECONNREFUSED');
 
     const replayed = await stack.waitForAllTasks(orderId, 'completed');
     await sleep(500);

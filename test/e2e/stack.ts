@@ -51,6 +51,16 @@ export interface StackOptions {
  * prefix and a database of their own, with an SMTP server started here and a
  * receipts directory of their own.
  */
+/** A dead letter as checkout's admin API lists it. */
+export interface ParkedDeadLetter {
+  id: string;
+  messageId: string;
+  orderId: string | null;
+  reason: string | null;
+  lastError: string | null;
+  attempts: number;
+}
+
 export class Stack {
   /** Checkout's ADMIN_TOKEN, for its operators' API. */
   readonly adminToken = 'e2e-admin-token-0123456789';
@@ -166,6 +176,28 @@ export class Stack {
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /** The dead letters checkout's store holds parked for `service`, optionally of one order. */
+  async parked(service: string, orderId?: string): Promise<ParkedDeadLetter[]> {
+    const query = new URLSearchParams({ limit: '500', ...(orderId ? { order: orderId } : {}) });
+    const { status, body } = await this.admin<{ items: ParkedDeadLetter[] }>(
+      `/admin/dlq/${service}?${query}`,
+    );
+    if (status !== 200) throw new Error(`GET /admin/dlq/${service}: ${status}`);
+    return body.items;
+  }
+
+  /** Replays, through the admin API, the parked dead letters of `service` (of one order, if given); returns them. */
+  async replayParked(service: string, orderId?: string): Promise<ParkedDeadLetter[]> {
+    const parked = await this.parked(service, orderId);
+    if (parked.length === 0) return parked;
+    const { status } = await this.admin(`/admin/dlq/${service}/replay`, {
+      ids: parked.map(({ id }) => id),
+      rate: 1_000,
+    });
+    if (status !== 200) throw new Error(`replay of ${service}'s dead letters: ${status}`);
+    return parked;
   }
 
   async order(id: string): Promise<OrderView> {

@@ -286,13 +286,16 @@ describe('HTTP fuzz of every service', () => {
       {
         weight: 3,
         arbitrary: fc
-          .tuple(service, queryString(['limit', 'order', 'error']))
+          .tuple(
+            service,
+            queryString(['limit', 'after', 'state', 'order', 'type', 'code', 'error', 'since', 'until']),
+          )
           .map(([name, query]) => `/admin/dlq/${name}${query}`),
       },
       {
         weight: 4,
         arbitrary: fc
-          .tuple(service, fc.oneof(fc.constantFrom('replay', 'discard'), pathSegment))
+          .tuple(service, fc.oneof(fc.constantFrom('replay', 'discard', 'preview'), pathSegment))
           .map(([name, action]) => `/admin/dlq/${name}/${action}`),
       },
       {
@@ -306,9 +309,29 @@ describe('HTTP fuzz of every service', () => {
         weight: 3,
         arbitrary: fc.record(
           {
+            action: fc.oneof(fc.constantFrom('replay', 'discard'), filterText),
+            ids: fc.oneof(
+              fc.array(fc.uuid(), { maxLength: 3 }),
+              fc.array(filterText, { maxLength: 3 }),
+              jsonJunk,
+            ),
+            filter: fc.oneof(
+              fc.record(
+                {
+                  order: fc.oneof(fc.uuid(), filterText),
+                  error: filterText,
+                  code: filterText,
+                  type: filterText,
+                  since: fc.oneof(
+                    fc.date({ noInvalidDate: true }).map((at) => at.toISOString()),
+                    filterText,
+                  ),
+                },
+                { requiredKeys: [] },
+              ),
+              jsonJunk,
+            ),
             limit: fc.oneof(fc.integer({ min: -1, max: 20_000 }), jsonJunk),
-            orderId: fc.oneof(fc.uuid(), filterText),
-            errorContains: filterText,
             actor: filterText,
             reason: filterText,
             rate: fc.oneof(fc.double({ min: 0.5, max: 2_000, noNaN: true }), jsonJunk),

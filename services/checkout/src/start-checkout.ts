@@ -2,7 +2,7 @@ import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { ConsumerControls } from '@shop/shared/controls';
-import { DeadLetterQueues } from '@shop/shared/dead-letters';
+import { DeadLetterStore, DeadLetters } from '@shop/shared/dead-letters';
 import { createHttpApp, startHttpServer } from '@shop/shared/http';
 import { databaseAndBrokerReadiness } from '@shop/shared/lifecycle';
 import type { Logger } from '@shop/shared/logging';
@@ -12,7 +12,6 @@ import type { Registry } from '@shop/shared/registry';
 import { ScheduledJobs } from '@shop/shared/scheduler';
 import type { CheckoutConfig } from './config';
 import { Catalogue } from './data/catalogue';
-import { deadLetterAudit } from './data/dead-letter-audit';
 import { OrdersRepository } from './data/orders-repository';
 import { classicCheckout } from './demo/classic-checkout';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
@@ -26,6 +25,8 @@ import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
 /** Documented in the README: an order is a few hundred bytes; 50 items fit with room to spare. */
 export const BODY_LIMIT = '32kb';
 const OUTBOX_TABLE = 'checkout.outbox';
+/** The dead-letter store's tables (prisma/schema.prisma's DeadLetter and DeadLetterAction). */
+const DEAD_LETTER_TABLES = { deadLetters: 'checkout.dead_letters', audit: 'checkout.dead_letter_actions' };
 
 export interface CheckoutOptions {
   payments?: PaymentGateway;
@@ -66,7 +67,14 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
   });
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
   const backlog = new OutboxBacklog(prisma, OUTBOX_TABLE, config.OUTBOX_BACKLOG_LIMIT);
-  const deadLetters = new DeadLetterQueues(broker, deadLetterAudit(prisma), registry.subject.key);
+  // Checkout drains every service's DLQ into its store; operators act on the store's rows.
+  const deadLetters = new DeadLetters(
+    broker,
+    new DeadLetterStore(prisma, DEAD_LETTER_TABLES),
+    registry.subject.key,
+  );
+  deadLetters.startDrain(logger.child({ component: 'dead-letter-drain' }));
+  deadLetters.reportMetrics();
   const reconciler = new PendingOrderReconciler(
     { orders, payments, outbox: relay, log: logger.child({ component: 'reconciler' }) },
     config.PENDING_ORDER_TIMEOUT,

@@ -40,38 +40,47 @@ describe('the dead-letter admin API on checkout', () => {
       },
     });
 
-  test('When the token is missing or wrong, then the answer is 401 and nothing changes; with it, exactly the filtered message is replayed', async () => {
+  test('When the token is missing or wrong, then the answer is 401 and nothing changes; with it, checkout drains email.dlq into its store and replays exactly the chosen dead letter', async () => {
     const checkout = await context.start({ ADMIN_TOKEN: TOKEN });
     // Checkout connects in the background; once connected, its topology (and email.dlq) exists.
     await waitFor('checkout connected to RabbitMQ', () => checkout.broker.connected);
     const [chosen] = park(3);
     const email = { dlq: `${context.prefix}email.dlq`, work: `${context.prefix}email.order-completed` };
-    await waitFor('three parked messages', async () => (await context.inspector.depth(email.dlq)) === 3);
+    type Page = { items: { id: string; orderId: string }[]; total: number };
+    const stored = async () =>
+      (await (await call(checkout, '/admin/dlq/email', { token: TOKEN })).json()) as Page;
+    await waitFor('three dead letters stored', async () => (await stored()).total === 3);
+    expect(await context.inspector.depth(email.dlq)).toBe(0);
+    const id = (await stored()).items.find(({ orderId }) => orderId === chosen!.data.orderId)!.id;
 
     for (const token of [undefined, 'wrong-token-wrong-token']) {
-      const refused = await call(checkout, '/admin/dlq/email/replay', { method: 'POST', body: '{}', token });
+      const refused = await call(checkout, '/admin/dlq/email/replay', {
+        method: 'POST',
+        body: JSON.stringify({ ids: [id] }),
+        token,
+      });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
-    expect(await context.inspector.depth(email.dlq)).toBe(3);
+    expect((await stored()).total).toBe(3);
     expect(await context.database.prisma.deadLetterAction.count()).toBe(0);
 
     const listed = await call(checkout, '/admin/dlq', { token: TOKEN });
     expect(listed.status).toBe(200);
     expect(await listed.json()).toEqual(
-      expect.arrayContaining([expect.objectContaining({ service: 'email', depth: 3 })]),
+      expect.arrayContaining([expect.objectContaining({ service: 'email', parked: 3, arriving: 0 })]),
     );
 
     const replay = await call(checkout, '/admin/dlq/email/replay', {
       method: 'POST',
       token: TOKEN,
-      body: JSON.stringify({ orderId: chosen!.data.orderId }),
+      body: JSON.stringify({ ids: [id] }),
     });
     expect(replay.status).toBe(200);
-    expect(await replay.json()).toMatchObject({ replayed: 1, ids: [chosen!.id] });
+    expect(await replay.json()).toMatchObject({ replayed: 1, ids: [id] });
     const [replayed] = await context.inspector.take(email.work, 1);
     expect(replayed!.properties.messageId).toBe(chosen!.id);
-    expect(await context.inspector.depth(email.dlq)).toBe(2);
+    expect((await stored()).total).toBe(2);
     expect(
       await context.database.prisma.deadLetterAction.findMany({
         select: { action: true, messageId: true, actor: true },
@@ -85,12 +94,23 @@ describe('the dead-letter admin API on checkout', () => {
     expect((await call(checkout, '/admin/dlq', { token: TOKEN })).status).toBe(404);
   });
 
-  test('When RabbitMQ is unreachable, then the admin API answers 503 with Retry-After', async () => {
+  test('When RabbitMQ is unreachable, then the dead letters are still read from the store, and a replay answers 503 with Retry-After', async () => {
     const checkout = await context.start({ ADMIN_TOKEN: TOKEN, AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' });
 
-    const answer = await call(checkout, '/admin/dlq', { token: TOKEN });
+    const summary = await call(checkout, '/admin/dlq', { token: TOKEN });
+    const search = await call(checkout, '/admin/dlq/email', { token: TOKEN });
+    const replay = await call(checkout, '/admin/dlq/email/replay', {
+      method: 'POST',
+      token: TOKEN,
+      body: JSON.stringify({ ids: ['00000000-0000-4000-8000-000000000000'] }),
+    });
 
-    expect(answer.status).toBe(503);
-    expect(answer.headers.get('retry-after')).toBe('5');
+    expect(summary.status).toBe(200);
+    expect(await summary.json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ service: 'email', arriving: null })]),
+    );
+    expect(search.status).toBe(200);
+    expect(replay.status).toBe(503);
+    expect(replay.headers.get('retry-after')).toBe('5');
   });
 });

@@ -1,15 +1,30 @@
+export { DeadLetterDrain } from './dead-letter-drain';
 export {
-  type ActionOptions,
   type AuditEntry,
   type AuditQuery,
-  type DeadLetterAction,
-  type DeadLetterAudit,
-  type DeadLetterQueueSummary,
-  DeadLetterQueues,
+  type DeadLetterFilter,
+  type DeadLetterPage,
+  DeadLetterStore,
+  type FailureGroup,
+  type Skipped,
+  type StoreDatabase,
+  type StoreTables,
+} from './dead-letter-store';
+export {
+  type ActionOptions,
+  type DeadLetterSummary,
+  DeadLetters,
   type DiscardOptions,
-  type Progress,
+  type Preview,
   type ReplayOptions,
+  type Selection,
   UNKNOWN_SERVICE,
-} from './dead-letter-queues';
-export type { DeadLetterFilter, ParkedMessage, ParkedMessageDetail } from './parked-message';
+} from './dead-letters';
+export {
+  type DeadLetter,
+  type DeadLetterDetail,
+  type DeadLetterState,
+  type ParkedRecord,
+  parkedRecord,
+} from './parked-message';
 export { REPLAY_HEADERS, replayHeaders } from './replay-headers';

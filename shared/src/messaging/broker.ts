@@ -40,6 +40,19 @@ export interface BrokerOptions {
   onFatal?: (error: Error) => void;
 }
 
+/**
+ * Something that consumes on the process's connection: started on a fresh
+ * channel after every (re)connect, stopped on close. A subscription is one;
+ * the dead-letter drain is another.
+ */
+export interface BrokerConsumer {
+  start(model: ChannelModel, onChannelLost: (error: Error) => void): Promise<void>;
+  /** Takes nothing new and lets in-hand messages finish, for at most `timeoutMs`. */
+  stop(timeoutMs: number): Promise<void>;
+  /** False while it is not consuming (before its first start, while its channel is replaced). */
+  readonly consuming: boolean;
+}
+
 export const BROKER_UNAVAILABLE = 'MESSAGING.BROKER_UNAVAILABLE';
 export const TOPOLOGY_CONFLICT = 'MESSAGING.TOPOLOGY_CONFLICT';
 
@@ -59,6 +72,8 @@ export class Broker {
   private current: ChannelModel | undefined;
   private publisher: ConfirmPublisher | undefined;
   private readonly subscriptions: Subscription<EventContract, unknown, InboxTransaction>[] = [];
+  /** Every consumer of this connection: the subscriptions and whatever else was attached. */
+  private readonly consumers: BrokerConsumer[] = [];
   private closing = false;
   private blocked = false;
   /** When the publishing channel was last replaced after a nack (see replacePublisher). */
@@ -152,8 +167,14 @@ export class Broker {
     this.subscriptions.push(
       subscription as unknown as Subscription<EventContract, unknown, InboxTransaction>,
     );
-    if (this.current) void this.startSubscription(subscription as never, this.current);
+    this.attach(subscription);
     return subscription;
+  }
+
+  /** Runs `consumer` on this connection, now and after every reconnect, until close. */
+  attach(consumer: BrokerConsumer): void {
+    this.consumers.push(consumer);
+    if (this.current) void this.startConsumer(consumer, this.current);
   }
 
   /**
@@ -173,9 +194,9 @@ export class Broker {
     }
   }
 
-  /** Every subscription of this process is consuming (for readiness). */
+  /** Every consumer of this process is consuming (for readiness). */
   get consuming(): boolean {
-    return this.subscriptions.every((subscription) => subscription.consuming);
+    return this.consumers.every((consumer) => consumer.consuming);
   }
 
   /** The topology this broker declares. */
@@ -196,7 +217,7 @@ export class Broker {
     // dead-letter workers (and every later quorum queue declaration failed).
     await this.settingUp?.catch(() => {});
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
-    await Promise.all(this.subscriptions.map((subscription) => subscription.stop(timeoutMs)));
+    await Promise.all(this.consumers.map((consumer) => consumer.stop(timeoutMs)));
     this.stopReportingDepths();
     this.publisher = undefined;
     this.current = undefined;
@@ -298,7 +319,7 @@ export class Broker {
     const channel = await this.openPublishingChannel(model);
     await declareTopology(channel, topology, service);
     const publisher = this.publishingOn(model, channel);
-    for (const subscription of this.subscriptions) await this.startSubscription(subscription, model);
+    for (const consumer of this.consumers) await this.startConsumer(consumer, model);
     this.publisher = publisher;
     this.current = model;
   }
@@ -345,11 +366,8 @@ export class Broker {
     })().catch((error: unknown) => this.recover(model, error as Error));
   }
 
-  private async startSubscription(
-    subscription: Subscription<EventContract, unknown, InboxTransaction>,
-    model: ChannelModel,
-  ) {
-    await subscription.start(model, (error) => this.recover(model, error));
+  private async startConsumer(consumer: BrokerConsumer, model: ChannelModel) {
+    await consumer.start(model, (error) => this.recover(model, error));
   }
 
   /**

@@ -1,4 +1,10 @@
-export { BROKER_UNAVAILABLE, Broker, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
+export {
+  BROKER_UNAVAILABLE,
+  Broker,
+  type BrokerConsumer,
+  type BrokerOptions,
+  TOPOLOGY_CONFLICT,
+} from './broker';
 export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
 export { connectBroker, type MessagingConfig, registryTopology } from './connect-broker';
 export { type DeadLetterReason, HEADERS } from './headers';

@@ -1,6 +1,5 @@
 import type { Channel } from 'amqplib';
 import type { Broker } from './broker';
-import { HEADERS } from './headers';
 
 /** One queue as the broker counts it; null counts when the queue does not exist (yet). */
 export interface QueueCount {
@@ -16,22 +15,17 @@ export interface ServiceQueueCount {
   service: string;
   work: QueueCount;
   retries: (QueueCount & { tier: string })[];
-  deadLetter: QueueCount & {
-    /** When the oldest parked message was parked (its x-dead-lettered-at); null when empty or unknown. */
-    oldestParkedAt: string | null;
-  };
+  /** The DLQ: messages on their way to the dead-letter store (normally 0 within a moment). */
+  deadLetter: QueueCount;
 }
 
 /**
  * Counts the messages and consumers of every queue of a topology on a
  * process's own broker connection: a passive declare per queue, so the
- * services themselves spend nothing on it. The DLQ's head is read (and
- * returned at once) only when the DLQ held nothing known before or its depth
- * fell, because only then can its oldest message have changed.
+ * services themselves spend nothing on it, and no message is touched (a read
+ * would count as a delivery; the dead letters are counted in their store).
  */
 export class QueueCensus {
-  private readonly heads = new Map<string, { depth: number; parkedAt: string | null }>();
-
   constructor(private readonly broker: Broker) {}
 
   async count(): Promise<ServiceQueueCount[]> {
@@ -48,12 +42,11 @@ export class QueueCensus {
     });
     const census: ServiceQueueCount[] = [];
     for (const queues of services) {
-      const deadLetter = countOf(queues.deadLetterQueue);
       census.push({
         service: queues.service,
         work: countOf(queues.workQueue),
         retries: queues.retryQueues.map(({ name, tier }) => ({ ...countOf(name), tier: tier.label })),
-        deadLetter: { ...deadLetter, oldestParkedAt: await this.oldestParkedAt(deadLetter) },
+        deadLetter: countOf(queues.deadLetterQueue),
       });
     }
     return census;
@@ -78,26 +71,6 @@ export class QueueCensus {
       });
     }
     return counts;
-  }
-
-  private async oldestParkedAt({ queue, messages }: QueueCount): Promise<string | null> {
-    if (!messages) {
-      this.heads.delete(queue);
-      return null;
-    }
-    const known = this.heads.get(queue);
-    if (known && messages >= known.depth) {
-      known.depth = messages;
-      return known.parkedAt;
-    }
-    const parkedAt = await this.broker.withChannel(async (channel) => {
-      // The "peek" AMQP 0.9.1 allows: take the head without acking; closing the channel returns it.
-      const head = await channel.get(queue, { noAck: false });
-      const value = head ? head.properties.headers?.[HEADERS.deadLetteredAt] : undefined;
-      return typeof value === 'string' ? value : null;
-    });
-    this.heads.set(queue, { depth: messages, parkedAt });
-    return parkedAt;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { AppError } from '@shop/shared/errors';
+import { AppError, permanentError } from '@shop/shared/errors';
 import type { FieldError } from '@shop/shared/http';
 
 export const ADMIN_ERRORS = {
@@ -15,4 +15,10 @@ export const ADMIN_ERRORS = {
 export const adminInvalidRequest = (errors: FieldError[]) =>
   new AppError(ADMIN_ERRORS.invalidRequest, 'Bad Request', {
     details: { detail: `Invalid ${errors.map((error) => error.field).join(', ')}`, errors },
+  });
+
+/** A dead letter the service's store does not hold (or an id that cannot be one). */
+export const deadLetterNotFound = (id?: string) =>
+  permanentError(ADMIN_ERRORS.messageNotFound, 'Not Found', {
+    details: { detail: id ? `No dead letter ${id} for this service` : 'A dead letter id is a UUID' },
   });

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { DeadLetterQueues } from '@shop/shared/dead-letters';
+import type { DeadLetterFilter, DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
 import { addRoute } from '@shop/shared/http';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { ADMIN_ERRORS } from './admin-errors';
+import { ADMIN_ERRORS, deadLetterNotFound } from './admin-errors';
 import { CHECKOUT_ROUTES } from './checkout-api';
 
 /** The actor recorded in the audit log for everything done through the API. */
@@ -13,34 +13,36 @@ export const actorOf = (named: string | undefined) =>
   named ? `${named} via ${ADMIN_API_ACTOR}` : ADMIN_API_ACTOR;
 
 /**
- * The operators' API, behind `Authorization: Bearer <ADMIN_TOKEN>`; without a
- * configured token every route answers 404, as if absent.
+ * The operators' API over the dead-letter store, behind
+ * `Authorization: Bearer <ADMIN_TOKEN>`; without a configured token every
+ * route answers 404, as if absent (checkout-api.ts describes each route).
  *
- *   GET  /admin/dlq                            every DLQ's depth and oldest age
- *   GET  /admin/dlq/:service?limit&order&error the parked messages
- *   GET  /admin/dlq/:service/messages/:id      one parked message with its headers and body
- *   POST /admin/dlq/:service/replay            { limit?, orderId?, errorContains?, messageIds?, rate? }
- *   POST /admin/dlq/:service/discard           { reason, limit?, orderId?, errorContains?, messageIds? }
- *   GET  /admin/audit?service&order&limit      the replays and discards, newest first
+ *   GET  /admin/dlq                          every service: parked, oldest, arriving
+ *   GET  /admin/dlq/:service?filters         search, a page at a time
+ *   GET  /admin/dlq/:service/messages/:id    one dead letter with its headers and body
+ *   POST /admin/dlq/:service/preview         the dry run of a replay or discard
+ *   POST /admin/dlq/:service/replay          { ids, rate?, actor? }
+ *   POST /admin/dlq/:service/discard         { ids, reason, actor? }
+ *   GET  /admin/audit?service&order&limit    replays, discards, pauses, resumes, newest first
  *
- * The `npm run dlq` CLI and the dashboard are clients of it, so every replay
- * and discard is written to checkout's audit table by checkout.
+ * The `npm run dlq` CLI and the dashboard are clients of it, so every action
+ * is audited by checkout.
  */
-export function adminRoutes(deadLetters: DeadLetterQueues, adminToken: string | undefined): Router {
+export function adminRoutes(deadLetters: DeadLetters, adminToken: string | undefined): Router {
   const router = Router();
   router.use('/admin', requireAdmin(adminToken));
   const known = [knownService(deadLetters)];
 
   addRoute(router, CHECKOUT_ROUTES.deadLetterQueues, async (_input, _req, res) => {
-    res.json(await deadLetters.list());
+    res.json(await deadLetters.summary());
   });
 
   addRoute(
     router,
     CHECKOUT_ROUTES.deadLetters,
-    async ({ params, query: { order, error, limit } }, _req, res) => {
-      const parked = await deadLetters.show(params.service, { limit, errorContains: error, subject: order });
-      res.json(parked.map(parkedRepresentation));
+    async ({ params, query: { limit, after, ...filter } }, _req, res) => {
+      const page = await deadLetters.search(params.service, filterOf(filter), { limit, after });
+      res.json({ ...page, items: page.items.map(withOrderId) });
     },
     known,
   );
@@ -48,34 +50,29 @@ export function adminRoutes(deadLetters: DeadLetterQueues, adminToken: string | 
   addRoute(
     router,
     CHECKOUT_ROUTES.deadLetter,
-    async ({ params: { service, messageId } }, _req, res) => {
-      const parked = await deadLetters.read(service, messageId);
-      if (!parked) {
-        throw permanentError(ADMIN_ERRORS.messageNotFound, 'Not Found', {
-          details: { detail: `No message ${messageId} in the dead-letter queue of ${service}` },
-        });
-      }
-      res.json(parkedRepresentation(parked));
+    async ({ params: { service, id } }, _req, res) => {
+      const found = await deadLetters.read(service, id);
+      if (!found) throw deadLetterNotFound(id);
+      res.json(withOrderId(found));
     },
     known,
   );
 
-  addRoute(router, CHECKOUT_ROUTES.audit, async ({ query: { order, ...query } }, _req, res) => {
-    const entries = await deadLetters.history({ ...query, subject: order });
-    res.json(entries.map(parkedRepresentation));
-  });
+  addRoute(
+    router,
+    CHECKOUT_ROUTES.preview,
+    async ({ params: { service }, body: { action, ids, filter, limit } }, _req, res) => {
+      const selection = ids ? { ids } : { filter: filterOf(filter ?? {}), limit };
+      res.json(await deadLetters.preview(service, action, selection));
+    },
+    known,
+  );
 
   addRoute(
     router,
     CHECKOUT_ROUTES.replay,
-    async ({ params, body: { rate, orderId, actor: named, ...filter } }, _req, res) => {
-      res.json(
-        await deadLetters.replay(
-          params.service,
-          { ...filter, subject: orderId },
-          { actor: actorOf(named), ratePerSecond: rate },
-        ),
-      );
+    async ({ params: { service }, body: { ids, rate, actor: named } }, _req, res) => {
+      res.json(await deadLetters.replay(service, ids, { actor: actorOf(named), ratePerSecond: rate }));
     },
     known,
   );
@@ -83,19 +80,40 @@ export function adminRoutes(deadLetters: DeadLetterQueues, adminToken: string | 
   addRoute(
     router,
     CHECKOUT_ROUTES.discard,
-    async ({ params, body: { reason, orderId, actor: named, ...filter } }, _req, res) => {
-      res.json(
-        await deadLetters.discard(
-          params.service,
-          { ...filter, subject: orderId },
-          { actor: actorOf(named), reason },
-        ),
-      );
+    async ({ params: { service }, body: { ids, reason, actor: named } }, _req, res) => {
+      res.json(await deadLetters.discard(service, ids, { actor: actorOf(named), reason }));
     },
     known,
   );
 
+  addRoute(router, CHECKOUT_ROUTES.audit, async ({ query: { order, ...query } }, _req, res) => {
+    const entries = await deadLetters.history({ ...query, subject: order });
+    res.json(entries.map(withOrderId));
+  });
+
   return router;
+}
+
+/** The API's filter fields as the store's filter. */
+function filterOf(query: {
+  state?: DeadLetterFilter['state'];
+  order?: string | undefined;
+  type?: string | undefined;
+  code?: string | undefined;
+  error?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}): DeadLetterFilter {
+  const { state, order, type, code, error, since, until } = query;
+  return {
+    ...(state ? { state } : {}),
+    ...(order ? { subject: order } : {}),
+    ...(type ? { type } : {}),
+    ...(code ? { errorCode: code } : {}),
+    ...(error ? { errorContains: error } : {}),
+    ...(since ? { since: new Date(since) } : {}),
+    ...(until ? { until: new Date(until) } : {}),
+  };
 }
 
 /** Lets a request through only with `Authorization: Bearer <ADMIN_TOKEN>`; 404 for all when no token is set. */
@@ -111,8 +129,8 @@ export function requireAdmin(adminToken: string | undefined) {
   };
 }
 
-/** A parked message or audit entry as the API shows it: the subject under the shop's name for it. */
-function parkedRepresentation<Item extends { subject: string | null }>({ subject, ...item }: Item) {
+/** A dead letter or audit entry as the API shows it: the subject under the shop's name for it. */
+function withOrderId<Item extends { subject: string | null }>({ subject, ...item }: Item) {
   return { ...item, orderId: subject };
 }
 
@@ -125,7 +143,7 @@ function hasToken(req: Request, adminToken: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function knownService(deadLetters: DeadLetterQueues) {
+function knownService(deadLetters: DeadLetters) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const service = String(req.params.service);
     if (deadLetters.services.includes(service)) return next();

@@ -1,7 +1,7 @@
 import { type ApiDescription, defineRoute, text } from '@shop/shared/http';
 import { z } from 'zod';
 import { invalidRequest, ORDER_ERRORS, orderNotFound } from '../domain/order-errors';
-import { ADMIN_ERRORS, adminInvalidRequest } from './admin-errors';
+import { ADMIN_ERRORS, adminInvalidRequest, deadLetterNotFound } from './admin-errors';
 import { idempotencyKeySchema, listQuerySchema, orderRequestSchema } from './order-request-schema';
 
 /**
@@ -60,25 +60,40 @@ export const orderSchema = z.object({
   }),
 });
 
-const parked = z.object({
-  messageId: z.string(),
+const deadLetterState = z.enum(['parked', 'replayed', 'discarded']);
+
+const deadLetter = z.object({
+  id: z.uuid().meta({
+    description: 'The dead letter: one parking of one message (the same event parked again is a new one)',
+  }),
+  service: z.string(),
+  messageId: z.string().meta({ description: 'The AMQP message id, which is the event id' }),
   type: z.string().nullable(),
   orderId: z.string().nullable(),
   correlationId: z.string().nullable(),
-  attempts: z.number().int(),
-  firstFailureAt: instant.nullable(),
+  attempts: z
+    .number()
+    .int()
+    .meta({ description: 'Attempts made before it was parked, earlier runs included' }),
+  reason: z
+    .string()
+    .nullable()
+    .meta({ description: '`permanent-error`, `retries-exhausted`, `delivery-limit`, ...' }),
   lastError: z.string().nullable(),
   lastErrorCode: z.string().nullable(),
-  reason: z.string().nullable().meta({ description: '`permanent-error`, `retries-exhausted`, ...' }),
-  deadLetteredAt: instant.nullable(),
+  firstFailureAt: instant.nullable(),
+  parkedAt: instant,
+  state: deadLetterState,
+  settledAt: instant.nullable().meta({ description: 'When it was replayed or discarded' }),
 });
 
 const auditEntry = z.object({
   id: z.string(),
   at: instant,
-  action: z.enum(['replay', 'discard']),
+  action: z.enum(['replay', 'discard', 'pause', 'resume']),
   service: z.string(),
-  messageId: z.string(),
+  deadLetterId: z.string().nullable(),
+  messageId: z.string().nullable(),
   orderId: z.string().nullable(),
   actor: z.string(),
   reason: z.string().nullable(),
@@ -102,16 +117,34 @@ const consumerControls = z.object({
 
 // Every string is text(): the filters reach logs, and actor and reason the audit table.
 const filterFields = {
-  limit: z.coerce.number().int().positive().max(10_000).optional(),
-  orderId: text().min(1).max(200).optional(),
-  errorContains: text().min(1).max(1_000).optional(),
+  state: deadLetterState.optional().meta({ description: 'Default: parked' }),
+  order: text().min(1).max(200).optional().meta({ description: 'The order id' }),
+  type: text()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'The event type, e.g. checkout.order.completed' }),
+  code: text().min(1).max(200).optional().meta({ description: 'The last error code, exactly' }),
+  error: text()
+    .min(1)
+    .max(1_000)
+    .optional()
+    .meta({ description: 'Text in the last error or its code, any case' }),
+  since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Parked at or after' }),
+  until: z.iso.datetime({ offset: true }).optional().meta({ description: 'Parked before' }),
 };
-/** The messages an operator picked, by AMQP message id (the dashboard's ticked rows). */
-const messageIds = z.array(text().min(1).max(200)).min(1).max(1_000).optional();
+/** The dead letters an operator picked, by id: exactly those are acted on. */
+const ids = z.array(z.uuid()).min(1).max(1_000);
 /** Who acts, as the caller names itself (the CLI sends user@host); recorded beside the API's own name. */
 const actor = text().trim().min(1).max(100).optional();
 
 const service = z.object({ service: z.string().meta({ description: 'A consuming service: email, pdf...' }) });
+const skippedEntry = z.object({
+  id: z.string(),
+  state: z.enum(['parked', 'replayed', 'discarded', 'missing']).meta({
+    description: '`parked`: another replay has it in hand; `missing`: not a dead letter of this service',
+  }),
+});
 const ADMIN = {
   tag: 'admin',
   auth: 'adminToken',
@@ -189,16 +222,23 @@ export const CHECKOUT_ROUTES = {
     ...ADMIN,
     method: 'get',
     path: '/admin/dlq',
-    summary: "Every dead-letter queue's depth and oldest message",
+    summary: "Every service's parked dead letters: how many, and the oldest",
     answers: {
       200: {
         description: 'One entry per service',
         body: z.array(
           z.object({
             service: z.string(),
-            queue: z.string(),
-            depth: z.number().int(),
+            queue: z
+              .string()
+              .meta({ description: "The service's DLQ, which checkout drains into the store" }),
+            parked: z.number().int(),
+            oldestParkedAt: instant.nullable(),
             oldestAgeMs: z.number().nullable(),
+            arriving: z.number().int().nullable().meta({
+              description:
+                'Messages in the DLQ not yet in the store: 0 within a moment unless the drain is down',
+            }),
           }),
         ),
       },
@@ -209,26 +249,41 @@ export const CHECKOUT_ROUTES = {
     ...ADMIN,
     method: 'get',
     path: '/admin/dlq/{service}',
-    summary: "The messages parked in a service's dead-letter queue",
+    summary: "Search a service's dead letters",
+    description:
+      'Oldest parked first, a page at a time. Reads the dead-letter store only: nothing in RabbitMQ is touched, however often it is called.',
     params: service,
     query: z.object({
-      limit: filterFields.limit,
-      order: filterFields.orderId,
-      error: filterFields.errorContains,
+      ...filterFields,
+      limit: z.coerce.number().int().positive().max(500).default(100),
+      after: text().min(1).max(200).optional().meta({ description: "The previous page's `next`" }),
     }),
-    answers: { 200: { description: 'The parked messages, oldest first', body: z.array(parked) } },
+    answers: {
+      200: {
+        description: 'A page of dead letters',
+        body: z.object({
+          items: z.array(deadLetter),
+          total: z.number().int().meta({ description: 'Dead letters matching the filter, on every page' }),
+          next: z
+            .string()
+            .nullable()
+            .meta({ description: 'Pass as `after` for the next page; null on the last' }),
+        }),
+      },
+    },
     errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
   }),
   deadLetter: defineRoute({
     ...ADMIN,
     method: 'get',
-    path: '/admin/dlq/{service}/messages/{messageId}',
-    summary: 'One parked message with its headers and body',
-    params: service.extend({ messageId: z.string() }),
+    path: '/admin/dlq/{service}/messages/{id}',
+    summary: 'One dead letter with its headers and body',
+    params: service.extend({ id: z.guid() }),
+    invalid: () => deadLetterNotFound(),
     answers: {
       200: {
-        description: 'The message',
-        body: parked.extend({
+        description: 'The dead letter',
+        body: deadLetter.extend({
           headers: z.record(z.string(), z.unknown()),
           contentType: z.string().nullable(),
           body: z.unknown(),
@@ -237,22 +292,68 @@ export const CHECKOUT_ROUTES = {
     },
     errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService, ADMIN_ERRORS.messageNotFound],
   }),
+  preview: defineRoute({
+    ...ADMIN,
+    method: 'post',
+    path: '/admin/dlq/{service}/preview',
+    summary: 'The dry run: what a replay or discard would act on, before it does',
+    description:
+      'Given ids, says which are parked (the rest are skipped, with their state); given a filter, selects the oldest `limit` parked dead letters it matches. Either way it answers their ids, how they group by type, error code and reason, and where a replay would send them. Send those ids to replay or discard to act on exactly that set.',
+    params: service,
+    body: z
+      .strictObject({
+        action: z.enum(['replay', 'discard']),
+        ids: ids.optional(),
+        filter: z.strictObject(filterFields).optional(),
+        limit: z.number().int().positive().max(10_000).default(1_000).meta({
+          description: 'With a filter: select at most this many, oldest first',
+        }),
+      })
+      .refine((body) => (body.ids === undefined) !== (body.filter === undefined), {
+        path: ['ids'],
+        message: 'give either ids or a filter',
+      }),
+    answers: {
+      200: {
+        description: 'What the action would do',
+        body: z.object({
+          action: z.enum(['replay', 'discard']),
+          service: z.string(),
+          target: z
+            .string()
+            .nullable()
+            .meta({ description: "A replay's destination: the service's work queue" }),
+          ids: z.array(z.string()),
+          matching: z.number().int(),
+          groups: z.array(
+            z.object({
+              type: z.string().nullable(),
+              lastErrorCode: z.string().nullable(),
+              reason: z.string().nullable(),
+              count: z.number().int(),
+            }),
+          ),
+          skipped: z.array(skippedEntry),
+        }),
+      },
+    },
+    errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
+  }),
   replay: defineRoute({
     ...ADMIN,
     method: 'post',
     path: '/admin/dlq/{service}/replay',
-    summary: 'Put parked messages back on the work queue, rate-capped and audited',
+    summary: 'Put exactly the chosen dead letters back on the work queue, rate-capped and audited',
     params: service,
-    body: z.strictObject({
-      ...filterFields,
-      messageIds,
-      actor,
-      rate: z.number().positive().max(1_000).optional(),
-    }),
+    body: z.strictObject({ ids, actor, rate: z.number().positive().max(1_000).optional() }),
     answers: {
       200: {
-        description: 'What was replayed',
-        body: z.object({ replayed: z.number().int(), ids: z.array(z.string()) }),
+        description: 'What was replayed; chosen ids not parked are skipped',
+        body: z.object({
+          replayed: z.number().int(),
+          ids: z.array(z.string()),
+          skipped: z.array(skippedEntry),
+        }),
       },
     },
     errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
@@ -261,13 +362,17 @@ export const CHECKOUT_ROUTES = {
     ...ADMIN,
     method: 'post',
     path: '/admin/dlq/{service}/discard',
-    summary: 'Remove parked messages for good, with a reason, audited',
+    summary: 'Settle exactly the chosen dead letters for good, with a reason, audited',
     params: service,
-    body: z.strictObject({ ...filterFields, messageIds, actor, reason: text().trim().min(1).max(1_000) }),
+    body: z.strictObject({ ids, actor, reason: text().trim().min(1).max(1_000) }),
     answers: {
       200: {
-        description: 'What was discarded',
-        body: z.object({ discarded: z.number().int(), ids: z.array(z.string()) }),
+        description: 'What was discarded; chosen ids not parked are skipped',
+        body: z.object({
+          discarded: z.number().int(),
+          ids: z.array(z.string()),
+          skipped: z.array(skippedEntry),
+        }),
       },
     },
     errors: [...ADMIN_REFUSALS, ADMIN_ERRORS.unknownService],
@@ -276,7 +381,7 @@ export const CHECKOUT_ROUTES = {
     ...ADMIN,
     method: 'get',
     path: '/admin/audit',
-    summary: 'The replays and discards, newest first',
+    summary: 'The replays, discards, pauses and resumes, newest first',
     query: z.object({
       service: text().min(1).max(100).optional(),
       order: text().min(1).max(200).optional(),

@@ -1,4 +1,4 @@
-import type { DeadLetterQueues } from '@shop/shared/dead-letters';
+import type { DeadLetters } from '@shop/shared/dead-letters';
 import type { Express } from 'express';
 import { adminRoutes } from './admin-routes';
 import { type CheckoutRoutesDeps, checkoutRoutes } from './checkout-routes';
@@ -6,8 +6,9 @@ import { type ConsumerAdminDeps, consumerAdminRoutes } from './consumer-admin-ro
 
 export interface CheckoutHttpDeps {
   orders: CheckoutRoutesDeps;
-  deadLetters: DeadLetterQueues;
-  consumers: ConsumerAdminDeps;
+  deadLetters: DeadLetters;
+  // Their pauses and resumes go to the dead letters' audit log.
+  consumers: Omit<ConsumerAdminDeps, 'audit'>;
   /** ADMIN_TOKEN: the admin API's bearer token; unset, /admin answers 404. */
   adminToken: string | undefined;
   /** TRUST_PROXY: proxies whose X-Forwarded-For names the client. */
@@ -20,7 +21,7 @@ export function checkoutHttpRoutes(deps: CheckoutHttpDeps) {
     // Read when a route asks for req.ip: the client address the rate limit counts by.
     if (deps.trustProxy > 0) app.set('trust proxy', deps.trustProxy);
     app.use(adminRoutes(deps.deadLetters, deps.adminToken));
-    app.use(consumerAdminRoutes(deps.consumers, deps.adminToken));
+    app.use(consumerAdminRoutes({ ...deps.consumers, audit: deps.deadLetters }, deps.adminToken));
     checkoutRoutes(deps.orders)(app);
   };
 }

@@ -1,4 +1,5 @@
 import type { ConsumerControlRow, ConsumerControls } from '@shop/shared/controls';
+import type { DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
 import { addRoute } from '@shop/shared/http';
 import type { Broker } from '@shop/shared/messaging';
@@ -14,6 +15,8 @@ export interface ConsumerAdminDeps {
   broker: Broker;
   /** The services that can be paused: every consumer that runs the runtime's consumer loop. */
   services: readonly string[];
+  /** The operators' audit log, where every pause and resume is written. */
+  audit: Pick<DeadLetters, 'record'>;
 }
 
 /**
@@ -48,6 +51,7 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
     CHECKOUT_ROUTES.pause,
     async ({ params: { service }, body: { actor: named } }, req, res) => {
       const row = await deps.controls.pause(service, actorOf(named));
+      await deps.audit.record({ action: 'pause', service, actor: actorOf(named) });
       req.log.warn({ service, by: row.pausedBy }, 'consumer paused');
       res.json(representation(row, (await consumerCounts(deps.broker, [service])).get(service) ?? null));
     },
@@ -59,6 +63,7 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
     CHECKOUT_ROUTES.resume,
     async ({ params: { service }, body: { actor: named } }, req, res) => {
       const row = await deps.controls.resume(service);
+      await deps.audit.record({ action: 'resume', service, actor: actorOf(named) });
       req.log.warn({ service, by: actorOf(named) }, 'consumer resumed');
       res.json(representation(row, (await consumerCounts(deps.broker, [service])).get(service) ?? null));
     },

@@ -11,24 +11,46 @@ import { DASHBOARD_ERRORS, invalidRequest } from './dashboard-errors';
 
 const html = (description: string) => ({ 200: { description, contentType: 'text/html' } });
 const optionalText = (max: number) => z.string().trim().max(max).optional();
-const deadLetterFilter = z.object({ error: optionalText(1_000), order: optionalText(200) });
+/** A time the page's datetime-local input sends (UTC, without a zone), or an ISO time. */
+const utcTime = z
+  .string()
+  .trim()
+  .max(40)
+  .optional()
+  .transform((value) => (value ? `${value}${/Z|[+-]\d\d:?\d\d$/.test(value) ? '' : 'Z'}` : undefined))
+  .refine((value) => value === undefined || !Number.isNaN(Date.parse(value)), 'must be a date and time')
+  .transform((value) => (value === undefined ? undefined : new Date(value).toISOString()));
+const deadLetterFilter = z.object({
+  error: optionalText(1_000),
+  order: optionalText(200),
+  type: optionalText(200),
+  code: optionalText(200),
+  since: utcTime,
+  until: utcTime,
+});
+/** Dead-letter ids the form sends, one field or many. */
+const idList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((ids) => (ids === undefined ? [] : [ids].flat()).filter(Boolean))
+  .pipe(z.array(z.uuid()).max(1_000));
 const service = z.object({ service: z.string().meta({ description: 'A service with a dead-letter queue' }) });
 const form = 'application/x-www-form-urlencoded';
 
-/** What a replay or discard acts on: `one` or `selected` (the ticked ids), or `all` the filter shows. */
+/**
+ * What a replay, discard or preview acts on: `one` or `selected` (the ids in
+ * `ids`: the detail's, or the ticked ones), or `shown` (the ids in `shown`:
+ * exactly the rows the list showed, whatever else matches its filter by now).
+ */
 const action = {
   tag: 'actions',
   auth: 'session',
   params: service,
-  query: z.object({ scope: z.enum(['one', 'selected', 'all']) }),
+  query: z.object({ scope: z.enum(['one', 'selected', 'shown']) }),
   bodyType: form,
   body: z.object({
-    messageIds: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .transform((ids) => (ids === undefined ? [] : [ids].flat()).filter(Boolean)),
-    error: optionalText(1_000),
-    order: optionalText(200),
+    ids: idList,
+    shown: idList,
     reason: optionalText(1_000),
     csrfToken: z.string().optional().meta({ description: 'Or the X-CSRF-Token header' }),
   }),
@@ -131,7 +153,7 @@ export const DASHBOARD_ROUTES = {
     ...READ,
     method: 'get',
     path: '/api/dead-letters/{service}',
-    summary: "A service's parked messages",
+    summary: "A service's parked dead letters, filtered",
     params: service,
     query: deadLetterFilter,
     answers: html('The list'),
@@ -139,29 +161,36 @@ export const DASHBOARD_ROUTES = {
   deadLetter: defineRoute({
     ...READ,
     method: 'get',
-    path: '/api/dead-letters/{service}/messages/{messageId}',
-    summary: 'One parked message: headers and body',
-    params: service.extend({ messageId: z.string() }),
-    answers: html("The message's detail"),
+    path: '/api/dead-letters/{service}/messages/{id}',
+    summary: 'One dead letter: headers and body',
+    params: service.extend({ id: z.uuid() }),
+    answers: html("The dead letter's detail"),
   }),
   audit: defineRoute({
     ...READ,
     method: 'get',
     path: '/api/audit',
-    summary: 'The replays and discards, newest first',
+    summary: 'The replays, discards, pauses and resumes, newest first',
     answers: html('The audit log'),
+  }),
+  preview: defineRoute({
+    ...action,
+    method: 'post',
+    path: '/api/dead-letters/{service}/preview',
+    summary: 'The dry run of a replay or discard of the chosen dead letters: nothing is done',
+    answers: html('What a replay or discard would act on'),
   }),
   replay: defineRoute({
     ...action,
     method: 'post',
     path: '/api/dead-letters/{service}/replay',
-    summary: 'Replay parked messages through checkout, rate-capped',
+    summary: 'Replay exactly the chosen dead letters through checkout, rate-capped',
   }),
   discard: defineRoute({
     ...action,
     method: 'post',
     path: '/api/dead-letters/{service}/discard',
-    summary: 'Discard parked messages through checkout, with a reason',
+    summary: 'Discard exactly the chosen dead letters through checkout, with a reason',
   }),
   consumer: defineRoute({
     ...action,

@@ -2,8 +2,14 @@ import type { ServerResponse } from 'node:http';
 import { addRoute, isUuid, type ParsedRequest } from '@shop/shared/http';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { LiveFeed, Snapshot } from '../live/live-feed';
-import type { CheckoutApi, DeadLetterSelection } from '../sources/checkout-api';
-import { auditLog, deadLetterCounts, deadLetterDetail, deadLetterList } from '../views/dead-letters-view';
+import type { CheckoutApi } from '../sources/checkout-api';
+import {
+  auditLog,
+  deadLetterCounts,
+  deadLetterDetail,
+  deadLetterList,
+  deadLetterPreview,
+} from '../views/dead-letters-view';
 import { type Html, html } from '../views/html';
 import { jobsView } from '../views/jobs-view';
 import { orderDetail, ordersTable } from '../views/orders-view';
@@ -141,13 +147,9 @@ export function dashboardRoutes(deps: DashboardDeps) {
       app,
       DASHBOARD_ROUTES.deadLetters,
       async ({ params: { service }, query: filter }, _req, res) => {
-        const answer = await checkout.deadLetters(service, {
-          errorContains: filter.error || undefined,
-          orderId: filter.order || undefined,
-          limit: DEAD_LETTER_PAGE,
-        });
+        const answer = await checkout.deadLetters(service, filter, DEAD_LETTER_PAGE);
         const session = res.locals.session as Session;
-        send(res, deadLetterList(service, answer, filter, session.role === 'operator', DEAD_LETTER_PAGE));
+        send(res, deadLetterList(service, answer, filter, session.role === 'operator'));
       },
       known,
     );
@@ -155,9 +157,9 @@ export function dashboardRoutes(deps: DashboardDeps) {
     addRoute(
       app,
       DASHBOARD_ROUTES.deadLetter,
-      async ({ params: { service, messageId } }, _req, res) => {
-        const message = bodyOf(await checkout.deadLetter(service, messageId));
-        send(res, deadLetterDetail(service, message, (res.locals.session as Session).role === 'operator'));
+      async ({ params: { service, id } }, _req, res) => {
+        const item = bodyOf(await checkout.deadLetter(service, id));
+        send(res, deadLetterDetail(service, item, (res.locals.session as Session).role === 'operator'));
       },
       known,
     );
@@ -169,16 +171,25 @@ export function dashboardRoutes(deps: DashboardDeps) {
     const act = [requireCsrf, requireOperator, ...known];
     addRoute(
       app,
+      DASHBOARD_ROUTES.preview,
+      async ({ params: { service }, query: { scope }, body }, _req, res) => {
+        send(res, deadLetterPreview(bodyOf(await checkout.preview(service, 'replay', chosen(scope, body)))));
+      },
+      act,
+    );
+
+    addRoute(
+      app,
       DASHBOARD_ROUTES.replay,
       async ({ params: { service }, query: { scope }, body }, _req, res) => {
-        const { replayed } = bodyOf(
+        const { replayed, skipped } = bodyOf(
           await checkout.replay(service, {
-            ...selectionOf(scope, body),
+            ids: chosen(scope, body),
             rate: deps.replayRate,
             actor: 'dashboard',
           }),
         );
-        await acted(res, feed, `Replayed ${replayed} message(s) of ${service}.`);
+        await acted(res, feed, `Replayed ${replayed} dead letter(s) of ${service}.${skippedNote(skipped)}`);
       },
       act,
     );
@@ -187,12 +198,12 @@ export function dashboardRoutes(deps: DashboardDeps) {
       app,
       DASHBOARD_ROUTES.discard,
       async ({ params: { service }, query: { scope }, body }, _req, res) => {
-        const selection = selectionOf(scope, body);
+        const ids = chosen(scope, body);
         if (!body.reason) throw invalidRequest([{ field: 'reason', message: 'A discard needs a reason' }]);
-        const { discarded } = bodyOf(
-          await checkout.discard(service, { ...selection, reason: body.reason, actor: 'dashboard' }),
+        const { discarded, skipped } = bodyOf(
+          await checkout.discard(service, { ids, reason: body.reason, actor: 'dashboard' }),
         );
-        await acted(res, feed, `Discarded ${discarded} message(s) of ${service}.`);
+        await acted(res, feed, `Discarded ${discarded} dead letter(s) of ${service}.${skippedNote(skipped)}`);
       },
       act,
     );
@@ -271,16 +282,24 @@ function stream(req: Request, res: Response, deps: DashboardDeps) {
   });
 }
 
-/** The operator's selection: the ticked (or one) message ids, or everything the filter shows. */
-function selectionOf(
-  scope: 'one' | 'selected' | 'all',
+/** The dead letters an action is about: the ticked ones (or the detail's one), or exactly those shown. */
+function chosen(
+  scope: 'one' | 'selected' | 'shown',
   body: ParsedRequest<typeof DASHBOARD_ROUTES.replay>['body'],
-): DeadLetterSelection {
-  if (scope === 'all') return { errorContains: body.error || undefined, orderId: body.order || undefined };
-  if (body.messageIds.length === 0) {
-    throw invalidRequest([{ field: 'messageIds', message: 'Tick at least one message' }]);
+): string[] {
+  const field = scope === 'shown' ? 'shown' : 'ids';
+  const ids = body[field];
+  if (ids.length === 0) {
+    throw invalidRequest([
+      { field, message: scope === 'shown' ? 'No dead letter is shown' : 'Tick at least one dead letter' },
+    ]);
   }
-  return { messageIds: body.messageIds };
+  return ids;
+}
+
+/** What an action's answer says of the chosen dead letters it left alone (settled meanwhile). */
+function skippedNote(skipped: unknown[]): string {
+  return skipped.length > 0 ? ` ${skipped.length} were no longer parked and were left as they are.` : '';
 }
 
 /** Lets a request through only for a service with a dead-letter queue. */

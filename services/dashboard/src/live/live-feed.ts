@@ -1,6 +1,13 @@
 import type { Logger } from '@shop/shared/logging';
 import type { QueueCensus, ServiceQueueCount } from '@shop/shared/messaging';
-import type { Answer, CheckoutApi, ConsumerState, Jobs, Order } from '../sources/checkout-api';
+import type {
+  Answer,
+  CheckoutApi,
+  ConsumerState,
+  DeadLetterSummary,
+  Jobs,
+  Order,
+} from '../sources/checkout-api';
 import { readMetrics, summariseMetrics } from '../sources/service-metrics';
 import { type RatePoint, type Reading, ratesBetween, type WindowStats, windowStats } from './service-stats';
 
@@ -30,6 +37,8 @@ export interface Snapshot {
   /** Why the queue counts are missing, when the broker could not be read. */
   brokerError: string | null;
   recentOrders: Answer<Order[]>;
+  /** Each service's dead letters, as checkout's store counts them. */
+  deadLetters: Answer<DeadLetterSummary[]>;
   consumers: Answer<ConsumerState[]>;
   jobs: Answer<Jobs>;
 }
@@ -135,12 +144,13 @@ export class LiveFeed {
     const readJobs = this.ticks++ % JOBS_EVERY === 0;
     const services = Object.keys(serviceUrls);
 
-    const [queues, recentOrders, consumers, jobs, metrics] = await Promise.all([
+    const [queues, recentOrders, deadLetters, consumers, jobs, metrics] = await Promise.all([
       census.count().then(
         (counts) => ({ counts, error: null }),
         (error: unknown) => ({ counts: [] as ServiceQueueCount[], error: (error as Error).message }),
       ),
       checkout.recentOrders(RECENT_ORDERS),
+      checkout.deadLetterSummary(),
       checkout.consumers(),
       readJobs ? checkout.jobs() : this.jobs,
       scrape
@@ -171,7 +181,7 @@ export class LiveFeed {
         window: windowStart && newest && newest !== windowStart ? windowStats(windowStart, newest) : null,
       };
     });
-    return { at, services: states, brokerError: queues.error, recentOrders, consumers, jobs };
+    return { at, services: states, brokerError: queues.error, recentOrders, deadLetters, consumers, jobs };
   }
 
   private record(service: string, reading: Reading) {

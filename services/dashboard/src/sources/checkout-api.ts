@@ -46,7 +46,17 @@ export interface Order {
   fulfillment: Record<string, OrderTask> | null;
 }
 
-export interface ParkedMessage {
+/** One service's dead letters in checkout's store (GET /admin/dlq). */
+export interface DeadLetterSummary {
+  service: string;
+  parked: number;
+  oldestParkedAt: string | null;
+  /** Still in the DLQ, not yet drained into the store; null when RabbitMQ could not be asked. */
+  arriving: number | null;
+}
+
+export interface DeadLetter {
+  id: string;
   messageId: string;
   type: string | null;
   orderId: string | null;
@@ -55,22 +65,49 @@ export interface ParkedMessage {
   lastError: string | null;
   lastErrorCode: string | null;
   reason: string | null;
-  deadLetteredAt: string | null;
+  parkedAt: string;
+  state: 'parked' | 'replayed' | 'discarded';
 }
 
-export interface ParkedMessageDetail extends ParkedMessage {
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  total: number;
+  next: string | null;
+}
+
+export interface DeadLetterDetail extends DeadLetter {
   correlationId: string | null;
   headers: Record<string, unknown>;
   contentType: string | null;
   body: unknown;
 }
 
+/** A dry run (POST /admin/dlq/{service}/preview). */
+export interface DeadLetterPreview {
+  action: 'replay' | 'discard';
+  target: string | null;
+  ids: string[];
+  matching: number;
+  groups: { type: string | null; lastErrorCode: string | null; reason: string | null; count: number }[];
+  skipped: { id: string; state: string }[];
+}
+
+/** What the dashboard searches by: checkout's filter fields. */
+export interface DeadLetterFilter {
+  error?: string;
+  order?: string;
+  type?: string;
+  code?: string;
+  since?: string;
+  until?: string;
+}
+
 export interface AuditEntry {
   id: string;
   at: string;
-  action: 'replay' | 'discard';
+  action: 'replay' | 'discard' | 'pause' | 'resume';
   service: string;
-  messageId: string;
+  messageId: string | null;
   orderId: string | null;
   actor: string;
   reason: string | null;
@@ -88,12 +125,6 @@ export interface ConsumerState {
 export interface Jobs {
   scheduled: { id: string; service: string; type: string; dueAt: string; subject: string | null }[];
   recurring: { service: string; name: string; cron: string; nextDueAt: string; lastDueAt: string | null }[];
-}
-
-export interface DeadLetterSelection {
-  messageIds?: string[];
-  orderId?: string;
-  errorContains?: string;
 }
 
 const POLL_TIMEOUT_MS = 2_000;
@@ -126,29 +157,37 @@ export class CheckoutApi {
     return this.get<Order>(`/orders/${encodeURIComponent(id)}`);
   }
 
-  deadLetters(service: string, filter: { orderId?: string; errorContains?: string; limit: number }) {
-    const search = new URLSearchParams({ limit: String(filter.limit) });
-    if (filter.orderId) search.set('order', filter.orderId);
-    if (filter.errorContains) search.set('error', filter.errorContains);
-    return this.admin<ParkedMessage[]>(`/admin/dlq/${encodeURIComponent(service)}?${search}`);
+  deadLetterSummary() {
+    return this.admin<DeadLetterSummary[]>('/admin/dlq');
   }
 
-  deadLetter(service: string, messageId: string) {
-    return this.admin<ParkedMessageDetail>(
-      `/admin/dlq/${encodeURIComponent(service)}/messages/${encodeURIComponent(messageId)}`,
-    );
+  deadLetters(service: string, filter: DeadLetterFilter, limit: number) {
+    const search = new URLSearchParams({ limit: String(limit) });
+    for (const [key, value] of Object.entries(filter)) if (value) search.set(key, value);
+    return this.admin<DeadLetterPage>(`${deadLettersOf(service)}?${search}`);
   }
 
-  replay(service: string, selection: DeadLetterSelection & { rate: number; actor: string }) {
-    return this.admin<{ replayed: number; ids: string[] }>(
-      `/admin/dlq/${encodeURIComponent(service)}/replay`,
+  deadLetter(service: string, id: string) {
+    return this.admin<DeadLetterDetail>(`${deadLettersOf(service)}/messages/${encodeURIComponent(id)}`);
+  }
+
+  preview(service: string, action: 'replay' | 'discard', ids: string[]) {
+    return this.admin<DeadLetterPreview>(`${deadLettersOf(service)}/preview`, {
+      method: 'POST',
+      body: { action, ids },
+    });
+  }
+
+  replay(service: string, selection: { ids: string[]; rate: number; actor: string }) {
+    return this.admin<{ replayed: number; ids: string[]; skipped: unknown[] }>(
+      `${deadLettersOf(service)}/replay`,
       { method: 'POST', body: selection },
     );
   }
 
-  discard(service: string, selection: DeadLetterSelection & { reason: string; actor: string }) {
-    return this.admin<{ discarded: number; ids: string[] }>(
-      `/admin/dlq/${encodeURIComponent(service)}/discard`,
+  discard(service: string, selection: { ids: string[]; reason: string; actor: string }) {
+    return this.admin<{ discarded: number; ids: string[]; skipped: unknown[] }>(
+      `${deadLettersOf(service)}/discard`,
       { method: 'POST', body: selection },
     );
   }
@@ -218,3 +257,5 @@ export class CheckoutApi {
     };
   }
 }
+
+const deadLettersOf = (service: string) => `/admin/dlq/${encodeURIComponent(service)}`;

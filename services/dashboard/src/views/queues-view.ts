@@ -1,5 +1,6 @@
 import type { ServiceState, Snapshot } from '../live/live-feed';
 import type { ConsumerState } from '../sources/checkout-api';
+import { summaryOf } from './dead-letters-view';
 import { count, duration, percent, perSecond, seconds } from './format';
 import { html } from './html';
 
@@ -29,7 +30,7 @@ export function queuesView(snapshot: Snapshot) {
           </tr>
         </thead>
         <tbody>
-          ${snapshot.services.map((state) => serviceRow(state, consumers, snapshot.at))}
+          ${snapshot.services.map((state) => serviceRow(state, consumers, snapshot))}
         </tbody>
       </table>
     </div>
@@ -37,13 +38,13 @@ export function queuesView(snapshot: Snapshot) {
     <p class="as-of">As of ${new Date(snapshot.at).toISOString().slice(11, 19)} UTC</p>`;
 }
 
-function serviceRow(state: ServiceState, consumers: ConsumerState[] | null, now: number) {
+function serviceRow(state: ServiceState, consumers: ConsumerState[] | null, snapshot: Snapshot) {
+  const now = snapshot.at;
   const { queues, reading, window } = state;
   const latest = state.rates.at(-1);
-  const parkedAt = queues?.deadLetter.oldestParkedAt
-    ? Date.parse(queues.deadLetter.oldestParkedAt)
-    : Number.NaN;
-  const parked = queues?.deadLetter.messages ?? null;
+  const deadLetters = summaryOf(snapshot, state.service);
+  const parkedAt = deadLetters?.oldestParkedAt ? Date.parse(deadLetters.oldestParkedAt) : Number.NaN;
+  const parked = deadLetters?.parked ?? null;
   return html`<tr>
     <th scope="row">${state.service}</th>
     <td>${count(queues?.work.messages)}</td>
