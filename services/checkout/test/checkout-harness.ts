@@ -92,8 +92,11 @@ export async function postOrder(
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-export async function getJson(url: string): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(url);
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, { headers });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 

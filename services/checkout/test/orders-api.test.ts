@@ -19,6 +19,8 @@ import {
  */
 
 describe('checkout orders API', () => {
+  const ADMIN_TOKEN = 'orders-admin-token-0123456789';
+  const asOperator = { authorization: `Bearer ${ADMIN_TOKEN}` };
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let checkout: TestCheckout;
   let inspector: QueueInspector;
@@ -28,7 +30,10 @@ describe('checkout orders API', () => {
   beforeAll(async () => {
     database = await createTestDatabase('orders_api');
     prefix = uniquePrefix('checkout-api');
-    checkout = await startTestCheckout({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix }, gateway);
+    checkout = await startTestCheckout(
+      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, ADMIN_TOKEN },
+      gateway,
+    );
     inspector = await QueueInspector.open();
   });
 
@@ -320,20 +325,63 @@ describe('checkout orders API', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
+  test.each([
+    ['no criterion', ''],
+    ["a customer's email", '?email=ada@example.com'],
+    ['an 8-character id prefix', '?id={prefix}'],
+  ])(
+    'When GET /orders with %s comes without the admin token, then it answers 401 problem+json and shows no order',
+    async (_case, query) => {
+      const placed = (await postOrder(checkout.baseUrl, anOrderRequest())).body as { id: string };
+      const url = `${checkout.baseUrl}/orders${query.replace('{prefix}', placed.id.slice(0, 8))}`;
+
+      const strangers: Record<string, string>[] = [{}, { authorization: 'Bearer not-the-admin-token-0123' }];
+      for (const headers of strangers) {
+        const response = await getJson(url, headers);
+        expect(response.status).toBe(401);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+        expect(response.body).toMatchObject({ code: 'ADMIN.UNAUTHORIZED' });
+        expect(JSON.stringify(response.body)).not.toContain('ada@example.com');
+      }
+      // The order's own link, an unguessable UUID, stays the shopper's.
+      expect((await getJson(`${checkout.baseUrl}/orders/${placed.id}`)).status).toBe(200);
+      expect((await getJson(url, asOperator)).body).toContainEqual(
+        expect.objectContaining({ id: placed.id }),
+      );
+    },
+  );
+
+  test('When no ADMIN_TOKEN is configured, then GET /orders answers 404 as if absent, and GET /orders/{id} still answers', async () => {
+    const withoutToken = await startTestCheckout({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix });
+    try {
+      const placed = (await postOrder(withoutToken.baseUrl, anOrderRequest())).body as { id: string };
+
+      const listed = await getJson(`${withoutToken.baseUrl}/orders`, asOperator);
+
+      expect(listed.status).toBe(404);
+      expect(listed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(listed.body).toMatchObject({ code: 'ADMIN.OFF' });
+      expect((await getJson(`${withoutToken.baseUrl}/orders/${placed.id}`)).status).toBe(200);
+    } finally {
+      await withoutToken.stop();
+    }
+  });
+
   test('When GET /orders has a limit, then it lists that many of the most recent orders, newest first', async () => {
     const first = await postOrder(checkout.baseUrl, anOrderRequest());
     const second = await postOrder(checkout.baseUrl, anOrderRequest());
 
-    const response = await getJson(`${checkout.baseUrl}/orders?limit=2`);
+    const response = await getJson(`${checkout.baseUrl}/orders?limit=2`, asOperator);
     expect(response.status).toBe(200);
     expect(response.body.map((order: { id: string }) => order.id)).toEqual([second.body.id, first.body.id]);
-    expect((await getJson(`${checkout.baseUrl}/orders`)).body.length).toBeGreaterThan(2);
+    expect((await getJson(`${checkout.baseUrl}/orders`, asOperator)).body.length).toBeGreaterThan(2);
   });
 
   test.each(['0', '101', 'ten'])(
     'When GET /orders has limit=%s, then it answers 400 naming limit',
     async (limit) => {
-      const response = await getJson(`${checkout.baseUrl}/orders?limit=${limit}`);
+      const response = await getJson(`${checkout.baseUrl}/orders?limit=${limit}`, asOperator);
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
     },
@@ -349,21 +397,29 @@ describe('checkout orders API', () => {
     const second = await orderFor(customer.toLowerCase());
 
     for (const asked of [customer, customer.toUpperCase()]) {
-      const response = await getJson(`${checkout.baseUrl}/orders?email=${encodeURIComponent(asked)}`);
+      const response = await getJson(
+        `${checkout.baseUrl}/orders?email=${encodeURIComponent(asked)}`,
+        asOperator,
+      );
       expect(response.status).toBe(200);
       expect(response.body.map((order: { id: string }) => order.id)).toEqual([second, first]);
     }
-    const limited = await getJson(`${checkout.baseUrl}/orders?email=${encodeURIComponent(customer)}&limit=1`);
-    expect(limited.body.map((order: { id: string }) => order.id)).toEqual([second]);
-    expect((await getJson(`${checkout.baseUrl}/orders?email=nobody-${Date.now()}@example.com`)).body).toEqual(
-      [],
+    const limited = await getJson(
+      `${checkout.baseUrl}/orders?email=${encodeURIComponent(customer)}&limit=1`,
+      asOperator,
     );
+    expect(limited.body.map((order: { id: string }) => order.id)).toEqual([second]);
+    const nobody = await getJson(
+      `${checkout.baseUrl}/orders?email=nobody-${Date.now()}@example.com`,
+      asOperator,
+    );
+    expect(nobody.body).toEqual([]);
   });
 
   test('When GET /orders has an id or its first 8 or more characters, then it lists the orders it names', async () => {
     const { id } = (await postOrder(checkout.baseUrl, anOrderRequest())).body as { id: string };
     const idsFor = async (query: string) =>
-      ((await getJson(`${checkout.baseUrl}/orders?${query}`)).body as { id: string }[]).map(
+      ((await getJson(`${checkout.baseUrl}/orders?${query}`, asOperator)).body as { id: string }[]).map(
         (order) => order.id,
       );
 
@@ -386,7 +442,7 @@ describe('checkout orders API', () => {
     ['id=0123abcg', 'id'],
     ['id=0123abcd-4567-89ab-cdef-0123456789abc', 'id'],
   ])('When GET /orders has %s, then it answers 400 problem+json naming %s', async (query, field) => {
-    const response = await getJson(`${checkout.baseUrl}/orders?${query}`);
+    const response = await getJson(`${checkout.baseUrl}/orders?${query}`, asOperator);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);

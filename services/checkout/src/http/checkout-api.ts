@@ -201,17 +201,21 @@ export const CHECKOUT_ROUTES = {
     method: 'get',
     path: '/orders',
     tag: 'orders',
-    summary: "Recent orders, or one customer's, or those whose id starts with a prefix",
+    auth: ADMIN.auth,
+    summary: "Recent orders, or one customer's, or those whose id starts with a prefix (operators)",
+    description:
+      "An operators' route: it shows every customer's orders, so it needs the admin token and answers 404 while none is configured. A shopper reads their own order at /orders/{id}, the link the order's answer gives.",
     query: listQuerySchema,
     invalid: invalidRequest,
     answers: { 200: { description: 'Orders, newest first', body: z.array(orderSchema) } },
-    errors: [ORDER_ERRORS.databaseUnavailable],
+    errors: [...ADMIN_REFUSALS, ORDER_ERRORS.databaseUnavailable],
   }),
   order: defineRoute({
     method: 'get',
     path: '/orders/{id}',
     tag: 'orders',
     summary: 'An order and the status of each of its fulfillment tasks',
+    description: "Public: the order's id is an unguessable UUID, given only to whoever placed the order.",
     // Only a UUID is looked up: anything else is not found without a query.
     params: z.object({ id: z.guid() }),
     invalid: () => orderNotFound('with that id: an order id is a UUID'),
@@ -467,7 +471,7 @@ export const CHECKOUT_API: ApiDescription = {
     adminToken: {
       type: 'http',
       scheme: 'bearer',
-      description: 'ADMIN_TOKEN; without one configured, /admin answers 404',
+      description: 'ADMIN_TOKEN; without one configured, /admin and GET /orders answer 404',
     },
   },
   routes: Object.values(CHECKOUT_ROUTES),

@@ -9,7 +9,7 @@ export interface CheckoutHttpDeps {
   deadLetters: DeadLetters;
   // Their pauses and resumes go to the dead letters' audit log.
   consumers: Omit<ConsumerAdminDeps, 'audit'>;
-  /** ADMIN_TOKEN: the admin API's bearer token; unset, /admin answers 404. */
+  /** ADMIN_TOKEN: the admin API's bearer token, also for listing orders; unset, both answer 404. */
   adminToken: string | undefined;
   /** TRUST_PROXY: proxies whose X-Forwarded-For names the client. */
   trustProxy: number;
@@ -22,6 +22,6 @@ export function checkoutHttpRoutes(deps: CheckoutHttpDeps) {
     if (deps.trustProxy > 0) app.set('trust proxy', deps.trustProxy);
     app.use(adminRoutes(deps.deadLetters, deps.adminToken));
     app.use(consumerAdminRoutes({ ...deps.consumers, audit: deps.deadLetters }, deps.adminToken));
-    checkoutRoutes(deps.orders)(app);
+    checkoutRoutes(deps.orders, deps.adminToken)(app);
   };
 }

@@ -8,6 +8,7 @@ import type { OrderDemo } from '../demo/classic-checkout';
 import { orderNotFound } from '../domain/order-errors';
 import type { OrderSnapshot } from '../domain/order-snapshot';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
+import { requireAdmin } from './admin-routes';
 import { CHECKOUT_ROUTES } from './checkout-api';
 import { orderRateLimit } from './order-rate-limit';
 import { orderRepresentation } from './order-representation';
@@ -31,8 +32,13 @@ const requireJson: RequestHandler = (req, res, next) => {
   });
 };
 
-/** The orders and products API. Routes parse (addRoute, with checkout-api.ts's schemas), call one use case or query, and map the result. */
-export function checkoutRoutes(deps: CheckoutRoutesDeps) {
+/**
+ * The orders and products API. Routes parse (addRoute, with checkout-api.ts's
+ * schemas), call one use case or query, and map the result. Listing and
+ * searching orders shows every customer's, so it is the operators' (behind
+ * `adminToken`, ADMIN_TOKEN); an order's own UUID link stays public.
+ */
+export function checkoutRoutes(deps: CheckoutRoutesDeps, adminToken: string | undefined) {
   const represent = (order: OrderSnapshot) => orderRepresentation(order, deps.tasks);
   return (app: Express) => {
     addRoute(app, CHECKOUT_ROUTES.products, async (_input, _req, res) => {
@@ -63,10 +69,15 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
       [orderRateLimit(deps.orderRate), requireJson, demo],
     );
 
-    addRoute(app, CHECKOUT_ROUTES.listOrders, async ({ query: { limit, email, id } }, _req, res) => {
-      const orders = await deps.orders.search({ limit, email, idPrefix: id });
-      res.json(orders.map(represent));
-    });
+    addRoute(
+      app,
+      CHECKOUT_ROUTES.listOrders,
+      async ({ query: { limit, email, id } }, _req, res) => {
+        const orders = await deps.orders.search({ limit, email, idPrefix: id });
+        res.json(orders.map(represent));
+      },
+      [requireAdmin(adminToken)],
+    );
 
     addRoute(app, CHECKOUT_ROUTES.order, async ({ params: { id } }, _req, res) => {
       const order = await deps.orders.findById(id);

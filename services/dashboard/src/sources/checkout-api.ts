@@ -132,8 +132,8 @@ const POLL_TIMEOUT_MS = 2_000;
 const ACTION_TIMEOUT_MS = 120_000;
 
 /**
- * Checkout's public orders API and its admin API. The admin token stays in
- * this process: browsers talk to the dashboard, never to checkout.
+ * Checkout's orders API and its admin API. The admin token stays in this
+ * process: browsers talk to the dashboard, never to checkout.
  */
 export class CheckoutApi {
   constructor(
@@ -141,16 +141,17 @@ export class CheckoutApi {
     private readonly adminToken: string,
   ) {}
 
+  /** Listing orders is an operators' route of checkout's: it takes the admin token. */
   recentOrders(limit: number) {
-    return this.get<Order[]>(`/orders?limit=${limit}`);
+    return this.admin<Order[]>(`/orders?limit=${limit}`);
   }
 
-  /** Orders by email, or by id or an id's hex prefix (8+ characters). */
+  /** Orders by email, or by id or an id's hex prefix (8+ characters); the admin token, like the list. */
   searchOrders(query: { email?: string; id?: string }, limit: number) {
     const search = new URLSearchParams({ limit: String(limit) });
     if (query.email) search.set('email', query.email);
     if (query.id) search.set('id', query.id);
-    return this.get<Order[]>(`/orders?${search}`);
+    return this.admin<Order[]>(`/orders?${search}`);
   }
 
   order(id: string) {
