@@ -31,7 +31,7 @@ export const EXISTING_RECEIPT = '6f1c2b7e-3d4a-4e5f-8a9b-0c1d2e3f4a5b';
 export class RecordingGateway extends SimulatedPaymentGateway {
   readonly chargedOrderIds: string[] = [];
 
-  override charge(request: ChargeRequest): Promise<ChargeResult> {
+  override charge(request: ChargeRequest): Promise<ChargeResult | 'cancelled'> {
     this.chargedOrderIds.push(request.orderId);
     return super.charge(request);
   }

@@ -42,8 +42,9 @@ export const checkoutVariables = {
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /**
    * How long an order may stay pending (charged, not yet confirmed) before the
-   * reconciler asks the gateway and settles it. Keep it well above the
-   * gateway's own answer time.
+   * reconciler settles it with the gateway: the charge that stands is kept,
+   * and one still on its way is cancelled. Keep it well above the gateway's
+   * usual answer time, or slow charges turn into cancelled orders.
    */
   PENDING_ORDER_TIMEOUT: duration('2m'),
   /** Allows POST /orders?mode=classic, the demo's synchronous checkout. Off unless a demo turns it on. */

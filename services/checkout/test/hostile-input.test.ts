@@ -13,7 +13,7 @@ import { anOrderRequest, checkoutRowCounts, checkoutTestContext, postOrder } fro
 class CountingGateway extends SimulatedPaymentGateway {
   chargesAsked = 0;
 
-  override charge(request: ChargeRequest): Promise<ChargeResult> {
+  override charge(request: ChargeRequest): Promise<ChargeResult | 'cancelled'> {
     this.chargesAsked += 1;
     return super.charge(request);
   }

@@ -74,7 +74,7 @@ describe('checkout during outages', () => {
         return result;
       },
       refund: (orderId) => gateway.refund(orderId),
-      lookup: (orderId) => gateway.lookup(orderId),
+      cancel: (orderId) => gateway.cancel(orderId),
     };
     const checkout = await context.start(
       { DATABASE_URL: await proxied(context.database.url), PENDING_ORDER_TIMEOUT: '1s' },

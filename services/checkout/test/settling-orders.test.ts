@@ -40,8 +40,9 @@ class FaultyOrders extends OrdersRepository {
 
   override async confirm(...args: Parameters<OrdersRepository['confirm']>) {
     if (this.fault === 'fail-before-commit') throw new Error('Connection terminated unexpectedly');
-    await super.confirm(...args);
+    const confirmed = await super.confirm(...args);
     if (this.fault === 'lose-commit-answer') throw new Error('Connection terminated unexpectedly');
+    return confirmed;
   }
 
   override async statusOf(id: string) {
@@ -76,7 +77,7 @@ describe('settling orders the confirm left open', () => {
           if (refund === 'throws') throw new Error('gateway timeout on refund');
           await gateway.refund(orderId);
         },
-        lookup: (orderId) => gateway.lookup(orderId),
+        cancel: (orderId) => gateway.cancel(orderId),
       },
       outbox: { leaseForNewRow: () => 0, publishCommitted: (event) => void published.push(event) },
       backlog: { isFull: async () => ({ full: false, waiting: 0 }), limit: 1_000 },
@@ -99,8 +100,12 @@ describe('settling orders the confirm left open', () => {
       (error: unknown) => error as AppError,
     );
   const orderRow = (id: string) => database.prisma.order.findUniqueOrThrow({ where: { id } });
+  const outboxRowsFor = (orderId: string) =>
+    database.prisma.outboxMessage.count({
+      where: { payload: { path: ['data', 'orderId'], equals: orderId } },
+    });
 
-  test('When the confirm commits but its answer is lost, then the order stands: confirmed, not refunded, its key kept, its event published', async () => {
+  test('When the confirm commits but its answer is lost, then the order stands: confirmed, not refunded, its key kept, its event in the outbox once', async () => {
     const { deps, gateway, published } = dependencies('lose-commit-answer');
 
     const order = await place(deps, 'lost-answer-key');
@@ -111,7 +116,9 @@ describe('settling orders the confirm left open', () => {
       status: 'confirmed',
       idempotencyKey: 'lost-answer-key',
     });
-    expect(published.map((event) => event.data)).toEqual([expect.objectContaining({ orderId: order.id })]);
+    // Which confirm wrote the row cannot be told after a lost answer: the relay's sweep publishes it.
+    expect(await outboxRowsFor(order.id)).toBe(1);
+    expect(published).toEqual([]);
   });
 
   test('When nothing can be read back after the confirm, then the shopper still gets the confirmed order', async () => {

@@ -125,13 +125,15 @@ export class OrdersRepository {
    * is leased to this process's relay for `outboxLeaseMs`, which publishes
    * it right after the commit (0: due for any relay's sweep at once), and
    * carries the request's `traceparent` (null without tracing) to that publish.
+   * `false` when the order was no longer pending: another path settled it,
+   * and nothing was written.
    */
   async confirm(
     id: string,
     paymentId: string,
     event: EventEnvelope,
     outbox: { leaseMs: number; traceparent: string | null },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const [row] = await database(
       () => this.prisma.$queryRaw<{ confirmed: number }[]>`
         WITH confirmed AS (
@@ -149,7 +151,7 @@ export class OrdersRepository {
         )
         SELECT count(*)::int AS confirmed FROM confirmed`,
     );
-    if (row?.confirmed !== 1) throw new Error(`Order ${id} is no longer pending`);
+    return row?.confirmed === 1;
   }
 
   /**

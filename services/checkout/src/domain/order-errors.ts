@@ -12,7 +12,7 @@ export const ORDER_ERRORS = {
   paymentDeclined: 'PAYMENT.DECLINED',
   idempotencyKeyReused: 'IDEMPOTENCY.KEY_REUSED',
   requestInProgress: 'IDEMPOTENCY.REQUEST_IN_PROGRESS',
-  /** The card was charged, the order could not be saved, and the charge was refunded. */
+  /** The order could not be saved and nothing stays charged: refunded, or cancelled before the charge. */
   notSaved: 'ORDER.NOT_SAVED',
   /** The order's outcome is not known yet (charge or confirm unanswered); the reconciler settles it. */
   pending: 'ORDER.PENDING',
@@ -59,6 +59,15 @@ export const orderNotSaved = (orderId: string, cause: unknown) =>
   retryableError(ORDER_ERRORS.notSaved, 'The order could not be saved; the charge was refunded', {
     details: { detail: 'Nothing was charged. Try again shortly.', orderId },
     cause,
+  });
+
+export const orderCancelled = (orderId: string) =>
+  retryableError(ORDER_ERRORS.notSaved, 'The order was given up before its card was charged', {
+    details: {
+      detail:
+        'The payment took too long: checkout cancelled it at the gateway and failed the order. Nothing was charged. Retry with the same Idempotency-Key to place the order again.',
+      orderId,
+    },
   });
 
 export const orderPending = (orderId: string, cause: unknown) =>

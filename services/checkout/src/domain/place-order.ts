@@ -7,6 +7,7 @@ import type { ChargeResult, PaymentGateway } from '../payment/payment-gateway';
 import { orderCompletedEvent } from './order-completed';
 import {
   idempotencyKeyReused,
+  orderCancelled,
   orderNotFound,
   orderNotSaved,
   orderPending,
@@ -46,7 +47,9 @@ export interface PlaceOrderDeps {
  * confirms the order and writes its event: a charge never stands without an
  * order, and an order never without its event. Returns the confirmed order
  * as it was just written (no read after the commit), or throws the refusal
- * (declined, key reused, database down...).
+ * (declined, key reused, database down...). An order the reconciler settled
+ * while its charge was on the way is answered as it was settled, never
+ * settled again.
  */
 export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDeps): Promise<OrderSnapshot> {
   const { request, idempotencyKey, correlationId, traceparent } = command;
@@ -78,7 +81,7 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
   // A concurrent request with the same key got there first: answer as it will.
   if (!created) return (await replayEarlier(idempotencyKey!, requestHash!, orders)) ?? notFound(orderId);
 
-  let charge: ChargeResult;
+  let charge: ChargeResult | 'cancelled';
   try {
     charge = await payments.charge({
       orderId,
@@ -91,6 +94,7 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
     log.error({ err: error, orderId }, 'the payment gateway failed to answer; the order waits to be settled');
     throw orderPending(orderId, error);
   }
+  if (charge === 'cancelled') return refuseCancelled(orderId, deps);
   if (!charge.approved) {
     await orders.markDeclined(orderId, charge.reason);
     log.info({ orderId, reason: charge.reason }, 'payment declined');
@@ -108,15 +112,26 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
     placedAt,
     correlationId,
   });
+  let confirmed: boolean | undefined;
   try {
-    await orders.confirm(orderId, charge.paymentId, event, {
+    confirmed = await orders.confirm(orderId, charge.paymentId, event, {
       leaseMs: deps.outbox.leaseForNewRow(),
       traceparent,
     });
   } catch (error) {
+    // Returns only when the order stands confirmed: by this confirm, whose answer was lost, or by
+    // the reconciler. Whose event row is in the outbox cannot be told, so this one is not published
+    // from memory: the relay's sweep publishes the row once its lease ends.
     await settleAfterFailedConfirm(orderId, error, deps);
   }
-  deps.outbox.publishCommitted(event, traceparent);
+  if (confirmed === false) {
+    // The charge landed as the reconciler looked: it confirmed the order with an event of its own.
+    log.warn({ orderId }, 'the reconciler settled the order first; answering with it');
+    const settled = await orders.findById(orderId);
+    if (settled?.status !== 'confirmed') throw orderPending(orderId, new Error(`order ${settled?.status}`));
+    return settled;
+  }
+  if (confirmed) deps.outbox.publishCommitted(event, traceparent);
   log.info({ orderId, totalCents: priced.totalCents }, 'order confirmed');
   return {
     id: orderId,
@@ -175,6 +190,20 @@ async function settleAfterFailedConfirm(
     log.warn({ err: error, orderId }, 'could not mark the order failed; the reconciler will');
   });
   throw orderNotSaved(orderId, cause);
+}
+
+/**
+ * The charge came after the reconciler had given up on the order and
+ * cancelled it at the gateway: nothing was charged, nor can be. The order is
+ * failed (the reconciler's own next step, taken here too so that the key is
+ * free for the client's retry at once) and the client told to retry.
+ */
+async function refuseCancelled(orderId: string, deps: PlaceOrderDeps): Promise<never> {
+  deps.log.warn({ orderId }, 'the charge came after the order was cancelled; nothing was charged');
+  await deps.orders.markFailed(orderId).catch((error: unknown) => {
+    deps.log.warn({ err: error, orderId }, 'could not mark the order failed; the reconciler will');
+  });
+  throw orderCancelled(orderId);
 }
 
 /**

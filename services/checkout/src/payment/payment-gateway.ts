@@ -1,9 +1,17 @@
 /** What checkout needs from a card gateway. Every call is idempotent per order id. */
 export interface PaymentGateway {
-  charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Charges the order, or answers `cancelled` (and charges nothing) once `cancel` came first. */
+  charge(request: ChargeRequest): Promise<ChargeResult | 'cancelled'>;
   refund(orderId: string): Promise<void>;
-  /** What the gateway knows of an order's charge: none, or its result and whether it was refunded. */
-  lookup(orderId: string): Promise<ChargeRecord | undefined>;
+  /**
+   * Settles the race with a charge that may still be on its way: atomically,
+   * either returns the charge that stands for the order (approved or
+   * declined, refunded or not), or records that none may happen and returns
+   * undefined; a charge arriving after that answers `cancelled`. A real
+   * gateway does this by cancelling the payment intent, or voiding the
+   * authorisation, the order id references.
+   */
+  cancel(orderId: string): Promise<ChargeRecord | undefined>;
 }
 
 export interface ChargeRequest {
