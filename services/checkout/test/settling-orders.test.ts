@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '@shop/contracts/database';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { AppError } from '@shop/shared/errors';
 import type { EventEnvelope } from '@shop/shared/events';
+import pg from 'pg';
 import { QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
 import { OrdersRepository } from '../src/data/orders-repository';
 import { type PlaceOrderDeps, placeOrder } from '../src/domain/place-order';
+import { reconcilePendingOrders } from '../src/domain/reconcile-pending-orders';
 import { requestFingerprint } from '../src/domain/request-fingerprint';
 import { PostgresChargeLedger } from '../src/payment/postgres-charge-ledger';
 import { SimulatedPaymentGateway } from '../src/payment/simulated-payment-gateway';
@@ -27,19 +28,23 @@ import {
 
 const TASKS = SHOP_REGISTRY.tasks.map(({ task }) => task);
 
-type Fault = 'lose-commit-answer' | 'fail-before-commit' | 'fail-every-read';
+type Fault = 'lose-commit-answer' | 'fail-before-commit' | 'fail-every-read' | 'lose-answer-while-queued';
 
 /** The real repository, failing at one chosen point. */
 class FaultyOrders extends OrdersRepository {
+  /** The confirm left running ('lose-answer-while-queued'), and the lock it queued behind. */
+  unanswered: Promise<unknown> = Promise.resolve();
+
   constructor(
-    prisma: PrismaClient,
+    private readonly database: TestDatabase,
     private readonly fault: Fault,
   ) {
-    super(prisma, TASKS);
+    super(database.prisma, TASKS);
   }
 
   override async confirm(...args: Parameters<OrdersRepository['confirm']>) {
     if (this.fault === 'fail-before-commit') throw new Error('Connection terminated unexpectedly');
+    if (this.fault === 'lose-answer-while-queued') return this.loseAnswerWhileQueued(args);
     const confirmed = await super.confirm(...args);
     if (this.fault === 'lose-commit-answer') throw new Error('Connection terminated unexpectedly');
     return confirmed;
@@ -53,6 +58,40 @@ class FaultyOrders extends OrdersRepository {
   override async findById(id: string) {
     if (this.fault === 'fail-every-read') throw new Error('Connection terminated unexpectedly');
     return super.findById(id);
+  }
+
+  /**
+   * The confirm statement reaches the server but waits there behind another
+   * session's lock on the order's row, while its answer is lost: the
+   * connection fails as the statement still runs. The lock is let go once a
+   * second statement queues behind it (whatever the settling path does to
+   * the order's row next), or after 10 s, and the confirm then commits.
+   */
+  private async loseAnswerWhileQueued(args: Parameters<OrdersRepository['confirm']>): Promise<boolean> {
+    const holder = new pg.Client({ connectionString: this.database.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM checkout.orders WHERE id = $1 FOR UPDATE', [args[0]]);
+    const confirm = super.confirm(...args).catch(() => false);
+    await waitFor('the confirm to queue behind the lock', async () => (await this.waitingForLocks()) === 1);
+    this.unanswered = waitFor(
+      'a second statement behind the lock',
+      async () => (await this.waitingForLocks()) >= 2,
+      10_000,
+    )
+      .catch(() => undefined)
+      .then(() => holder.query('ROLLBACK'))
+      .finally(() => holder.end())
+      .then(() => confirm);
+    throw new Error('Connection terminated unexpectedly');
+  }
+
+  /** Statements of this test's database waiting for a lock (the database is the file's own). */
+  private async waitingForLocks(): Promise<number> {
+    const [row] = await this.database.prisma.$queryRaw<{ waiting: number }[]>`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    return row?.waiting ?? 0;
   }
 }
 
@@ -69,7 +108,7 @@ describe('settling orders the confirm left open', () => {
     const gateway = new SimulatedPaymentGateway();
     const published: EventEnvelope[] = [];
     const deps: PlaceOrderDeps = {
-      orders: new FaultyOrders(database.prisma, fault),
+      orders: new FaultyOrders(database, fault),
       catalogue: { find: (skus) => database.prisma.product.findMany({ where: { sku: { in: skus } } }) },
       payments: {
         charge: (request) => gateway.charge(request),
@@ -121,6 +160,29 @@ describe('settling orders the confirm left open', () => {
     expect(published).toEqual([]);
   });
 
+  test('When the confirm is still running on the server as its answer is lost, then the order it confirms stands and its charge is not refunded', async () => {
+    const { deps, gateway } = dependencies('lose-answer-while-queued');
+    const orders = deps.orders as FaultyOrders;
+
+    const answer = await place(deps, 'queued-confirm-key').then(
+      (order) => ({ order, error: undefined }),
+      (error: AppError) => ({ order: undefined, error }),
+    );
+    await orders.unanswered;
+
+    const orderId = (answer.order?.id ?? answer.error?.details?.orderId) as string;
+    const row = await orderRow(orderId);
+    const charge = await gateway.chargeFor(orderId);
+    // A charge stands exactly when its order is confirmed.
+    expect({ status: row.status, refunded: charge !== 'cancelled' && charge?.refunded }).toEqual({
+      status: 'confirmed',
+      refunded: false,
+    });
+    expect(answer.order).toMatchObject({ id: orderId, status: 'confirmed' });
+    expect(row.idempotencyKey).toBe('queued-confirm-key');
+    expect(await outboxRowsFor(orderId)).toBe(1);
+  });
+
   test('When nothing can be read back after the confirm, then the shopper still gets the confirmed order', async () => {
     const { deps } = dependencies('fail-every-read');
 
@@ -138,35 +200,105 @@ describe('settling orders the confirm left open', () => {
     expect(error.code).toBe('ORDER.NOT_SAVED');
     const orderId = error.details?.orderId as string;
     expect(await gateway.chargeFor(orderId)).toMatchObject({ result: { approved: true }, refunded: true });
-    expect(await orderRow(orderId)).toMatchObject({ status: 'failed', idempotencyKey: null });
+    expect(await orderRow(orderId)).toMatchObject({
+      status: 'failed',
+      refundOwed: false,
+      idempotencyKey: null,
+    });
   });
 
-  test('When the refund itself fails, then the order stays pending for the reconciler and the answer is ORDER.PENDING, not a 500', async () => {
-    const { deps, gateway } = dependencies('fail-before-commit', 'throws');
+  /** Runs the reconciler over one order, as if its timeout had passed. */
+  async function reconcile(orderId: string, payments: SimulatedPaymentGateway) {
+    await database.prisma.order.update({
+      where: { id: orderId },
+      data: { updatedAt: new Date(Date.now() - 60_000) },
+    });
+    const settled = await reconcilePendingOrders(
+      {
+        orders: new OrdersRepository(database.prisma, TASKS),
+        payments,
+        outbox: { leaseForNewRow: () => 0, publishCommitted: () => undefined },
+        log: testLogger(),
+      },
+      30_000,
+    );
+    return settled.get(orderId);
+  }
 
-    const error = await refusal(place(deps));
+  test('When the refund itself fails, then the order is failed owing its refund, its key held (409), and the reconciler refunds it and frees the key', async () => {
+    const { deps, gateway } = dependencies('fail-before-commit', 'throws');
+    const key = randomUUID();
+
+    const error = await refusal(place(deps, key));
 
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('ORDER.PENDING');
     const orderId = error.details?.orderId as string;
-    expect(await orderRow(orderId)).toMatchObject({ status: 'pending' });
+    expect(await orderRow(orderId)).toMatchObject({
+      status: 'failed',
+      refundOwed: true,
+      idempotencyKey: key,
+    });
     expect(await gateway.chargeFor(orderId)).toMatchObject({ refunded: false });
+    expect((await refusal(place(deps, key))).code).toBe('IDEMPOTENCY.REQUEST_IN_PROGRESS');
+
+    expect(await reconcile(orderId, gateway)).toBe('refunded');
+
+    expect(await gateway.chargeFor(orderId)).toMatchObject({ refunded: true });
+    expect(await orderRow(orderId)).toMatchObject({
+      status: 'failed',
+      refundOwed: false,
+      idempotencyKey: null,
+    });
+    const retried = await place(dependencies('fail-every-read').deps, key);
+    expect(retried).toMatchObject({ status: 'confirmed' });
+    expect(retried.id).not.toBe(orderId);
   });
 
-  test('When the order cannot even be read back after a failed confirm, then nothing is refunded and the order waits for the reconciler', async () => {
+  test('When the key cannot be released after the refund, then the answer is ORDER.NOT_SAVED and the reconciler releases it', async () => {
     const { deps, gateway } = dependencies('fail-before-commit');
-    const orders = deps.orders as FaultyOrders;
-    const reads = jest
-      .spyOn(orders, 'statusOf')
+    jest
+      .spyOn(deps.orders, 'refundDone')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const key = randomUUID();
+
+    const error = await refusal(place(deps, key));
+
+    expect(error.code).toBe('ORDER.NOT_SAVED');
+    const orderId = error.details?.orderId as string;
+    expect(await gateway.chargeFor(orderId)).toMatchObject({ refunded: true });
+    expect(await orderRow(orderId)).toMatchObject({
+      status: 'failed',
+      refundOwed: true,
+      idempotencyKey: key,
+    });
+
+    expect(await reconcile(orderId, gateway)).toBe('refunded');
+
+    expect(await orderRow(orderId)).toMatchObject({
+      status: 'failed',
+      refundOwed: false,
+      idempotencyKey: null,
+    });
+    expect(await gateway.chargeFor(orderId)).toMatchObject({ refunded: true });
+  });
+
+  test('When the order cannot be failed after a failed confirm (the database is gone), then nothing is refunded and the order waits for the reconciler', async () => {
+    const { deps, gateway } = dependencies('fail-before-commit');
+    jest
+      .spyOn(deps.orders, 'failOwingRefund')
       .mockRejectedValue(new Error('Connection terminated unexpectedly'));
 
     const error = await refusal(place(deps));
 
     expect(error.code).toBe('ORDER.PENDING');
-    expect(reads).toHaveBeenCalled();
     const orderId = error.details?.orderId as string;
     expect(await gateway.chargeFor(orderId)).toMatchObject({ refunded: false });
     expect(await orderRow(orderId)).toMatchObject({ status: 'pending' });
+
+    // The charge stands, so the reconciler confirms the order.
+    expect(await reconcile(orderId, gateway)).toBe('confirmed');
+    expect(await orderRow(orderId)).toMatchObject({ status: 'confirmed' });
   });
 });
 

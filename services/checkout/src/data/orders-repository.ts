@@ -8,7 +8,7 @@ import { database } from './database-errors';
 export type StoredOrder = Prisma.OrderGetPayload<{
   include: { lines: true; tasks: { include: { timeline: true } } };
 }>;
-export type StalePendingOrder = Prisma.OrderGetPayload<{ include: { lines: true } }>;
+export type UnsettledOrder = Prisma.OrderGetPayload<{ include: { lines: true } }>;
 
 export interface NewOrder {
   id: string;
@@ -91,16 +91,18 @@ export class OrdersRepository {
   }
 
   /**
-   * Pending orders untouched for `olderThanMs`, with what it takes to confirm
-   * them, each claimed for this reconciler for as long again: the claim moves
-   * `updated_at`, and `SKIP LOCKED` leaves rows another replica is claiming.
+   * Orders left unsettled for `olderThanMs`: pending, or failed with a refund
+   * still owed. Each comes with what it takes to confirm it, claimed for this
+   * reconciler for as long again: the claim moves `updated_at`, and
+   * `SKIP LOCKED` leaves rows another replica is claiming.
    */
-  async claimStalePending(olderThanMs: number, limit: number): Promise<StalePendingOrder[]> {
+  async claimUnsettled(olderThanMs: number, limit: number): Promise<UnsettledOrder[]> {
     const claimed = await database(
       () => this.prisma.$queryRaw<{ id: string }[]>`
         WITH stale AS (
           SELECT id FROM checkout.orders
-          WHERE status = 'pending' AND updated_at < now() - ${olderThanMs} * interval '1 millisecond'
+          WHERE (status = 'pending' OR refund_owed)
+            AND updated_at < now() - ${olderThanMs} * interval '1 millisecond'
           ORDER BY updated_at
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED
@@ -155,15 +157,41 @@ export class OrdersRepository {
   }
 
   /**
-   * After a refunded charge, or none: a pending order is failed and its
-   * Idempotency-Key released, so the client's retry with the same key places
-   * the order afresh. An order confirmed meanwhile is left alone.
+   * After a refunded charge, or none that can ever land: a pending order is
+   * failed and its Idempotency-Key released, so the client's retry with the
+   * same key places the order afresh. An order confirmed meanwhile is left alone.
    */
   markFailed(id: string) {
     return database(
       () => this.prisma.$executeRaw`
         UPDATE checkout.orders SET status = 'failed', idempotency_key = NULL, updated_at = now()
         WHERE id = ${id}::uuid AND status = 'pending'`,
+    );
+  }
+
+  /**
+   * Fails a pending order whose charge stands and is to be refunded, keeping
+   * its Idempotency-Key until `refundDone`; `false` when the order was no
+   * longer pending. The update waits for a confirm still running on the same
+   * row (it holds the row's lock until it commits) and then sees its
+   * outcome, so of the confirm and this, exactly one wins.
+   * https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED
+   */
+  async failOwingRefund(id: string): Promise<boolean> {
+    const failed = await database(
+      () => this.prisma.$executeRaw`
+        UPDATE checkout.orders SET status = 'failed', refund_owed = true, updated_at = now()
+        WHERE id = ${id}::uuid AND status = 'pending'`,
+    );
+    return failed === 1;
+  }
+
+  /** The refund owed for a failed order is done: its Idempotency-Key is released. */
+  refundDone(id: string) {
+    return database(
+      () => this.prisma.$executeRaw`
+        UPDATE checkout.orders SET refund_owed = false, idempotency_key = NULL, updated_at = now()
+        WHERE id = ${id}::uuid AND refund_owed`,
     );
   }
 

@@ -156,13 +156,18 @@ export async function placeOrder(command: PlaceOrderCommand, deps: PlaceOrderDep
 }
 
 /**
- * The confirm failed after the card was charged. Returns when the order
- * turns out confirmed after all (the commit happened and only its answer was
- * lost); otherwise throws the refusal, having refunded only an order still
- * pending. Whatever cannot be known now (the database is unreachable, the
- * refund itself fails) is left pending for the reconciler, which asks the
- * gateway and settles the order either way: a charge is never refunded under
- * an order that is, or may be, confirmed.
+ * The confirm failed after the card was charged, and whether it committed is
+ * not known: its answer may have been lost while it still runs on the
+ * server. Returns when the order turns out confirmed; otherwise throws the
+ * refusal. The order is refunded only once this path has won its outcome:
+ * `failOwingRefund` is a compare-and-set from pending that waits for a
+ * confirm holding the order's row, so of the two exactly one wins. The order
+ * is failed with its refund owed and its key held, then refunded, then its
+ * key released. Whatever stops half-way (the database unreachable, the
+ * refund failing, a crash) the reconciler finishes from the order's state:
+ * still pending, it follows the charge at the gateway; failed owing a refund,
+ * it is refunded. So a charge stands exactly when its order is confirmed
+ * (services/checkout/README.md lists each crash point).
  */
 async function settleAfterFailedConfirm(
   orderId: string,
@@ -170,24 +175,26 @@ async function settleAfterFailedConfirm(
   deps: PlaceOrderDeps,
 ): Promise<void> {
   const { orders, payments, log } = deps;
-  const status = await orders.statusOf(orderId).catch((error: unknown) => {
-    log.error({ err: error, orderId }, 'could not read the order back after a failed confirm');
+  const failed = await orders.failOwingRefund(orderId).catch((error: unknown) => {
+    log.error({ err: error, orderId }, 'could not settle the order after a failed confirm');
     return undefined;
   });
-  if (status === 'confirmed') {
+  if (failed === undefined) throw orderPending(orderId, cause);
+  if (!failed) {
+    const status = await orders.statusOf(orderId).catch(() => undefined);
+    if (status !== 'confirmed') throw orderPending(orderId, cause);
     log.warn({ err: cause, orderId }, 'the confirm committed though its answer was lost; the order stands');
     return;
   }
-  if (status !== 'pending') throw orderPending(orderId, cause);
   log.error({ err: cause, orderId }, 'charged but the order could not be saved; refunding');
   try {
     await payments.refund(orderId);
   } catch (error) {
-    log.error({ err: error, orderId }, 'the refund failed; the order waits to be settled');
+    log.error({ err: error, orderId }, 'the refund failed; the reconciler will refund the order');
     throw orderPending(orderId, error);
   }
-  await orders.markFailed(orderId).catch((error: unknown) => {
-    log.warn({ err: error, orderId }, 'could not mark the order failed; the reconciler will');
+  await orders.refundDone(orderId).catch((error: unknown) => {
+    log.warn({ err: error, orderId }, "could not release the order's key; the reconciler will");
   });
   throw orderNotSaved(orderId, cause);
 }
@@ -224,7 +231,8 @@ async function replayEarlier(
     case 'payment_declined':
       throw paymentDeclined(earlier.id, earlier.declineReason ?? 'declined');
     default:
-      // Pending: the first request is still running (or died mid-way; see the README).
+      // Pending: the first request is still running (or died mid-way; see the README). Failed
+      // with a key still held: its refund is still owed. The reconciler settles both.
       throw requestInProgress(earlier.id);
   }
 }

@@ -1,7 +1,8 @@
 import { type ReconcileDeps, reconcilePendingOrders } from '../domain/reconcile-pending-orders';
 
 /**
- * Runs the reconciliation of stale pending orders on a timer, a quarter of
+ * Runs the reconciliation of stale orders (pending, or failed still owing
+ * their refund) on a timer, a quarter of
  * the timeout apart (at most every 30 s), one pass at a time; a failed pass
  * is logged and the next one tries again.
  */
