@@ -5,6 +5,7 @@ import {
   loadConfig,
   loggingVariables,
   messagingVariables,
+  proxyVariables,
 } from '@shop/shared/config';
 import { parseRate } from '@shop/shared/controls';
 import { tracingVariables } from '@shop/shared/tracing';
@@ -62,13 +63,8 @@ export const checkoutVariables = {
       }
       return rate;
     }),
-  /**
-   * How many proxies in front of checkout to believe about the client's
-   * address (X-Forwarded-For, Express's `trust proxy` hop count). 0: the
-   * address is the connection's, right when clients connect directly (compose,
-   * npm start); behind an Ingress, 1, or every client shares the Ingress's limit.
-   */
-  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // Behind an Ingress, 1: else every client shares the Ingress's order rate limit.
+  ...proxyVariables,
 };
 
 export type CheckoutConfig = ReturnType<typeof loadCheckoutConfig>;

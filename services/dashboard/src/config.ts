@@ -5,6 +5,7 @@ import {
   loadConfig,
   loggingVariables,
   messagingVariables,
+  proxyVariables,
 } from '@shop/shared/config';
 import { tracingVariables } from '@shop/shared/tracing';
 import { z } from 'zod';
@@ -33,6 +34,8 @@ const serviceUrlVariables = Object.fromEntries(
 
 const variables = {
   ...httpVariables(3005),
+  // Behind a TLS-terminating proxy, 1: the page's origin is https and its cookie Secure.
+  ...proxyVariables,
   ...loggingVariables,
   ...messagingVariables,
   ...tracingVariables,

@@ -54,6 +54,7 @@ export async function startDashboard(config: DashboardConfig, logger: Logger) {
       tasks: SHOP_REGISTRY.tasks.map(({ task }) => task),
       replayRate: config.DASHBOARD_REPLAY_RATE,
       streams,
+      trustProxy: config.TRUST_PROXY,
     }),
   });
   const http = await startHttpServer(app, config.PORT, logger);

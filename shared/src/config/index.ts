@@ -7,4 +7,5 @@ export {
   httpVariables,
   loggingVariables,
   messagingVariables,
+  proxyVariables,
 } from './variables';

@@ -81,3 +81,14 @@ export const messagingVariables = {
 export const httpVariables = (defaultPort: number) => ({
   PORT: z.coerce.number().int().min(0).max(65_535).default(defaultPort),
 });
+
+/** For a service that sits behind proxies (an Ingress, a TLS terminator) and must know its client. */
+export const proxyVariables = {
+  /**
+   * How many proxies in front to believe about the client (X-Forwarded-For,
+   * -Proto, -Host: Express's `trust proxy` hop count). 0: none, right when
+   * clients connect directly (compose, npm start); behind an Ingress or a TLS
+   * terminator, 1. https://expressjs.com/en/guide/behind-proxies.html
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+};

@@ -13,7 +13,11 @@ export function sessionOf(req: Request, sessions: Sessions): Session | undefined
   return sessions.find(parseCookies(req.get('cookie') ?? '')[SESSION_COOKIE]);
 }
 
-/** httpOnly: no script reads it; SameSite=Strict: no other site's page sends it. */
+/**
+ * httpOnly: no script reads it; SameSite=Strict: no other site's page sends
+ * it; Secure whenever the browser came over https (directly, or through a
+ * trusted TLS-terminating proxy).
+ */
 export function setSessionCookie(req: Request, res: Response, session: Session) {
   res.cookie(SESSION_COOKIE, session.id, {
     httpOnly: true,
@@ -70,10 +74,14 @@ export function requireOperator(_req: Request, res: Response, next: NextFunction
   next();
 }
 
-/** A browser names the page a POST comes from; one from another origin is refused. */
+/**
+ * A browser names the page a POST comes from; one from another origin is
+ * refused. The dashboard's own origin is the scheme and host the browser used:
+ * behind a trusted proxy (TRUST_PROXY), X-Forwarded-Proto and -Host.
+ */
 export function checkOrigin(req: Request) {
   const origin = req.get('origin');
-  if (origin === undefined || origin === `${req.protocol}://${req.get('host')}`) return;
+  if (origin === undefined || origin === `${req.protocol}://${req.host}`) return;
   throw permanentError(DASHBOARD_ERRORS.csrfRejected, 'Forbidden', {
     details: { detail: `Requests from ${origin} are not accepted` },
   });

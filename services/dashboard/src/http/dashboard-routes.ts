@@ -40,6 +40,12 @@ export interface DashboardDeps {
   replayRate: number;
   /** Open live streams, so shutdown can end them. */
   streams: Set<ServerResponse>;
+  /**
+   * TRUST_PROXY: proxies whose X-Forwarded-Proto, -Host and -For to believe.
+   * Behind a TLS terminator the page's origin is then https, which the origin
+   * check compares against, and the session cookie is marked Secure.
+   */
+  trustProxy: number;
 }
 
 const DEAD_LETTER_PAGE = 100;
@@ -51,6 +57,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
   const { sessions, feed, checkout, tasks } = deps;
   const known = [knownService(deps)];
   return (app: Express) => {
+    if (deps.trustProxy > 0) app.set('trust proxy', deps.trustProxy);
     app.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
     addRoute(app, DASHBOARD_ROUTES.page, (_input, req, res) => {
