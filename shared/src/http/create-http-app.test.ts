@@ -102,6 +102,20 @@ describe('the HTTP app every service builds', () => {
     }
   });
 
+  test('When a path matches no route, then the 404 names neither the path nor anything in it', async () => {
+    await start();
+
+    const response = await fetch(`${baseUrl}/nowhere/4111111111111111/%3Cscript%3E`);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const answer = await response.text();
+    expect(answer).not.toContain('nowhere');
+    expect(answer).not.toContain('4111111111111111');
+    expect(answer).not.toContain('script');
+    expect(JSON.parse(answer)).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
   test.each([
     ['a JSON answer', 'GET', '/things/mug'],
     ['a 404 problem', 'GET', '/nowhere'],

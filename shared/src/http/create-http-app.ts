@@ -151,8 +151,13 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
   options.routes(app);
   assertRoutesDocumented(app, document);
 
-  app.use((req, res) => {
-    sendProblem(res, { status: 404, title: 'Not Found', detail: `No route for ${req.method} ${req.path}` });
+  app.use((_req, res) => {
+    // Error answers never quote the request: the path may carry anything, a card number included.
+    sendProblem(res, {
+      status: 404,
+      title: 'Not Found',
+      detail: 'No route answers this method and path; /openapi.json lists them',
+    });
   });
   app.use(errorToProblem(errors, options.retryAfterSeconds ?? 5));
   return app;

@@ -1,5 +1,6 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
+import { maskCardNumbers } from '../logging';
 import { contextFrom, SpanKind, startSpan, tracingEnabled, withContext } from '../tracing';
 
 /** Probes and scrapes, every few seconds from every prober: not worth a trace each. */
@@ -21,7 +22,8 @@ export function traceRequests() {
     const { span, context } = startSpan(req.method, {
       kind: SpanKind.SERVER,
       parent: contextFrom(req.headers),
-      attributes: { 'http.request.method': req.method, 'url.path': req.path },
+      // The path as logs show it: a card number pasted into a URL is masked, never exported.
+      attributes: { 'http.request.method': req.method, 'url.path': maskCardNumbers(req.path) },
     });
     const { traceId, spanId } = span.spanContext();
     fields.set(req, { traceId, spanId });

@@ -199,6 +199,15 @@ describe('traces through the HTTP app', () => {
     expect(span?.attributes['http.response.status_code']).toBe(400);
   });
 
+  test('When a path carries a card-shaped number, then no span records it', async () => {
+    const card = '4111111111111111';
+    await fetch(`${baseUrl}/orders/${card}?card=${card}`);
+
+    const [span] = await waitForSpans(1);
+    expect(span?.attributes['url.path']).toBe('/orders/[card number]');
+    expect(JSON.stringify({ name: span?.name, attributes: span?.attributes })).not.toContain(card);
+  });
+
   test('When probes and scrapes come, then they make no spans', async () => {
     await Promise.all(['/healthz', '/readyz', '/metrics'].map((path) => fetch(`${baseUrl}${path}`)));
     await post(4);
