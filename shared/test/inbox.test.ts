@@ -1,16 +1,54 @@
+import { randomUUID } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { OrderCompletedV1 } from '@shop/contracts/events';
-import { Broker, HEADERS, inboxFor, type Topology } from '@shop/shared/messaging';
+import { createEvent, defineEvent } from '@shop/shared/events';
+import {
+  Broker,
+  HEADERS,
+  inboxFor,
+  OutcomeReporter,
+  type Topology,
+  topologyOf,
+} from '@shop/shared/messaging';
+import { defineRegistry } from '@shop/shared/registry';
+import { z } from 'zod';
 import { anOrderCompletedEvent } from '../../test/order-events';
 import {
   amqpUrl,
   databaseUrl,
   QueueInspector,
+  sleep,
   testLogger,
   testTopology,
+  tiers,
   uniquePrefix,
   waitFor,
 } from '../../test/support';
+
+/** A job of the worker's (a reminder it scheduled for itself), and a registry where the worker's work is a task. */
+const ReminderDueV1 = defineEvent({
+  type: 'worker.reminder.due',
+  version: 1,
+  data: z.object({ orderId: z.uuid() }),
+});
+const WorkDoneV1 = defineEvent({
+  type: 'worker.work.done',
+  version: 1,
+  data: z.object({ orderId: z.uuid(), attempt: z.number().int().positive() }),
+});
+const registryWithJobs = defineRegistry({
+  subject: { key: 'orderId', schema: z.uuid() },
+  consumers: {
+    worker: {
+      queue: 'order-completed',
+      consumes: [OrderCompletedV1],
+      task: 'work',
+      completed: WorkDoneV1,
+      jobs: { queue: 'jobs', consumes: [ReminderDueV1] },
+    },
+  },
+  projector: { service: 'shop', queue: 'task-outcomes' },
+});
 
 /** The inbox makes a handler's database effect happen once per event, however often it is delivered. */
 describe('inbox', () => {
@@ -114,6 +152,72 @@ describe('inbox', () => {
       await waitFor('the work queue empty', async () => (await inspector.depth(queues!.workQueue)) === 0);
       expect(await inspector.depth(queues!.deadLetterQueue)).toBe(0);
       expect(await countEffects(handled.data.orderId)).toBe(1);
+    } finally {
+      await broker.close();
+      await inspector.deleteTopology(topology);
+      await inspector.close();
+    }
+  });
+
+  test('When a job already handled comes back more often than the delivery limit, then it runs as a duplicate and is acked, and a job parked for it is no task outcome', async () => {
+    const topology = topologyOf(registryWithJobs, {
+      prefix: uniquePrefix('inbox-jobs'),
+      retryTiers: tiers('200ms'),
+      deliveryLimit: 5,
+    });
+    const queues = topology.services.find(({ service }) => service === 'worker')!;
+    const outcomesQueue = topology.services.find(({ service }) => service === 'shop')!.workQueue;
+    const broker = await Broker.connect({
+      url: amqpUrl(),
+      topology,
+      service: 'worker',
+      logger: testLogger(),
+    });
+    const inspector = await QueueInspector.open();
+    const jobRuns: boolean[] = [];
+    broker.subscribe({
+      service: 'worker',
+      contracts: [OrderCompletedV1],
+      inbox: { db: prisma, schema: 'inventory' },
+      reporter: new OutcomeReporter(registryWithJobs, 'worker'),
+      handler: async () => ({}),
+      jobs: {
+        contracts: [ReminderDueV1],
+        handler: async (job, { inbox }) => {
+          const { orderId } = job.data as { orderId: string };
+          const { duplicate } = await inbox.once(
+            (tx) => tx.$executeRaw`INSERT INTO inbox_effects (order_id) VALUES (${orderId}::uuid)`,
+          );
+          jobRuns.push(duplicate);
+        },
+      },
+    });
+    try {
+      const reminder = () =>
+        createEvent(ReminderDueV1, { orderId: randomUUID() }, { correlationId: 'inbox-jobs' });
+      const handled = reminder();
+      const neverHandled = reminder();
+      await broker.publish(handled);
+      await waitFor('the job handled', () => jobRuns.length === 1);
+
+      for (const job of [handled, neverHandled]) {
+        inspector.channel.sendToQueue(queues.jobQueue!.name, Buffer.from(JSON.stringify(job)), {
+          messageId: job.id,
+          persistent: true,
+          headers: { [HEADERS.deliveryCount]: 5 },
+        });
+      }
+
+      const parked = await inspector.take(queues.deadLetterQueue, 1);
+      expect(parked.map(({ properties }) => properties.messageId)).toEqual([neverHandled.id]);
+      await waitFor('the returned job handled', () => jobRuns.length === 2);
+      expect(jobRuns).toEqual([false, true]);
+      await waitFor('the job queue empty', async () => (await inspector.depth(queues.jobQueue!.name)) === 0);
+      expect(await inspector.depth(queues.deadLetterQueue)).toBe(0);
+      expect(await countEffects(handled.data.orderId)).toBe(1);
+      // A report would follow its park at once; none comes, for a job is not a task.
+      await sleep(500);
+      expect(await inspector.depth(outcomesQueue)).toBe(0);
     } finally {
       await broker.close();
       await inspector.deleteTopology(topology);

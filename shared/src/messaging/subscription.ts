@@ -275,7 +275,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
    * every failure report: the message itself is in the DLQ either way.
    */
   private async reportBrokerDeadLetter(channel: ConfirmChannel, message: ConsumeMessage) {
-    const event = this.tryParse(message);
+    const event = this.taskOnly(this.tryParse(message));
     const headers = message.properties.headers ?? {};
     const reason = String(headers['x-first-death-reason'] ?? 'unknown');
     const deliveries =
@@ -390,8 +390,9 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     // An event the inbox already holds is no crash loop: its effect committed,
     // and it came back only because its acks were lost with their channels
     // (seen when nodes of a cluster die one after another). It runs as the
-    // duplicate it is, which reports its outcome again and acks it; up to
-    // twice the limit, so a handler that kills the process even on a
+    // duplicate it is, which acks it (and, for a task, reports its outcome
+    // again); a job the same way, since its inbox key is its event id too. Up
+    // to twice the limit, so a handler that kills the process even on a
     // duplicate is still parked where the broker does not (RabbitMQ 4.3+).
     const returns = Math.max(
       numberHeader(headers, HEADERS.deliveryCount) ?? 0,
@@ -409,7 +410,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
           'delivery-limit',
           error,
           'MESSAGING.DELIVERY_LIMIT',
-          event,
+          this.taskOnly(event),
         );
       }
     }
@@ -544,15 +545,18 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     });
   }
 
-  /** The task event inside a message parked before parsing (a crash loop), if it holds one. */
+  /** The event inside a message looked at before its handling (a crash loop), a task's or a job's, if it holds one. */
   private tryParse(message: Message): EventEnvelope | undefined {
     try {
-      const event = parseEvent(this.contracts, JSON.parse(message.content.toString('utf8')));
-      // Only a task's events are reported; a job parked before parsing is not.
-      return this.jobTypes.has(event.type) ? undefined : event;
+      return parseEvent(this.contracts, JSON.parse(message.content.toString('utf8')));
     } catch {
       return undefined;
     }
+  }
+
+  /** The event if it is a task's: a job's outcome is never reported. */
+  private taskOnly(event: EventEnvelope | undefined): EventEnvelope | undefined {
+    return event && !this.jobTypes.has(event.type) ? event : undefined;
   }
 
   /**
