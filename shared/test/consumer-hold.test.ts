@@ -51,6 +51,7 @@ describe('a holding consumer', () => {
           waitingForTurn++;
           await turns;
           waitingForTurn--;
+          return Date.now();
         },
       },
       handler: async (event, { attempt }) => {

@@ -9,5 +9,5 @@ export {
   ConsumerSwitch,
   type ConsumerSwitchOptions,
 } from './consumer-switch';
-export { parseRate, type Rate, windowsOf } from './rate';
+export { parseRate, type Rate, spacingOf } from './rate';
 export { type Priority, rateLimitPool, SharedRateLimiter } from './shared-rate-limiter';

@@ -1,4 +1,4 @@
-import { parseRate, windowsOf } from './rate';
+import { parseRate, type Rate, spacingOf } from './rate';
 
 describe('rates', () => {
   test('When a rate is written per second, minute or hour, then it reads as a count per period', () => {
@@ -12,10 +12,14 @@ describe('rates', () => {
       expect(parseRate(bad)).toMatch(/is not a rate/);
   });
 
-  test('When a rate is cut into windows, then each lasts at least 100 ms and never grants more than the rate', () => {
-    expect(windowsOf(parseRate('10/s') as never)).toEqual({ points: 1, windowMs: 100 });
-    expect(windowsOf(parseRate('3/s') as never)).toEqual({ points: 1, windowMs: 1000 / 3 });
-    expect(windowsOf(parseRate('1000/s') as never)).toEqual({ points: 100, windowMs: 100 });
-    expect(windowsOf(parseRate('1/h') as never)).toEqual({ points: 1, windowMs: 3_600_000 });
+  test('When a rate becomes a spacing, then its count of turns never fits in less than its period', () => {
+    expect(spacingOf(parseRate('10/s') as never)).toBe(100_000);
+    expect(spacingOf(parseRate('15/s') as never)).toBe(66_667);
+    expect(spacingOf(parseRate('7/s') as never)).toBe(142_858);
+    expect(spacingOf(parseRate('5/h') as never)).toBe(720_000_000);
+    for (const text of ['3/s', '7/s', '15/s', '600/m', '13/h']) {
+      const rate = parseRate(text) as Rate;
+      expect(spacingOf(rate) * rate.count).toBeGreaterThanOrEqual(rate.perMs * 1_000);
+    }
   });
 });

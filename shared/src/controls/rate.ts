@@ -17,12 +17,12 @@ export function parseRate(text: string): Rate | string {
 }
 
 /**
- * The rate as counting windows: a fixed window lets a whole period's count
- * through at its start, so the period is cut into windows of at least 100 ms
- * with a share each. "10/s" is one call per 100 ms; in any second at most one
- * window's share more than the rate gets through.
+ * Microseconds from one turn to the next: the period over the count, rounded
+ * up to the microsecond (the database's resolution). With turns at least this
+ * far apart, any span of one period, start included and end excluded, holds
+ * at most `count` turns: "15/s" is a turn every 66,667 µs, "10/s" every
+ * 100,000 µs, "5/h" every 12 minutes.
  */
-export function windowsOf(rate: Rate): { points: number; windowMs: number } {
-  const windowMs = Math.min(rate.perMs, Math.max(100, rate.perMs / rate.count));
-  return { points: Math.max(1, Math.round((rate.count * windowMs) / rate.perMs)), windowMs };
+export function spacingOf(rate: Rate): number {
+  return Math.ceil((rate.perMs * 1_000) / rate.count);
 }

@@ -75,8 +75,8 @@ export interface ConsumerSetup<Contract extends EventContract, Result, Tx extend
    * them. A job is never reported as a task outcome.
    */
   jobs?: { contracts: readonly EventContract[]; handler: EventHandler<EventContract, unknown, Tx> };
-  /** Grants turns under the service's rate limit; a handler runs only once it has one. */
-  rateLimiter?: { acquire(priority: Priority): Promise<void> };
+  /** Grants turns under the service's rate limit (resolving with the turn's time); a handler runs only once it has one. */
+  rateLimiter?: { acquire(priority: Priority): Promise<number> };
   /** Told how each handler run ended: the error's code, or undefined (the circuit breaker listens). */
   onHandled?: (code: string | undefined, error?: string) => void;
 }
@@ -447,13 +447,15 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
 
     if (this.setup.rateLimiter) {
       const waitedFrom = performance.now();
+      let turn: number;
       try {
-        await this.setup.rateLimiter.acquire(isJob ? 'jobs' : 'main');
+        turn = await this.setup.rateLimiter.acquire(isJob ? 'jobs' : 'main');
       } catch {
         // The process is stopping: the message goes back to the queue with the channel.
         return;
       }
       this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
+      logOf().debug({ turn }, 'rate limit turn');
     }
 
     if (!probe && this.mode !== 'consume') return this.putBack(channel, settle, queue);
