@@ -29,6 +29,8 @@ export class SmtpSink {
   /** Mail to this domain is accepted half a second late, so deliveries running at once overlap. */
   static readonly SLOW_DOMAIN = 'slow.example';
   readonly received: ReceivedMail[] = [];
+  /** The envelope recipients of every message whose DATA has begun, accepted yet or not: a send under way. */
+  readonly begun: string[][] = [];
   /** Addresses refused with a 550 (a mailbox that does not exist) while they are in the set. */
   readonly refused = new Set<string>();
   private readonly temporaryFailures = new Map<string, number>();
@@ -108,6 +110,7 @@ export class SmtpSink {
       },
       onData: (stream, session, callback) => {
         const arrivedAt = Date.now();
+        this.begun.push(session.envelope.rcptTo.map((rcpt) => rcpt.address));
         simpleParser(stream).then(
           (parsed) => {
             const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);

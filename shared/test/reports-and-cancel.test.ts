@@ -50,7 +50,6 @@ describe('reports and cancels', () => {
       DELIVERY_LIMIT: 3,
       PREFETCH: 5,
       HANDLER_TIMEOUT_MS: 5_000,
-      SHUTDOWN_TIMEOUT_MS: 2_000,
     });
     inspector = await QueueInspector.open();
     broker = await Broker.connect({ url: amqpUrl(), topology, service: 'worker', logger: testLogger() });

@@ -90,7 +90,6 @@ export class Stack {
       ...shop.env,
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: '8',
-      SHUTDOWN_TIMEOUT_MS: '3000',
       OUTBOX_POLL_MS: '200',
       SMTP_URL: smtp.url,
       SMTP_CONNECT_TIMEOUT_MS: '1000',

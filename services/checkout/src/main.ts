@@ -1,3 +1,4 @@
+import { shutdownDeadlineMs } from '@shop/shared/config';
 import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
 import { createLogger, type Logger } from '@shop/shared/logging';
 import { startTracing } from '@shop/shared/tracing';
@@ -12,7 +13,7 @@ async function main() {
   logger = createLogger('checkout', config.LOG_LEVEL, config.LOG_FORMAT);
   startTracing('checkout', config);
   const checkout = await startCheckout(config, logger, { onFatal: exitOnStartupFailure(logger) });
-  stopOnSignals(logger, checkout.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
+  stopOnSignals(logger, checkout.stop, shutdownDeadlineMs(config));
 }
 
 main().catch((error: unknown) => exitOnStartupFailure(logger)(error));

@@ -38,7 +38,6 @@ export function checkoutEnvironment(env: Record<string, string>): Record<string,
     RETRY_DELAYS: '200ms,400ms',
     OUTBOX_POLL_MS: '200',
     DATABASE_POOL_SIZE: '5',
-    SHUTDOWN_TIMEOUT_MS: '2000',
     ...env,
   };
 }

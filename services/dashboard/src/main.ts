@@ -1,3 +1,4 @@
+import { shutdownDeadlineMs } from '@shop/shared/config';
 import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
 import { createLogger, type Logger } from '@shop/shared/logging';
 import { startTracing } from '@shop/shared/tracing';
@@ -12,7 +13,7 @@ async function main() {
   logger = createLogger('dashboard', config.LOG_LEVEL, config.LOG_FORMAT);
   startTracing('dashboard', config);
   const dashboard = await startDashboard(config, logger);
-  stopOnSignals(logger, dashboard.stop, config.SHUTDOWN_TIMEOUT_MS + 5_000);
+  stopOnSignals(logger, dashboard.stop, shutdownDeadlineMs(config));
 }
 
 main().catch((error: unknown) => exitOnStartupFailure(logger)(error));

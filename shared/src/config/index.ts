@@ -8,4 +8,7 @@ export {
   loggingVariables,
   messagingVariables,
   proxyVariables,
+  shutdownDeadlineMs,
+  shutdownTimeoutMs,
+  TRANSACTION_GRACE_MS,
 } from './variables';

@@ -1,7 +1,13 @@
 import { parseAmqpUrls } from './amqp-urls';
 import { ConfigError, loadConfig } from './load-config';
 import { parseRetryDelays } from './retry-delays';
-import { databaseVariables, httpVariables, messagingVariables } from './variables';
+import {
+  databaseVariables,
+  httpVariables,
+  messagingVariables,
+  shutdownDeadlineMs,
+  shutdownTimeoutMs,
+} from './variables';
 
 describe('configuration', () => {
   const shape = { ...databaseVariables, ...messagingVariables, ...httpVariables(3001) };
@@ -105,5 +111,24 @@ describe('AMQP_URL', () => {
     ['amqp://a,b/vhost', 'entry 2 of 2 is neither an amqp:// or amqps:// URL with a host nor a host[:port]'],
   ])('When it is "%s", then it is refused', (value, message) => {
     expect(parseAmqpUrls(value)).toEqual(expect.stringContaining(message));
+  });
+});
+
+describe('shutdown', () => {
+  const shape = messagingVariables;
+
+  test('When SHUTDOWN_TIMEOUT_MS is unset, then a stop waits as long as an attempt can last, and the process exits 5 s later', () => {
+    const config = loadConfig(shape, { HANDLER_TIMEOUT_MS: '20000' });
+
+    expect(shutdownTimeoutMs(config)).toBe(25_000);
+    expect(shutdownDeadlineMs(config)).toBe(30_000);
+    expect(shutdownDeadlineMs(loadConfig(shape, {}))).toBe(40_000);
+  });
+
+  test('When SHUTDOWN_TIMEOUT_MS is shorter than an attempt can last, then the config is refused, naming it', () => {
+    const attempt = () => loadConfig(shape, { HANDLER_TIMEOUT_MS: '20000', SHUTDOWN_TIMEOUT_MS: '10000' });
+
+    expect(attempt).toThrow(/SHUTDOWN_TIMEOUT_MS: must be at least HANDLER_TIMEOUT_MS \+ 5 s \(25000\)/);
+    expect(shutdownTimeoutMs(loadConfig(shape, { SHUTDOWN_TIMEOUT_MS: '60000' }))).toBe(60_000);
   });
 });

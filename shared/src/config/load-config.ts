@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sharedVariableRules } from './variables';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -16,7 +17,7 @@ export class ConfigError extends Error {
 export function loadConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   source: NodeJS.ProcessEnv = process.env,
-  /** Rules that tie variables together, each problem as "NAME: what is wrong". */
+  /** Rules that tie variables together, each problem as "NAME: what is wrong" (the shared ones always apply). */
   check: (config: z.output<z.ZodObject<Shape>>) => string[] = () => [],
 ): Readonly<z.output<z.ZodObject<Shape>>> {
   // An empty variable means "not set", so defaults apply to `FOO=` as well.
@@ -27,7 +28,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
       result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
     );
   }
-  const problems = check(result.data);
+  const problems = [...sharedVariableRules(result.data), ...check(result.data)];
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

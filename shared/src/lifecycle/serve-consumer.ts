@@ -1,4 +1,10 @@
-import { databaseVariables, httpVariables, loggingVariables, messagingVariables } from '../config';
+import {
+  databaseVariables,
+  httpVariables,
+  loggingVariables,
+  messagingVariables,
+  shutdownDeadlineMs,
+} from '../config';
 import type { EventContract, EventOf } from '../events';
 import {
   type ApiDescription,
@@ -150,7 +156,7 @@ export async function serveConsumer<
       await options.onStop?.();
       await db.$disconnect();
     },
-    config.SHUTDOWN_TIMEOUT_MS + 5_000,
+    shutdownDeadlineMs(config),
   );
   return broker;
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { type ChannelModel, type ConfirmChannel, connect, type RecoveringChannelModel } from 'amqplib';
-import type { AmqpUrls } from '../config';
+import { type AmqpUrls, TRANSACTION_GRACE_MS } from '../config';
 import { AppError, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
@@ -29,6 +29,7 @@ export interface BrokerOptions {
   connectionName?: string;
   prefetch?: number;
   handlerTimeoutMs?: number;
+  /** How long a stop waits for deliveries in progress; by default as long as an attempt can last. */
   shutdownTimeoutMs?: number;
   /**
    * false: `connect` returns at once and connects in the background (publish
@@ -89,6 +90,10 @@ export class Broker {
     const broker = new Broker(options);
     await broker.open();
     return broker;
+  }
+
+  private get handlerTimeoutMs(): number {
+    return this.options.handlerTimeoutMs ?? 30_000;
   }
 
   get connected(): boolean {
@@ -153,7 +158,7 @@ export class Broker {
     const { options } = this;
     const subscriptionOptions: SubscriptionOptions = {
       prefetch: options.prefetch ?? 5,
-      handlerTimeoutMs: options.handlerTimeoutMs ?? 30_000,
+      handlerTimeoutMs: this.handlerTimeoutMs,
       deliveryLimit: options.topology.deliveryLimit,
     };
     const queues = findService(options.topology, setup.service);
@@ -205,8 +210,9 @@ export class Broker {
   }
 
   /**
-   * Graceful stop: no new deliveries, in-flight handlers finish (bounded by
-   * shutdownTimeoutMs; unfinished messages return to the queue), then close.
+   * Graceful stop: no new deliveries, in-flight handlers finish (their own
+   * timeout bounds them; shutdownTimeoutMs is the backstop for a handler that
+   * ignores its signal, whose message then returns to the queue), then close.
    */
   async close(): Promise<void> {
     if (this.closing) return;
@@ -216,7 +222,7 @@ export class Broker {
     // a quorum queue in the instant after its declaration crashed the broker's
     // dead-letter workers (and every later quorum queue declaration failed).
     await this.settingUp?.catch(() => {});
-    const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
+    const timeoutMs = this.options.shutdownTimeoutMs ?? this.handlerTimeoutMs + TRANSACTION_GRACE_MS;
     await Promise.all(this.consumers.map((consumer) => consumer.stop(timeoutMs)));
     this.stopReportingDepths();
     this.publisher = undefined;

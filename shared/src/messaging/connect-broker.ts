@@ -1,4 +1,4 @@
-import type { AmqpUrls, RetryTier } from '../config';
+import { type AmqpUrls, type RetryTier, shutdownTimeoutMs } from '../config';
 import type { Logger } from '../logging';
 import type { Registry } from '../registry';
 import { Broker, type BrokerOptions } from './broker';
@@ -12,7 +12,7 @@ export interface MessagingConfig {
   DELIVERY_LIMIT: number;
   PREFETCH: number;
   HANDLER_TIMEOUT_MS: number;
-  SHUTDOWN_TIMEOUT_MS: number;
+  SHUTDOWN_TIMEOUT_MS?: number | undefined;
 }
 
 /** The queues a registry describes, named with this process's prefix and retry tiers. */
@@ -37,7 +37,7 @@ export function connectBroker(
     logger,
     prefetch: config.PREFETCH,
     handlerTimeoutMs: config.HANDLER_TIMEOUT_MS,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    shutdownTimeoutMs: shutdownTimeoutMs(config),
     ...options,
   });
 }

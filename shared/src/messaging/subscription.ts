@@ -1,4 +1,5 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import { TRANSACTION_GRACE_MS } from '../config';
 import type { ConsumerMode, Priority } from '../controls';
 import { errorCode, errorMessage, retryableError } from '../errors';
 import {
@@ -90,8 +91,6 @@ export interface ConsumerHandle {
 const HANDLER_TIMEOUT = 'HANDLER.TIMEOUT';
 const MALFORMED_JSON = 'EVENT.MALFORMED_JSON';
 const MAX_ERROR_HEADER_LENGTH = 1_000;
-/** What a transaction may outlast the handler timeout by: time to roll back or commit after an abort. */
-const TRANSACTION_GRACE_MS = 5_000;
 
 /**
  * Consumes one work queue: manual acks, bounded prefetch, a timeout per
@@ -295,7 +294,15 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     }
   }
 
-  /** Stops taking deliveries and waits up to `timeoutMs` for the ones in progress. */
+  /**
+   * Stops taking deliveries and waits for the ones in progress: each ends
+   * within its handler's timeout and the transaction grace, and the stop
+   * waits at least that long (`shutdownTimeoutMs`), so a message is never
+   * handed back to the queue while its handler may still be sending. Only a
+   * handler that ignores its signal outlasts `timeoutMs`; its message then
+   * returns to the queue with the channel. Deliveries still waiting for a
+   * rate-limit turn were released when the limiter closed, before this.
+   */
   async stop(timeoutMs: number): Promise<void> {
     const { channel } = this;
     const tags = this.consumerTags;
@@ -312,7 +319,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     if (!finished) {
       this.logger.warn(
         { inFlight: this.inFlight.size, timeoutMs },
-        'shutdown timeout: unfinished messages return to the queue',
+        'shutdown timeout: a handler ignored its signal; its message returns to the queue',
       );
     }
     // Close the channel and wait for the broker's close-ok before the
