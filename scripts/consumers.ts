@@ -4,7 +4,7 @@
  *   npm run consumers -- list               each service: running or paused, circuit, consumers, rate limit
  *   npm run consumers -- pause <service>    every replica stops taking messages; in-flight ones finish
  *   npm run consumers -- resume <service>
- *   npm run consumers -- jobs               scheduled jobs by due time, and the recurring schedules
+ *   npm run consumers -- jobs               scheduled jobs by due time, parked jobs, recurring schedules
  *
  * A client of checkout's admin API (CHECKOUT_URL, ADMIN_TOKEN), like `npm run dlq`.
  */
@@ -23,6 +23,15 @@ interface ConsumerState {
 
 interface Jobs {
   scheduled: { id: string; service: string; type: string; dueAt: string; subject: string | null }[];
+  parked: {
+    id: string;
+    service: string;
+    type: string;
+    subject: string | null;
+    attempts: number;
+    lastError: string | null;
+    parkedAt: string;
+  }[];
   recurring: {
     service: string;
     name: string;
@@ -72,7 +81,7 @@ for (const verb of ['pause', 'resume'] as const) {
 
 program
   .command('jobs')
-  .description('scheduled jobs, soonest first, and the recurring schedules')
+  .description('scheduled jobs, soonest first, the parked ones, and the recurring schedules')
   .option('--service <name>', 'only this service')
   .action(async (options: { service?: string }) => {
     const query = options.service ? `?service=${encodeURIComponent(options.service)}` : '';
@@ -82,6 +91,19 @@ program
     console.log(`Scheduled (${jobs.scheduled.length} shown)`);
     console.table(
       jobs.scheduled.map(({ service, type, dueAt, subject }) => ({ service, type, dueAt, subject })),
+    );
+    // Parked: the relay stopped publishing them; docs/job-controls.md says how to release them.
+    console.log(`Parked (${jobs.parked.length} shown)`);
+    console.table(
+      jobs.parked.map(({ id, service, type, subject, attempts, lastError, parkedAt }) => ({
+        id,
+        service,
+        type,
+        subject,
+        attempts,
+        parkedAt,
+        lastError,
+      })),
     );
   });
 

@@ -38,6 +38,7 @@ const SHOP_METRICS: Record<string, MetricType> = {
   shop_outbox_backlog: 'gauge',
   shop_outbox_oldest_age_seconds: 'gauge',
   shop_outbox_parked: 'gauge',
+  shop_scheduled_jobs_parked: 'gauge',
   shop_outbox_published: 'gauge',
   shop_inbox_events: 'gauge',
   shop_dead_letters_parked: 'gauge',

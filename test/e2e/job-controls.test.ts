@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ReviewRequestDueV1 } from '@shop/contracts/events';
-import { createEvent } from '@shop/shared/events';
+import { createEvent, defineEvent } from '@shop/shared/events';
+import { scheduleJob } from '@shop/shared/scheduler';
+import { z } from 'zod';
 import type { ServiceProcess } from '../service-process';
 import type { ReceivedMail } from '../smtp-sink';
 import { sleep, waitFor } from '../support';
@@ -246,6 +248,50 @@ describe('job controls', () => {
     const catchUps = periods.filter(({ since, until }) => until - since > 2_000);
     expect(catchUps).toHaveLength(1);
   }, 60_000);
+
+  test('When the broker refuses a due job until the relay parks it, then email counts it in /metrics and /admin/jobs lists it with when and why', async () => {
+    const [email] = await startEmails(1, { JOB_MAX_ATTEMPTS: '2' });
+    // A job of a type no queue is bound to: every publish of it comes back unroutable.
+    const UnroutedJobDueV1 = defineEvent({
+      type: 'email.unrouted-job.due',
+      version: 1,
+      data: z.object({ orderId: z.uuid() }),
+    });
+    const orderId = randomUUID();
+    const job = createEvent(UnroutedJobDueV1, { orderId }, { correlationId: `parked-${run}` });
+    await scheduleJob(stack.prisma, { service: 'email', event: job, dueAt: new Date() });
+
+    await waitFor(
+      'the parked job counted',
+      async () => (await metric(email!, 'shop_scheduled_jobs_parked{service="email"}')) === 1,
+    );
+    const { status, body } = await stack.admin<{
+      scheduled: { id: string }[];
+      parked: {
+        id: string;
+        type: string;
+        subject: string;
+        attempts: number;
+        lastError: string;
+        parkedAt: string;
+      }[];
+    }>('/admin/jobs?service=email');
+    expect(status).toBe(200);
+    expect(body.parked).toEqual([
+      {
+        id: job.id,
+        service: 'email',
+        type: 'email.unrouted-job.due',
+        dueAt: expect.any(String),
+        subject: orderId,
+        attempts: 2,
+        lastError: expect.stringContaining('no queue received the message'),
+        parkedAt: expect.any(String),
+      },
+    ]);
+    expect(Date.parse(body.parked[0]!.parkedAt)).toBeGreaterThanOrEqual(Date.parse(job.occurredAt));
+    expect(body.scheduled.map(({ id }) => id)).not.toContain(job.id);
+  });
 
   test('When SMTP cannot be reached, then the circuit opens instead of burning retries, a failed probe opens it again, and a good one closes it', async () => {
     await stack.smtp.stop();

@@ -12,18 +12,19 @@ import {
 } from '../controls';
 import type { Logger } from '../logging';
 import type { Broker } from '../messaging';
+import { labelledGaugeOnScrape } from '../metrics';
 import { OutboxRelay } from '../outbox';
 import type { OutboxDatabase } from '../outbox/outbox-table';
 import type { ConsumerEntry } from '../registry';
-import { JOBS_TABLE, parseCron, RecurringPlanner } from '../scheduler';
+import { countParkedJobs, JOBS_TABLE, parseCron, RecurringPlanner } from '../scheduler';
 
 /** `sales-report` → `SALES_REPORT`, `email` → `EMAIL`: how a name becomes part of a variable. */
 const variableName = (name: string) => name.toUpperCase().replaceAll('-', '_');
 
 /**
  * The variables of a registry entry's job controls. The names follow the
- * entry: `<SERVICE>_RATE_LIMIT`, `<SCHEDULE>_CRON`; the breaker's two are the
- * same for every service.
+ * entry: `<SERVICE>_RATE_LIMIT`, `<SCHEDULE>_CRON`; the breaker's two and
+ * JOB_MAX_ATTEMPTS are the same for every service.
  */
 export function jobControlVariables(entry: ConsumerEntry) {
   const rate = z
@@ -56,6 +57,8 @@ export function jobControlVariables(entry: ConsumerEntry) {
     CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
     /** How long an open circuit holds every replica before one probe is let through. */
     CIRCUIT_BREAKER_COOL_DOWN: duration('30s'),
+    /** Refused publishes of a due job (backing off to 30 s) before the relay parks it for an operator. */
+    JOB_MAX_ATTEMPTS: z.coerce.number().int().positive().default(20),
     ...crons,
   };
 }
@@ -127,8 +130,15 @@ export class JobControls {
         service: entry.service,
         pollMs: 500,
         batchSize: 500,
-        maxAttempts: 20,
+        maxAttempts: variables.JOB_MAX_ATTEMPTS as number,
       });
+      // Every replica reports its service's count; alerts take the max.
+      labelledGaugeOnScrape(
+        'shop_scheduled_jobs_parked',
+        'Jobs the relay stopped trying after too many refused publishes; an operator decides',
+        ['service'],
+        async () => [{ labels: { service: entry.service }, value: await countParkedJobs(db, entry.service) }],
+      );
     }
     const schedules = Object.entries(entry.schedules ?? {});
     if (schedules.length > 0) {

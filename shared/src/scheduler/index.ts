@@ -1,8 +1,10 @@
 export { jobId } from './job-ids';
 export { parseCron, type RecurringJob, RecurringPlanner } from './recurring-planner';
 export {
+  countParkedJobs,
   JOBS_TABLE,
   type JobToSchedule,
+  type ParkedJob,
   type PendingJob,
   type RecurringSchedule,
   recurringJobFields,

@@ -57,6 +57,11 @@ export interface PendingJob {
   lastError: string | null;
 }
 
+/** A job the relay stopped trying: the broker refused its publish too often. */
+export interface ParkedJob extends PendingJob {
+  parkedAt: Date;
+}
+
 export interface RecurringSchedule {
   service: string;
   name: string;
@@ -87,6 +92,21 @@ export class ScheduledJobs {
     );
   }
 
+  /** Jobs parked after too many refused publishes, most recent first; they wait for an operator. */
+  async parked(options: { service?: string; limit: number }): Promise<ParkedJob[]> {
+    return this.db.$queryRawUnsafe<ParkedJob[]>(
+      `SELECT id::text, service, type, due_at AS "dueAt", schedule, attempts, last_error AS "lastError",
+              parked_at AS "parkedAt", payload->'data'->>$3 AS subject
+       FROM ${JOBS_TABLE}
+       WHERE parked_at IS NOT NULL AND published_at IS NULL AND ($1::text IS NULL OR service = $1)
+       ORDER BY parked_at DESC
+       LIMIT $2`,
+      options.service ?? null,
+      options.limit,
+      this.subjectKey,
+    );
+  }
+
   /** Every recurring schedule its service has announced, with its next and last occurrence. */
   async recurring(): Promise<RecurringSchedule[]> {
     return this.db.$queryRawUnsafe<RecurringSchedule[]>(
@@ -99,4 +119,18 @@ export class ScheduledJobs {
        ORDER BY s.service, s.name`,
     );
   }
+}
+
+/**
+ * How many of `service`'s jobs are parked. Read from the partial index of
+ * parked rows (scheduled_jobs_parked_idx), so it costs the same however many
+ * published jobs the table keeps.
+ */
+export async function countParkedJobs(db: OutboxDatabase, service: string): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<{ parked: number }[]>(
+    `SELECT count(*)::int AS parked FROM ${JOBS_TABLE}
+     WHERE service = $1 AND parked_at IS NOT NULL AND published_at IS NULL`,
+    service,
+  );
+  return row?.parked ?? 0;
 }

@@ -426,14 +426,14 @@ export const CHECKOUT_ROUTES = {
     ...ADMIN,
     method: 'get',
     path: '/admin/jobs',
-    summary: 'Scheduled jobs by due time, and the recurring schedules',
+    summary: 'Scheduled jobs by due time, the parked ones, and the recurring schedules',
     query: z.object({
       service: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().positive().max(1_000).default(100),
     }),
     answers: {
       200: {
-        description: 'The jobs',
+        description: 'The jobs; `limit` applies to the scheduled and to the parked ones each',
         body: z.object({
           scheduled: z.array(
             z.object({
@@ -446,6 +446,22 @@ export const CHECKOUT_ROUTES = {
               lastError: z.string().nullable(),
             }),
           ),
+          parked: z
+            .array(
+              z.object({
+                id: z.string(),
+                service: z.string(),
+                type: z.string(),
+                dueAt: instant,
+                subject: z.string().nullable(),
+                attempts: z.number().int(),
+                lastError: z.string().nullable(),
+                parkedAt: instant,
+              }),
+            )
+            .describe(
+              'Jobs the relay stopped publishing after JOB_MAX_ATTEMPTS refusals, most recently parked first; they wait for an operator (docs/job-controls.md, "Parked jobs")',
+            ),
           recurring: z.array(
             z.object({
               service: z.string(),

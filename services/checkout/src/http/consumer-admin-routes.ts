@@ -3,7 +3,7 @@ import type { DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
 import { addRoute } from '@shop/shared/http';
 import type { Broker } from '@shop/shared/messaging';
-import type { ScheduledJobs } from '@shop/shared/scheduler';
+import type { PendingJob, ScheduledJobs } from '@shop/shared/scheduler';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { ADMIN_ERRORS } from './admin-errors';
 import { actorOf, requireAdmin } from './admin-routes';
@@ -25,7 +25,7 @@ export interface ConsumerAdminDeps {
  *   GET  /admin/consumers                    each service: paused, circuit, consumers, rate limit
  *   POST /admin/consumers/:service/pause     { actor? }  every replica stops taking messages
  *   POST /admin/consumers/:service/resume    { actor? }
- *   GET  /admin/jobs?service&limit           scheduled jobs by due time, recurring schedules
+ *   GET  /admin/jobs?service&limit           scheduled jobs by due time, parked jobs, recurring schedules
  *
  * A pause is a row in runtime.consumer_controls; every replica of the
  * service hears of it at once (NOTIFY) and holds: what it is handling
@@ -71,20 +71,24 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
   );
 
   addRoute(router, CHECKOUT_ROUTES.jobs, async ({ query: { service, limit } }, _req, res) => {
-    const [scheduled, recurring] = await Promise.all([
-      deps.jobs.pending({ ...(service ? { service } : {}), limit }),
+    const filter = { ...(service ? { service } : {}), limit };
+    const [scheduled, parked, recurring] = await Promise.all([
+      deps.jobs.pending(filter),
+      deps.jobs.parked(filter),
       deps.jobs.recurring(),
     ]);
+    const job = ({ id, service, type, dueAt, subject, attempts, lastError }: PendingJob) => ({
+      id,
+      service,
+      type,
+      dueAt: dueAt.toISOString(),
+      subject,
+      attempts,
+      lastError,
+    });
     res.json({
-      scheduled: scheduled.map(({ id, service, type, dueAt, subject, attempts, lastError }) => ({
-        id,
-        service,
-        type,
-        dueAt: dueAt.toISOString(),
-        subject,
-        attempts,
-        lastError,
-      })),
+      scheduled: scheduled.map(job),
+      parked: parked.map((parkedJob) => ({ ...job(parkedJob), parkedAt: parkedJob.parkedAt.toISOString() })),
       recurring: recurring.map(({ service, name, cron, nextDueAt, lastDueAt }) => ({
         service,
         name,

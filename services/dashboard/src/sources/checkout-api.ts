@@ -122,8 +122,20 @@ export interface ConsumerState {
   rateLimit: string | null;
 }
 
+export interface ScheduledJob {
+  id: string;
+  service: string;
+  type: string;
+  dueAt: string;
+  subject: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
 export interface Jobs {
-  scheduled: { id: string; service: string; type: string; dueAt: string; subject: string | null }[];
+  scheduled: ScheduledJob[];
+  /** Absent from a checkout older than the dashboard, during a rolling deploy. */
+  parked?: (ScheduledJob & { parkedAt: string })[];
   recurring: { service: string; name: string; cron: string; nextDueAt: string; lastDueAt: string | null }[];
 }
 

@@ -4,12 +4,14 @@ import { badge, time } from './format';
 import { html } from './html';
 import { unavailable } from './orders-view';
 
-/** The Jobs region: each consumer's pause and circuit state, then scheduled and recurring jobs. */
+/** The Jobs region: each consumer's pause and circuit state, then scheduled, parked and recurring jobs. */
 export function jobsView(snapshot: Snapshot, canAct: boolean) {
   return html`<h3>Consumers</h3>
     ${snapshot.consumers.ok ? consumersTable(snapshot.consumers.body, canAct) : unavailable(snapshot.consumers)}
     <h3>Scheduled jobs</h3>
     ${snapshot.jobs.ok ? scheduledTable(snapshot.jobs.body) : unavailable(snapshot.jobs)}
+    <h3>Parked jobs</h3>
+    ${snapshot.jobs.ok ? parkedTable(snapshot.jobs.body) : unavailable(snapshot.jobs)}
     <h3>Recurring jobs</h3>
     ${snapshot.jobs.ok ? recurringTable(snapshot.jobs.body) : unavailable(snapshot.jobs)}`;
 }
@@ -70,6 +72,39 @@ function scheduledTable({ scheduled }: Jobs) {
             <td>${job.type}</td>
             <td>${job.service}</td>
             <td>${job.subject ?? '–'}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Jobs the relay stopped publishing: each waits for an operator to fix the cause and release it. */
+function parkedTable({ parked = [] }: Jobs) {
+  if (parked.length === 0) return html`<p>No job is parked.</p>`;
+  return html`<div class="table-scroll" role="region" aria-label="Parked jobs" tabindex="0">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Parked</th>
+          <th scope="col">Type</th>
+          <th scope="col">Service</th>
+          <th scope="col">Subject</th>
+          <th scope="col">Due</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Last error</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${parked.map(
+          (job) => html`<tr>
+            <th scope="row">${time(job.parkedAt)}</th>
+            <td>${job.type}</td>
+            <td>${job.service}</td>
+            <td>${job.subject ?? '–'}</td>
+            <td>${time(job.dueAt)}</td>
+            <td>${job.attempts}</td>
+            <td class="error-text">${job.lastError ?? '–'}</td>
           </tr>`,
         )}
       </tbody>
