@@ -154,8 +154,11 @@ describe('job controls', () => {
 
     // The limiter's promise, checked on what it promises: the turns it gave the three replicas
     // together, each on the database's clock (to the microsecond, read back from milliseconds),
-    // at most 10 in any second, start included and end excluded, and the orders' turns at the
-    // rate once they queue. Each confirmation went out on a turn of its own (its event's).
+    // at most 10 in any second, start included and end excluded. Each confirmation went out on
+    // a turn of its own (its event's). How close the orders' turns come to the rate depends on
+    // how fast the replicas send (each holds PREFETCH deliveries, and asks for a turn only for
+    // one waiting): above 9 a second in one run, 7.4 in another on a loaded machine. Only the upper
+    // bound is the limiter's; the lower one says the replicas were not starved.
     // Arrival times at the SMTP server are not held to a window: a send arrives some time after
     // its turn (composing, the claim, SMTP), and on a busy two-core machine that time ranged from
     // 11 to 177 ms in one run and from 43 to 967 ms in another, which put 22 and 25 arrivals into
@@ -176,7 +179,7 @@ describe('job controls', () => {
     expect(rateTurns).toHaveLength(orders);
     const perSecond = ((orders - 1) * 1_000_000) / (rateTurns.at(-1)! - rateTurns[0]!);
     expect(perSecond).toBeLessThanOrEqual(10);
-    expect(perSecond).toBeGreaterThan(9);
+    expect(perSecond).toBeGreaterThan(5);
     const attempts = await Promise.all(
       orderIds.map(async (id) => (await stack.waitForAllTasks(id, 'completed')).fulfillment!.email.attempts),
     );
