@@ -85,4 +85,52 @@ describe('recurring planner', () => {
       expect([index, runs[index]!.since]).toEqual([index, runs[index - 1]!.until]);
     }
   });
+
+  test('When a schedule starts with another cron, then no run the old cron planned is left to go out, however due it is', async () => {
+    const service = `planner-${randomUUID().slice(0, 8)}`;
+    const schedule = 'report';
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const secondsAgo = (seconds: number) => new Date(now - seconds * 1000);
+    // A replica ran the report every 2 s and stopped: one run went out, two it had planned
+    // ahead fell due while none ran, one is still ahead.
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO runtime.schedules (service, name, cron) VALUES ($1, $2, '*/2 * * * * *')`,
+      service,
+      schedule,
+    );
+    const published = await run(service, schedule, secondsAgo(6), secondsAgo(8));
+    await prisma.$executeRawUnsafe(
+      `UPDATE ${JOBS_TABLE} SET published_at = now() WHERE id = $1::uuid`,
+      published,
+    );
+    const due = [
+      await run(service, schedule, secondsAgo(4), secondsAgo(6)),
+      await run(service, schedule, secondsAgo(2), secondsAgo(4)),
+    ];
+    const ahead = await run(service, schedule, new Date(now + 2_000), secondsAgo(2));
+
+    // Now a replica starts with the weekly report instead.
+    const planner = new RecurringPlanner(
+      prisma,
+      service,
+      [{ name: schedule, cron: '0 8 * * 1', event: SalesReportDueV1 }],
+      testLogger(),
+    );
+    planners.push(planner);
+    await planner.start();
+    planner.stop();
+
+    const left = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text AS id FROM ${JOBS_TABLE} WHERE service = $1 AND published_at IS NULL AND id = ANY($2::uuid[])`,
+      service,
+      [...due, ahead],
+    );
+    expect(left).toEqual([]);
+    const [announced] = await prisma.$queryRawUnsafe<{ cron: string }[]>(
+      'SELECT cron FROM runtime.schedules WHERE service = $1 AND name = $2',
+      service,
+      schedule,
+    );
+    expect(announced?.cron).toBe('0 8 * * 1');
+  });
 });

@@ -296,32 +296,50 @@ describe('job controls', () => {
     expect(body.scheduled.map(({ id }) => id)).not.toContain(job.id);
   });
 
-  test('When SMTP cannot be reached, then the circuit opens instead of burning retries, a failed probe opens it again, and a good one closes it', async () => {
+  test('When SMTP cannot be reached, then the circuit opens instead of burning retries: while it is open only its probes attempt, a failed probe opens it again, and a good one closes it', async () => {
     await stack.smtp.stop();
     const [email] = await startEmails(1, { CIRCUIT_BREAKER_THRESHOLD: '3', CIRCUIT_BREAKER_COOL_DOWN: '2s' });
-    const customers = [address('breaker', 0), address('breaker', 1)];
-    const orderIds = await Promise.all(customers.map((customer) => stack.placeOrder(customer)));
-
-    await waitForEmail('the circuit open', (state) => state.circuit.state === 'open');
     const failures =
       'shop_message_attempts_failed_total{service="email",queue="' +
       `${stack.shop.queuesOf('email').workQueue}",code="EMAIL.SMTP_UNREACHABLE"}`;
+    const probes = 'shop_circuit_transitions_total{service="email",to="half-open"}';
+    const reopened = 'shop_circuit_transitions_total{service="email",to="open"}';
+    /** One scrape, so the series read together belong to one moment. */
+    const scrape = async () => {
+      const text = await (await email!.get('/metrics')).text();
+      return (series: string) => {
+        const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+        return line ? Number(line.slice(series.length + 1)) : 0;
+      };
+    };
+
+    // One order's attempts follow one another through the retry tiers, and open the circuit.
+    const customers = [address('breaker', 0), address('breaker', 1)];
+    const orderIds = [await stack.placeOrder(customers[0]!)];
+    await waitForEmail('the circuit open', (state) => state.circuit.state === 'open');
     // The replica hears the open circuit and cancels its consumer a moment later.
     await waitForEmail('no consumer on email', (state) => state.consumers === 0);
-    const failedWhenOpened = await metric(email!, failures);
-    expect(failedWhenOpened).toBeGreaterThanOrEqual(3);
-    await sleep(1_000);
-    expect(await metric(email!, failures)).toBe(failedWhenOpened);
+    const open = async () => {
+      const read = await scrape();
+      return read('shop_circuit_state{service="email"}') === 2 && read;
+    };
+    const atOpen = await waitFor('the replica open', open);
+    expect(atOpen(failures)).toBeGreaterThanOrEqual(3);
 
-    // The first probe finds SMTP still down: open again.
-    await waitFor(
-      'a failed probe',
-      async () => (await metric(email!, 'shop_circuit_transitions_total{service="email",to="open"}')) >= 2,
-      10_000,
+    // A second order arrives while the circuit is open: it waits in the queue.
+    orderIds.push(await stack.placeOrder(customers[1]!));
+    // The first probe finds SMTP still down: open again. Read while the circuit is open (no
+    // probe under way): every failed attempt since it opened was a probe's, one each.
+    const reopenedAt = await waitFor(
+      'a failed probe, the circuit open again',
+      async () => {
+        const read = await open();
+        return read && read(reopened) > atOpen(reopened) && read;
+      },
+      15_000,
     );
-    expect(
-      await metric(email!, 'shop_circuit_transitions_total{service="email",to="half-open"}'),
-    ).toBeGreaterThanOrEqual(1);
+    expect(reopenedAt(probes)).toBeGreaterThanOrEqual(1);
+    expect(reopenedAt(failures) - atOpen(failures)).toBe(reopenedAt(probes) - atOpen(probes));
 
     await stack.smtp.listen();
     await waitForEmail('the circuit closed', (state) => state.circuit.state === 'closed', 10_000);

@@ -91,26 +91,38 @@ export class RecurringPlanner {
     this.timer.unref();
   }
 
-  /** Records the schedule as this service runs it, and forgets what an older cron had planned. */
+  /**
+   * Records the schedule as this service runs it, and forgets what an older
+   * cron had planned. Runs of the same cron that fell due while no replica
+   * ran are kept for the catch-up to find; under another cron, every run the
+   * old one planned and no relay has taken goes, however due, or a report of
+   * a schedule no longer configured would still go out.
+   */
   private async announce(job: RecurringJob, cron: Cron) {
-    await this.db.$executeRawUnsafe(
-      `INSERT INTO runtime.schedules (service, name, cron) VALUES ($1, $2, $3)
-       ON CONFLICT (service, name) DO UPDATE SET cron = $3, updated_at = now()`,
+    const [row] = await this.db.$queryRawUnsafe<{ previous: string | null }[]>(
+      `WITH previous AS (SELECT cron FROM runtime.schedules WHERE service = $1 AND name = $2)
+       INSERT INTO runtime.schedules (service, name, cron) VALUES ($1, $2, $3)
+       ON CONFLICT (service, name) DO UPDATE SET cron = $3, updated_at = now()
+       RETURNING (SELECT cron FROM previous) AS previous`,
       this.service,
       job.name,
       job.cron,
     );
+    const changed = row?.previous != null && row.previous !== job.cron;
     const planned = cron.nextRuns(PLANNED_AHEAD, new Date()).map((at) => this.idOf(job, at));
     const dropped = await this.db.$executeRawUnsafe(
       `DELETE FROM ${JOBS_TABLE}
-       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND due_at > now()
-         AND id <> ALL($3::uuid[])`,
+       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND id <> ALL($3::uuid[])
+         AND ${changed ? 'next_attempt_at = due_at' : 'due_at > now()'}`,
       this.service,
       job.name,
       planned,
     );
     if (dropped > 0)
-      this.log.info({ schedule: job.name, dropped }, 'replanned a schedule whose cron changed');
+      this.log.info(
+        { schedule: job.name, dropped, previousCron: row?.previous },
+        'replanned a schedule whose cron changed',
+      );
   }
 
   private async catchUp(job: RecurringJob, cron: Cron, now: Date) {
