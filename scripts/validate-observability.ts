@@ -9,8 +9,8 @@
  *   expose (the list below, or prom-client's default process metrics);
  * - the alert rules parse, each expression the same way, and each alert has a `for`, a
  *   severity and a description;
- * - prometheus.yml loads the rules and scrapes every service, email through DNS so that
- *   each of its replicas is a target;
+ * - prometheus.yml loads the rules and scrapes every service with the metrics token, email
+ *   through DNS so that each of its replicas is a target;
  * - the files docker-compose.yml mounts from deploy/observability exist.
  *
  * PromQL is checked by Prometheus's own grammar (the one its web UI uses), so a syntax error
@@ -222,6 +222,7 @@ interface PrometheusConfig {
   rule_files?: string[];
   scrape_configs?: {
     job_name?: string;
+    authorization?: { type?: string; credentials_file?: string };
     static_configs?: { targets?: string[] }[];
     dns_sd_configs?: { names?: string[]; type?: string; port?: number }[];
   }[];
@@ -236,6 +237,12 @@ function checkPrometheus(file: string, rulesFiles: string[]) {
     }
   }
   const jobs = config.scrape_configs ?? [];
+  // The services serve /metrics to METRICS_TOKEN only: a job without it scrapes 404s.
+  for (const job of jobs) {
+    if (job.authorization?.type !== 'Bearer' || !job.authorization.credentials_file) {
+      problem(file, `job ${job.job_name ?? '?'} sends no bearer token (authorization.credentials_file)`);
+    }
+  }
   for (const [service, port] of Object.entries(SERVICES)) {
     const byDns = jobs.some((job) =>
       job.dns_sd_configs?.some(

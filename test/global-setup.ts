@@ -4,6 +4,7 @@ import { connect } from 'amqplib';
 import { createPrismaClient } from '../contracts/src/database';
 import { migrateDatabase } from '../scripts/database';
 import { seedDatabase } from '../scripts/seed';
+import { TEST_METRICS_TOKEN } from './metrics-token';
 
 /**
  * Gives the whole run its own database and queue-name prefix, and fails the
@@ -40,6 +41,8 @@ export default async function globalSetup() {
 
   // Workers start after this and inherit the environment.
   process.env.TEST_RUN_ID = runId;
+  // Every service the tests start serves /metrics to this bearer token only (test/support.ts).
+  process.env.METRICS_TOKEN = TEST_METRICS_TOKEN;
   process.env.AMQP_URL = amqpUrl;
   process.env.DATABASE_URL = databaseUrl.toString();
 }

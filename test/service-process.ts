@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ChildProcessHandle } from './child-process';
-import { waitFor } from './support';
+import { scrapeMetrics, waitFor } from './support';
 
 /**
  * A shop service started from its real entry file as a child process, on a
@@ -28,7 +28,9 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** A GET of `path`; /metrics with the scraper's token, as Prometheus asks. */
   get(path: string): Promise<Response> {
+    if (path === '/metrics') return scrapeMetrics(this.url);
     return fetch(`${this.url}${path}`);
   }
 

@@ -8,6 +8,7 @@ import {
   type Topology,
 } from '@shop/shared/messaging';
 import { type Channel, type ChannelModel, connect, type GetMessage } from 'amqplib';
+import { TEST_METRICS_TOKEN } from './metrics-token';
 
 /**
  * Helpers every integration test uses: names unique to the test, a logger
@@ -59,6 +60,18 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export { TEST_METRICS_TOKEN };
+
+/** A service's /metrics, as Prometheus scrapes it: with the scraper's bearer token. */
+export function scrapeMetrics(baseUrl: string, init: { accept?: string } = {}): Promise<Response> {
+  return fetch(`${baseUrl}/metrics`, {
+    headers: {
+      authorization: `Bearer ${TEST_METRICS_TOKEN}`,
+      ...(init.accept ? { accept: init.accept } : {}),
+    },
+  });
+}
 
 /** A plain amqplib connection for arranging and inspecting queues from the outside. */
 export class QueueInspector {

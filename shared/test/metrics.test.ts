@@ -3,7 +3,16 @@ import { permanentError } from '@shop/shared/errors';
 import { createHttpApp, type RunningServer, startHttpServer } from '@shop/shared/http';
 import { Broker, type Topology } from '@shop/shared/messaging';
 import { anOrderCompletedEvent } from '../../test/order-events';
-import { amqpUrl, QueueInspector, testLogger, testTopology, uniquePrefix, waitFor } from '../../test/support';
+import {
+  amqpUrl,
+  QueueInspector,
+  scrapeMetrics,
+  TEST_METRICS_TOKEN,
+  testLogger,
+  testTopology,
+  uniquePrefix,
+  waitFor,
+} from '../../test/support';
 
 /** /metrics as Prometheus scrapes it, against a real consumer and broker. */
 describe('metrics', () => {
@@ -12,7 +21,7 @@ describe('metrics', () => {
   let server: RunningServer;
   const failures = new Map<string, (attempt: number) => void>();
 
-  const scrape = async () => (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+  const scrape = async () => (await scrapeMetrics(`http://127.0.0.1:${server.port}`)).text();
   /** The value of one series, or 0 when it has not appeared yet. */
   const seriesValue = async (series: string) => {
     const line = (await scrape()).split('\n').find((candidate) => candidate.startsWith(`${series} `));
@@ -42,6 +51,7 @@ describe('metrics', () => {
         routes: [],
       },
       routes: () => {},
+      metricsToken: TEST_METRICS_TOKEN,
     });
     server = await startHttpServer(app, 0, logger);
   });
@@ -107,13 +117,10 @@ describe('metrics', () => {
   test("When /metrics is asked for JSON, then it answers the same series in prom-client's JSON shape; Prometheus still gets text", async () => {
     await fetch(`http://127.0.0.1:${server.port}/healthz`);
 
-    const json = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
-      headers: { accept: 'application/json' },
-    });
-    const prometheus = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
-      headers: {
-        accept: 'application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
-      },
+    const base = `http://127.0.0.1:${server.port}`;
+    const json = await scrapeMetrics(base, { accept: 'application/json' });
+    const prometheus = await scrapeMetrics(base, {
+      accept: 'application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
     });
 
     expect(json.headers.get('content-type')).toContain('application/json');
@@ -123,5 +130,40 @@ describe('metrics', () => {
       expect.objectContaining({ labels: expect.objectContaining({ route: '/healthz', le: '+Inf' }) }),
     );
     expect(prometheus.headers.get('content-type')).toContain('text/plain');
+  });
+
+  test('When /metrics is asked without the token, or with another, then it answers 401 problem+json and no series', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token-wrong-token',
+      `Basic ${TEST_METRICS_TOKEN}`,
+    ]) {
+      const response = await fetch(`${base}/metrics`, {
+        headers: authorization ? { authorization } : {},
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.text()).not.toContain('shop_');
+    }
+  });
+
+  test('When no METRICS_TOKEN is configured, then /metrics does not exist: 404, even with a token', async () => {
+    const logger = testLogger();
+    const app = createHttpApp({
+      logger,
+      readiness: async () => ({}),
+      api: { title: 'worker', version: '1.0.0', description: 'No metrics token', routes: [] },
+      routes: () => {},
+    });
+    const open = await startHttpServer(app, 0, logger);
+    try {
+      const response = await scrapeMetrics(`http://127.0.0.1:${open.port}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('shop_');
+    } finally {
+      await open.close();
+    }
   });
 });

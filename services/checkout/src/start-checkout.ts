@@ -83,6 +83,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
 
   const app = createHttpApp({
     logger,
+    metricsToken: config.METRICS_TOKEN,
     bodyLimit: BODY_LIMIT,
     api: CHECKOUT_API,
     errors: SHOP_ERRORS,

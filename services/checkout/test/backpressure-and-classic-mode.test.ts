@@ -1,4 +1,4 @@
-import { waitFor } from '../../../test/support';
+import { scrapeMetrics, waitFor } from '../../../test/support';
 import { CLASSIC_INLINE_WORK_MS } from '../src/demo/classic-checkout';
 import {
   anOrderRequest,
@@ -34,8 +34,10 @@ describe('backpressure and the classic demo mode', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.body.code).toBe('ORDER.OUTBOX_BACKLOG_FULL');
     expect(await checkoutRowCounts(context.database.prisma)).toEqual(before);
-    const metrics = await (await fetch(`${checkout.baseUrl}/metrics`)).text();
-    expect(metrics).toMatch(/^shop_outbox_backlog 3$/m);
+    // A scrape reads the outbox at most once a second; the next read shows the three.
+    await waitFor('the backlog in /metrics', async () =>
+      /^shop_outbox_backlog 3$/m.test(await (await scrapeMetrics(checkout.baseUrl)).text()),
+    );
 
     checkout.relay.start();
     await waitFor(

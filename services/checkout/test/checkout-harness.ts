@@ -4,7 +4,14 @@ import type { EventEnvelope } from '@shop/shared/events';
 import { registryTopology } from '@shop/shared/messaging';
 import type { Registry } from '@shop/shared/registry';
 import { createIsolatedDatabase } from '../../../test/isolated-database';
-import { amqpUrl, QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
+import {
+  amqpUrl,
+  QueueInspector,
+  TEST_METRICS_TOKEN,
+  testLogger,
+  uniquePrefix,
+  waitFor,
+} from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import type { PaymentGateway } from '../src/payment/payment-gateway';
 import { type RunningCheckout, startCheckout } from '../src/start-checkout';
@@ -38,6 +45,7 @@ export function checkoutEnvironment(env: Record<string, string>): Record<string,
     RETRY_DELAYS: '200ms,400ms',
     OUTBOX_POLL_MS: '200',
     DATABASE_POOL_SIZE: '5',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...env,
   };
 }

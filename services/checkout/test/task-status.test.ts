@@ -8,7 +8,7 @@ import {
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { createEvent } from '@shop/shared/events';
 import { type Broker, connectBroker } from '@shop/shared/messaging';
-import { QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
+import { QueueInspector, scrapeMetrics, testLogger, uniquePrefix, waitFor } from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import {
   anOrderRequest,
@@ -55,7 +55,7 @@ describe('fulfillment status of an order', () => {
   const context = { correlationId: 'status-test' };
   /** Outcome events checkout has handled so far, from its own /metrics. */
   const handledOutcomes = async () => {
-    const metrics = await (await fetch(`${checkout.baseUrl}/metrics`)).text();
+    const metrics = await (await scrapeMetrics(checkout.baseUrl)).text();
     const line = metrics
       .split('\n')
       .find(

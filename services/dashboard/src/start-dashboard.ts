@@ -28,6 +28,7 @@ export async function startDashboard(config: DashboardConfig, logger: Logger) {
       census: new QueueCensus(broker),
       checkout,
       serviceUrls: config.serviceUrls,
+      metricsToken: config.METRICS_TOKEN,
       workQueues: Object.fromEntries(
         broker.topology.services.map((queues) => [queues.service, queues.workQueue]),
       ),
@@ -43,6 +44,7 @@ export async function startDashboard(config: DashboardConfig, logger: Logger) {
 
   const app = createHttpApp({
     logger,
+    metricsToken: config.METRICS_TOKEN,
     errors: SHOP_ERRORS,
     api: DASHBOARD_API,
     readiness: async () => ({ broker: broker.connected }),

@@ -133,6 +133,8 @@ export function sharedVariableRules(config: Record<string, unknown>): string[] {
 
 export const httpVariables = (defaultPort: number) => ({
   PORT: z.coerce.number().int().min(0).max(65_535).default(defaultPort),
+  /** The scraper's bearer token for /metrics; unset, /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
 });
 
 /** For a service that sits behind proxies (an Ingress, a TLS terminator) and must know its client. */

@@ -3,7 +3,7 @@ import type { Logger } from '../logging';
 import type { Broker } from '../messaging/broker';
 import { ConfirmPublisher } from '../messaging/confirm-publisher';
 import type { ServiceQueues } from '../messaging/topology';
-import { labelledGaugeOnScrape } from '../metrics';
+import { labelledGaugeOnScrape, readAtMostEvery, SCRAPE_READ_INTERVAL_MS } from '../metrics';
 import { DeadLetterDrain } from './dead-letter-drain';
 import type {
   AuditEntry,

@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import express, { type Express as ExpressApp, type NextFunction, type Request, type Response } from 'express';
+import express, {
+  type Express as ExpressApp,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { AppError } from '../errors';
+import { AppError, permanentError } from '../errors';
 import { type Logger, maskCardNumbers } from '../logging';
 import { httpRequestDuration, registry } from '../metrics';
 import { tracingEnabled } from '../tracing';
 import { serveApiDocs } from './api-docs';
 import { type ApiDescription, addRoute } from './api-route';
-import { type ErrorTable, RUNTIME_ERROR_ANSWERS } from './error-table';
+import { hasBearerToken } from './bearer-token';
+import { type ErrorTable, METRICS_OFF, METRICS_UNAUTHORIZED, RUNTIME_ERROR_ANSWERS } from './error-table';
 import { HTTP_APP_ROUTES } from './http-app-routes';
 import { openApiDocument } from './openapi';
 import { type Problem, sendProblem } from './problem';
@@ -44,6 +51,12 @@ export interface HttpAppOptions {
   retryAfterSeconds?: number;
   /** Largest accepted JSON body; the default suits a service that takes no bodies. */
   bodyLimit?: string;
+  /**
+   * METRICS_TOKEN: /metrics answers only `Authorization: Bearer <token>`,
+   * and 404 while it is unset. The page shows order volume and error rates,
+   * and some gauges count tables: it is the scraper's, not the internet's.
+   */
+  metricsToken?: string | undefined;
 }
 
 declare global {
@@ -127,7 +140,10 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? '1kb' }));
-  addRoute(app, HTTP_APP_ROUTES.metrics, async (_input, req, res) => {
+  addRoute(
+    app,
+    HTTP_APP_ROUTES.metrics,
+    async (_input, req, res) => {
     // Prometheus asks for text; a reader that asks for JSON only (the dashboard) gets the same
     // series in prom-client's own JSON shape, so it needs no text-format parser.
     if (req.accepts(['text/plain', 'application/json']) === 'application/json') {
@@ -135,7 +151,9 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
       return;
     }
     res.type(registry.contentType).send(await registry.metrics());
-  });
+    },
+    [onlyFor(options.metricsToken)],
+  );
 
   addRoute(app, HTTP_APP_ROUTES.healthz, (_input, _req, res) => {
     res.json({ status: 'ok' });
@@ -223,5 +241,20 @@ function errorToProblem(errors: ErrorTable, retryAfterSeconds: number) {
       detail: 'See the service log',
       code: 'INTERNAL',
     });
+  };
+}
+
+/** Lets a request through only with the metrics token; without a configured token, /metrics does not exist. */
+function onlyFor(metricsToken: string | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (!metricsToken) {
+      throw permanentError(METRICS_OFF, 'Not Found', { details: { detail: 'Set METRICS_TOKEN to serve metrics' } });
+    }
+    if (!hasBearerToken(req, metricsToken)) {
+      throw permanentError(METRICS_UNAUTHORIZED, 'Unauthorized', {
+        details: { detail: 'Send Authorization: Bearer <METRICS_TOKEN>' },
+      });
+    }
+    next();
   };
 }

@@ -15,8 +15,15 @@ export type ErrorTable = Readonly<Record<string, ErrorAnswer>>;
 /** A request its route's schemas refuse, when the route names no code of its own. */
 export const REQUEST_INVALID = 'REQUEST.INVALID';
 
+/** /metrics without METRICS_TOKEN configured: off, as if absent. */
+export const METRICS_OFF = 'METRICS.OFF';
+/** /metrics without the right bearer token. */
+export const METRICS_UNAUTHORIZED = 'METRICS.UNAUTHORIZED';
+
 /** The runtime's own codes that reach HTTP. An application's table spreads these into its own. */
 export const RUNTIME_ERROR_ANSWERS = {
   [BROKER_UNAVAILABLE]: { status: 503, retryAfter: true },
   [REQUEST_INVALID]: { status: 400 },
+  [METRICS_OFF]: { status: 404 },
+  [METRICS_UNAUTHORIZED]: { status: 401, authenticate: 'Bearer realm="metrics"' },
 } as const satisfies ErrorTable;

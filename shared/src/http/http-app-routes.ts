@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import { defineRoute } from './api-route';
+import { METRICS_OFF, METRICS_UNAUTHORIZED } from './error-table';
+
+/** The credentials /metrics asks for, in every service's document. */
+export const METRICS_AUTH = 'metricsToken';
+
+/** How the OpenAPI documents describe METRICS_TOKEN. */
+export const METRICS_SECURITY_SCHEME = {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'METRICS_TOKEN, the scraper\'s; without one configured, /metrics answers 404',
+};
 
 /**
  * The routes every service's HTTP app has (createHttpApp registers them),
@@ -38,10 +49,12 @@ export const HTTP_APP_ROUTES = {
     method: 'get',
     path: '/metrics',
     tag: 'operations',
+    auth: METRICS_AUTH,
     summary: 'Prometheus metrics',
     description:
-      "Prometheus's text format; a client that accepts only `application/json` gets the same series in prom-client's JSON shape.",
+      "Prometheus's text format; a client that accepts only `application/json` gets the same series in prom-client's JSON shape. Only for the scraper: it needs `Authorization: Bearer <METRICS_TOKEN>`, and answers 404 while no METRICS_TOKEN is configured.",
     answers: { 200: { description: 'The metrics', contentType: 'text/plain' } },
+    errors: [METRICS_OFF, METRICS_UNAUTHORIZED],
   }),
   openApi: defineRoute({
     method: 'get',

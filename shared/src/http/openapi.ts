@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import type { ApiAnswer, ApiDescription, ApiRoute } from './api-route';
 import { type ErrorTable, REQUEST_INVALID, RUNTIME_ERROR_ANSWERS } from './error-table';
-import { HTTP_APP_ROUTES } from './http-app-routes';
+import { HTTP_APP_ROUTES, METRICS_AUTH, METRICS_SECURITY_SCHEME } from './http-app-routes';
 import { problemSchema } from './problem';
 
 /** The OpenAPI document of one service, as JSON. */
@@ -43,7 +43,7 @@ export function openApiDocument(api: ApiDescription, errors: ErrorTable): OpenAp
     paths,
     components: {
       schemas: { Problem: jsonSchema(problemSchema, 'output') },
-      ...(api.auth ? { securitySchemes: api.auth } : {}),
+      securitySchemes: { ...api.auth, [METRICS_AUTH]: METRICS_SECURITY_SCHEME },
     },
   };
 }

@@ -54,7 +54,7 @@ export interface ConsumerServiceOptions<
   registry: Registry<Consumers, SubjectKey>;
   /** Which of the registry's consumers this process is. */
   service: Service;
-  config: MessagingConfig & { PORT: number; DATABASE_URL: string };
+  config: MessagingConfig & { PORT: number; DATABASE_URL: string; METRICS_TOKEN?: string | undefined };
   logger: Logger;
   /** The service's database: readiness, and the inbox its handler runs effects through. */
   db: ServiceDatabase & InboxDatabase<Tx> & OutboxDatabase;
@@ -100,6 +100,7 @@ export async function serveConsumer<
     api: options.api,
     routes: options.routes,
     errors: options.errors,
+    metricsToken: config.METRICS_TOKEN,
   });
   // The right side of the conservation of events: what this service has done, by event type.
   labelledGaugeOnScrape(
@@ -173,6 +174,7 @@ export function consumerHttpApp(options: {
   api: ApiDescription;
   routes?: HttpAppOptions['routes'] | undefined;
   errors?: ErrorTable | undefined;
+  metricsToken?: string | undefined;
 }) {
   return createHttpApp({
     logger: options.logger,
@@ -180,6 +182,7 @@ export function consumerHttpApp(options: {
     readiness: databaseAndBrokerReadiness(options.db, options.broker),
     routes: options.routes ?? (() => {}),
     ...(options.errors ? { errors: options.errors } : {}),
+    metricsToken: options.metricsToken,
   });
 }
 

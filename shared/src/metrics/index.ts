@@ -141,6 +141,36 @@ export function reportQueueDepths(source: DepthSource): () => void {
   return () => depthSources.delete(source);
 }
 
+/**
+ * How often a gauge read on scrape may ask the database: every scrape
+ * within this time shares one read, however many scrapers (Prometheus
+ * replicas, the dashboard, a flood of requests) come.
+ */
+export const SCRAPE_READ_INTERVAL_MS = 1_000;
+
+/**
+ * `read`, at most once per `intervalMs`: a caller within that time of the
+ * last answer gets it again, and callers while a read is under way share it.
+ * A failed read is not kept.
+ */
+export function readAtMostEvery<Value>(intervalMs: number, read: () => Promise<Value>): () => Promise<Value> {
+  let last: { at: number; value: Value } | undefined;
+  let inFlight: Promise<Value> | undefined;
+  return () => {
+    if (inFlight) return inFlight;
+    if (last && Date.now() - last.at < intervalMs) return Promise.resolve(last.value);
+    inFlight = read()
+      .then((value) => {
+        last = { at: Date.now(), value };
+        return value;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+}
+
 /** Like gaugeOnScrape, with one series per label set `read` returns. */
 export function labelledGaugeOnScrape(
   name: string,
@@ -149,6 +179,7 @@ export function labelledGaugeOnScrape(
   read: () => Promise<{ labels: Record<string, string>; value: number }[]>,
 ) {
   registry.removeSingleMetric(name);
+  const readSeries = readAtMostEvery(SCRAPE_READ_INTERVAL_MS, read);
   return new client.Gauge({
     name,
     help,
@@ -156,21 +187,25 @@ export function labelledGaugeOnScrape(
     registers: [registry],
     async collect() {
       this.reset();
-      for (const { labels, value } of await read().catch(() => [])) this.set(labels, value);
+      for (const { labels, value } of await readSeries().catch(() => [])) this.set(labels, value);
     },
   });
 }
 
-/** Adds a gauge whose value is read when Prometheus scrapes (outbox backlog, relay lag...). */
+/**
+ * Adds a gauge whose value is read when Prometheus scrapes (outbox backlog,
+ * relay lag...), at most once per SCRAPE_READ_INTERVAL_MS.
+ */
 export function gaugeOnScrape(name: string, help: string, read: () => Promise<number>) {
   // A process that builds its app twice (tests) replaces the earlier gauge instead of failing.
   registry.removeSingleMetric(name);
+  const readValue = readAtMostEvery(SCRAPE_READ_INTERVAL_MS, read);
   return new client.Gauge({
     name,
     help,
     registers: [registry],
     async collect() {
-      this.set(await read().catch(() => Number.NaN));
+      this.set(await readValue().catch(() => Number.NaN));
     },
   });
 }

@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { DeadLetterFilter, DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
-import { addRoute } from '@shop/shared/http';
+import { addRoute, hasBearerToken } from '@shop/shared/http';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { ADMIN_ERRORS, deadLetterNotFound } from './admin-errors';
 import { CHECKOUT_ROUTES } from './checkout-api';
@@ -120,7 +119,7 @@ function filterOf(query: {
 export function requireAdmin(adminToken: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!adminToken) throw permanentError(ADMIN_ERRORS.off, 'Not Found');
-    if (!hasToken(req, adminToken)) {
+    if (!hasBearerToken(req, adminToken)) {
       throw permanentError(ADMIN_ERRORS.unauthorized, 'Unauthorized', {
         details: { detail: 'Send Authorization: Bearer <ADMIN_TOKEN>' },
       });
@@ -132,15 +131,6 @@ export function requireAdmin(adminToken: string | undefined) {
 /** A dead letter or audit entry as the API shows it: the subject under the shop's name for it. */
 function withOrderId<Item extends { subject: string | null }>({ subject, ...item }: Item) {
   return { ...item, orderId: subject };
-}
-
-/** Compares in constant time, so the answer's timing does not reveal how much of a guess was right. */
-function hasToken(req: Request, adminToken: string): boolean {
-  const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
-  if (!token) return false;
-  const given = Buffer.from(token);
-  const expected = Buffer.from(adminToken);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function knownService(deadLetters: DeadLetters) {

@@ -48,6 +48,8 @@ export interface LiveFeedDeps {
   checkout: CheckoutApi;
   /** Each service's base URL, by name, for its /metrics. */
   serviceUrls: Record<string, string>;
+  /** METRICS_TOKEN, which the services' /metrics ask for; without it the charts stay empty. */
+  metricsToken: string | undefined;
   /** Each service's work queue, by name (to find its oldest-message gauge). */
   workQueues: Record<string, string>;
   logger: Logger;
@@ -154,7 +156,9 @@ export class LiveFeed {
       checkout.consumers(),
       readJobs ? checkout.jobs() : this.jobs,
       scrape
-        ? Promise.all(services.map((service) => readMetrics(serviceUrls[service] as string)))
+        ? Promise.all(
+            services.map((service) => readMetrics(serviceUrls[service] as string, this.deps.metricsToken)),
+          )
         : undefined,
     ]);
     this.jobs = jobs;

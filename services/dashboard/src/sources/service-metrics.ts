@@ -25,11 +25,12 @@ export interface MetricsReading {
 
 const TIMEOUT_MS = 1_500;
 
-/** Reads a service's /metrics as JSON; undefined when it does not answer. */
-export async function readMetrics(baseUrl: string): Promise<MetricsJson | undefined> {
+/** Reads a service's /metrics as JSON, with the scraper's token; undefined when it does not answer. */
+export async function readMetrics(baseUrl: string, token: string | undefined): Promise<MetricsJson | undefined> {
+  if (!token) return undefined;
   try {
     const response = await fetch(joinUrl(baseUrl, '/metrics'), {
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     return response.ok ? ((await response.json()) as MetricsJson) : undefined;
