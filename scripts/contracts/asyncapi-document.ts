@@ -165,7 +165,14 @@ function deadLettering(queues: ServiceQueues, declarations: ReturnType<typeof qu
     'x-dead-letter': {
       exchange: { name: queues.deadLetterExchange, type: 'fanout', durable: true },
       queue: { name: queues.deadLetterQueue, arguments: argumentsOf(queues.deadLetterQueue) },
-      reports: { name: queues.brokerDeadLetterQueue, arguments: argumentsOf(queues.brokerDeadLetterQueue) },
+      ...(queues.brokerDeadLetterQueue
+        ? {
+            reports: {
+              name: queues.brokerDeadLetterQueue,
+              arguments: argumentsOf(queues.brokerDeadLetterQueue),
+            },
+          }
+        : {}),
     },
   };
 }

@@ -76,4 +76,18 @@ describe('RabbitMQ definitions', () => {
       expect.objectContaining({ source: 'shop.events', destination: 'email.order-completed' }),
     );
   });
+
+  test('When the definitions are built, then every task consumer has its dlq-reports queue, bound to its DLX, and checkout (no task) has none', () => {
+    const { queues, bindings } = buildDefinitions(topology, deliveryLimit, accounts, []);
+    const names = queues.map(({ name }) => name);
+
+    for (const service of ['email', 'pdf', 'inventory', 'analytics']) {
+      expect(names).toContain(`${service}.dlq-reports`);
+      expect(bindings).toContainEqual(
+        expect.objectContaining({ source: `${service}.dlx`, destination: `${service}.dlq-reports` }),
+      );
+    }
+    expect(names).not.toContain('checkout.dlq-reports');
+    expect(bindings.map(({ destination }) => destination)).not.toContain('checkout.dlq-reports');
+  });
 });

@@ -83,6 +83,11 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
   const events = escapeRegex(topology.eventsExchange);
   const every = (pick: (queues: ServiceQueues) => string) =>
     topology.services.map((queues) => escapeRegex(pick(queues)));
+  // The task consumers' queues of broker dead letters to report: declared and bound by every process.
+  const reportQueues = () =>
+    topology.services.flatMap(({ brokerDeadLetterQueue }) =>
+      brokerDeadLetterQueue ? [escapeRegex(brokerDeadLetterQueue)] : [],
+    );
   // Every service's work queue and job queue: declared and bound by every process.
   const workQueues = () =>
     topology.services.flatMap((queues) =>
@@ -94,7 +99,7 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       ...workQueues(),
       ...every((queues) => queues.deadLetterExchange),
       ...every((queues) => queues.deadLetterQueue),
-      ...every((queues) => queues.brokerDeadLetterQueue),
+      ...reportQueues(),
       ...retryQueuesOf(own),
     ]),
     write: exactly([
@@ -107,7 +112,7 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       // The destinations of the bindings every process (re)declares.
       ...workQueues(),
       ...every((queues) => queues.deadLetterQueue),
-      ...every((queues) => queues.brokerDeadLetterQueue),
+      ...reportQueues(),
       // The dead-letter target of its work queue, checked when it declares that queue where it
       // does not exist (deleted by hand): the owner can bring its own work queue back.
       escapeRegex(own.deadLetterExchange),
@@ -119,7 +124,7 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       // Its own work, its jobs, and the copies of what the broker dead-lettered for it.
       escapeRegex(own.workQueue),
       ...(own.jobQueue ? [escapeRegex(own.jobQueue.name)] : []),
-      escapeRegex(own.brokerDeadLetterQueue),
+      ...(own.brokerDeadLetterQueue ? [escapeRegex(own.brokerDeadLetterQueue)] : []),
       // Its retry queues, checked when it first declares one (they dead-letter).
       ...retryQueuesOf(own),
       ...(account.operatesDeadLetters ? every((queues) => queues.deadLetterQueue) : []),
@@ -205,7 +210,10 @@ export function buildDefinitions(
         routing_key: routingKey,
         arguments: {},
       })),
-      ...[queues.deadLetterQueue, queues.brokerDeadLetterQueue].map((destination) => ({
+      ...[
+        queues.deadLetterQueue,
+        ...(queues.brokerDeadLetterQueue ? [queues.brokerDeadLetterQueue] : []),
+      ].map((destination) => ({
         source: queues.deadLetterExchange,
         vhost: VHOST,
         destination,

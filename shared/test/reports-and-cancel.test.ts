@@ -129,7 +129,7 @@ describe('reports and cancels', () => {
     );
     const [parked] = await inspector.take(worker().deadLetterQueue, 1);
     expect(parked!.properties.messageId).toBe(event.id);
-    expect(await inspector.depth(worker().brokerDeadLetterQueue)).toBe(0);
+    expect(await inspector.depth(worker().brokerDeadLetterQueue!)).toBe(0);
   });
 
   test('When the broker cancels the consumer (its queue deleted), then consuming resumes on a queue declared again, and the next event is handled', async () => {

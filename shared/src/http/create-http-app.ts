@@ -144,13 +144,13 @@ export function createHttpApp(options: HttpAppOptions): ExpressApp {
     app,
     HTTP_APP_ROUTES.metrics,
     async (_input, req, res) => {
-    // Prometheus asks for text; a reader that asks for JSON only (the dashboard) gets the same
-    // series in prom-client's own JSON shape, so it needs no text-format parser.
-    if (req.accepts(['text/plain', 'application/json']) === 'application/json') {
-      res.json(await registry.getMetricsAsJSON());
-      return;
-    }
-    res.type(registry.contentType).send(await registry.metrics());
+      // Prometheus asks for text; a reader that asks for JSON only (the dashboard) gets the same
+      // series in prom-client's own JSON shape, so it needs no text-format parser.
+      if (req.accepts(['text/plain', 'application/json']) === 'application/json') {
+        res.json(await registry.getMetricsAsJSON());
+        return;
+      }
+      res.type(registry.contentType).send(await registry.metrics());
     },
     [onlyFor(options.metricsToken)],
   );
@@ -248,7 +248,9 @@ function errorToProblem(errors: ErrorTable, retryAfterSeconds: number) {
 function onlyFor(metricsToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (!metricsToken) {
-      throw permanentError(METRICS_OFF, 'Not Found', { details: { detail: 'Set METRICS_TOKEN to serve metrics' } });
+      throw permanentError(METRICS_OFF, 'Not Found', {
+        details: { detail: 'Set METRICS_TOKEN to serve metrics' },
+      });
     }
     if (!hasBearerToken(req, metricsToken)) {
       throw permanentError(METRICS_UNAUTHORIZED, 'Unauthorized', {

@@ -9,7 +9,7 @@ export const METRICS_AUTH = 'metricsToken';
 export const METRICS_SECURITY_SCHEME = {
   type: 'http',
   scheme: 'bearer',
-  description: 'METRICS_TOKEN, the scraper\'s; without one configured, /metrics answers 404',
+  description: "METRICS_TOKEN, the scraper's; without one configured, /metrics answers 404",
 };
 
 /**

@@ -164,8 +164,9 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     this.consumerTags = [];
     this.onBrokerCancel = () =>
       onChannelLost(new Error(`the broker cancelled a consumer of ${this.queues.workQueue}`));
-    if (this.setup.reporter) {
-      await channel.consume(this.queues.brokerDeadLetterQueue, (message) => {
+    const reports = this.queues.brokerDeadLetterQueue;
+    if (this.setup.reporter && reports) {
+      await channel.consume(reports, (message) => {
         if (message)
           this.track(
             withContext(contextFrom(message.properties.headers), () =>

@@ -40,4 +40,25 @@ describe('topology', () => {
       'x-dead-letter-routing-key': 'demo.email.order-completed',
     });
   });
+
+  test('When a consumer reports no task (a projector), then it gets no queue for reports of broker dead letters, which nothing would read', () => {
+    const projector = describeTopology(
+      [
+        {
+          service: 'checkout',
+          queue: 'task-outcomes',
+          routingKeys: ['email.task.failed'],
+          reportsOutcomes: false,
+        },
+      ],
+      { prefix: 'demo.', retryTiers: parseRetryDelays('1s') as RetryTier[], deliveryLimit: 5 },
+    ).services[0]!;
+
+    expect(projector.brokerDeadLetterQueue).toBeUndefined();
+    expect(queueDeclarations(projector, 5).map(({ name }) => name)).toEqual([
+      'demo.checkout.task-outcomes',
+      'demo.checkout.retry.1s',
+      'demo.checkout.dlq',
+    ]);
+  });
 });

@@ -17,6 +17,12 @@ export interface ConsumerDefinition {
   routingKeys: string[];
   /** The service's lower-priority job queue, if it has jobs (see the registry's `jobs`). */
   jobs?: { queue: string; routingKeys: string[] };
+  /**
+   * Whether it reports its work as a task's outcomes (a task consumer), so
+   * it reads what the broker dead-lettered for it to report that too.
+   * Default true; a projector of outcomes reports none.
+   */
+  reportsOutcomes?: boolean;
 }
 
 export interface TopologyOptions {
@@ -48,10 +54,11 @@ export interface ServiceQueues {
   /**
    * A second queue on the dead-letter exchange. The consumer parks messages
    * in the DLQ itself (through the default exchange); what reaches the DLX is
-   * what the broker dead-lettered on its own (its delivery limit), so the
-   * consumer reads this queue to report those too.
+   * what the broker dead-lettered on its own (its delivery limit), so a task
+   * consumer reads this queue to report those too. Absent for a consumer
+   * that reports no outcomes: nothing would ever read it.
    */
-  brokerDeadLetterQueue: string;
+  brokerDeadLetterQueue?: string;
 }
 
 export interface Topology {
@@ -72,7 +79,7 @@ export function describeTopology(consumers: ConsumerDefinition[], options: Topol
   return {
     eventsExchange: name(EVENTS_EXCHANGE),
     deliveryLimit: options.deliveryLimit,
-    services: consumers.map(({ service, queue, routingKeys, jobs }) => ({
+    services: consumers.map(({ service, queue, routingKeys, jobs, reportsOutcomes = true }) => ({
       service,
       workQueue: name(`${service}.${queue}`),
       routingKeys,
@@ -84,7 +91,7 @@ export function describeTopology(consumers: ConsumerDefinition[], options: Topol
       retryQueues: options.retryTiers.map((tier) => ({ tier, name: name(`${service}.retry.${tier.label}`) })),
       deadLetterExchange: name(`${service}.dlx`),
       deadLetterQueue: name(`${service}.dlq`),
-      brokerDeadLetterQueue: name(`${service}.dlq-reports`),
+      ...(reportsOutcomes ? { brokerDeadLetterQueue: name(`${service}.dlq-reports`) } : {}),
     })),
   };
 }
@@ -92,10 +99,11 @@ export function describeTopology(consumers: ConsumerDefinition[], options: Topol
 /** The topology of every consumer a registry describes. */
 export function topologyOf(registry: Registry, options: TopologyOptions): Topology {
   return describeTopology(
-    registry.entries.map(({ service, queue, consumes, jobs }) => ({
+    registry.entries.map(({ service, queue, consumes, jobs, task }) => ({
       service,
       queue,
       routingKeys: consumes.map((contract) => contract.routingKey),
+      reportsOutcomes: task !== undefined,
       ...(jobs
         ? { jobs: { queue: jobs.queue, routingKeys: jobs.consumes.map((contract) => contract.routingKey) } }
         : {}),
@@ -142,14 +150,18 @@ export function queueDeclarations(queues: ServiceQueues, deliveryLimit: number):
         'x-message-ttl': tier.delayMs,
       },
     })),
-    {
-      name: queues.brokerDeadLetterQueue,
-      // Copies of what the broker dead-lettered, read by the consumer only to
-      // report them; the messages themselves are in the DLQ. The one queue
-      // without a DLX on purpose: a copy that keeps failing to be reported is
-      // dropped at the delivery limit, and the DLQ still holds the message.
-      arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': deliveryLimit },
-    },
+    ...(queues.brokerDeadLetterQueue
+      ? [
+          {
+            name: queues.brokerDeadLetterQueue,
+            // Copies of what the broker dead-lettered, read by the consumer only to
+            // report them; the messages themselves are in the DLQ. The one queue
+            // without a DLX on purpose: a copy that keeps failing to be reported is
+            // dropped at the delivery limit, and the DLQ still holds the message.
+            arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': deliveryLimit },
+          },
+        ]
+      : []),
     {
       name: queues.deadLetterQueue,
       // The parking lot for humans. A message rejected from here (a discard
@@ -178,7 +190,8 @@ export async function declareTopology(channel: Channel, topology: Topology, ownS
       await channel.assertQueue(declaration.name, { durable: true, arguments: declaration.arguments });
     }
     await channel.bindQueue(queues.deadLetterQueue, queues.deadLetterExchange, '');
-    await channel.bindQueue(queues.brokerDeadLetterQueue, queues.deadLetterExchange, '');
+    if (queues.brokerDeadLetterQueue)
+      await channel.bindQueue(queues.brokerDeadLetterQueue, queues.deadLetterExchange, '');
     for (const routingKey of queues.routingKeys) {
       await channel.bindQueue(queues.workQueue, topology.eventsExchange, routingKey);
     }
@@ -199,7 +212,7 @@ export async function deleteTopology(channel: Channel, topology: Topology) {
       queues.workQueue,
       ...(queues.jobQueue ? [queues.jobQueue.name] : []),
       queues.deadLetterQueue,
-      queues.brokerDeadLetterQueue,
+      ...(queues.brokerDeadLetterQueue ? [queues.brokerDeadLetterQueue] : []),
       ...queues.retryQueues.map(({ name }) => name),
     ]) {
       await channel.deleteQueue(queue);
