@@ -61,7 +61,13 @@ export class RecurringPlanner {
 
   async start(): Promise<void> {
     for (const { job, cron } of this.crons) {
-      await this.announce(job, cron);
+      const { lastSeenSecondsAgo } = await this.announce(job, cron);
+      // Another replica planned within the time its planned runs cover: it is alive, and the
+      // runs now due are its, on their way through a relay. Only after every replica stopped
+      // for longer has a run gone unplanned, and needs catching up.
+      const [next, after] = cron.nextRuns(2, new Date());
+      const covered = next && after ? (PLANNED_AHEAD * (after.getTime() - next.getTime())) / 1000 : 0;
+      if (lastSeenSecondsAgo !== null && lastSeenSecondsAgo < covered) continue;
       await this.catchUp(job, cron, new Date());
     }
     await this.planAhead();
@@ -82,6 +88,12 @@ export class RecurringPlanner {
         const next = cron.nextRun(now);
         if (next) wake = Math.min(wake, next.getTime() - now.getTime());
       }
+      // A sign of life for replicas that start meanwhile (see start).
+      await this.db.$executeRawUnsafe(
+        'UPDATE runtime.schedules SET updated_at = now() WHERE service = $1 AND name = ANY($2::text[])',
+        this.service,
+        this.crons.map(({ job }) => job.name),
+      );
     } catch (error) {
       this.log.warn({ err: error }, 'could not plan recurring jobs; trying again');
       wake = 1_000;
@@ -98,12 +110,13 @@ export class RecurringPlanner {
    * old one planned and no relay has taken goes, however due, or a report of
    * a schedule no longer configured would still go out.
    */
-  private async announce(job: RecurringJob, cron: Cron) {
-    const [row] = await this.db.$queryRawUnsafe<{ previous: string | null }[]>(
-      `WITH previous AS (SELECT cron FROM runtime.schedules WHERE service = $1 AND name = $2)
+  private async announce(job: RecurringJob, cron: Cron): Promise<{ lastSeenSecondsAgo: number | null }> {
+    const [row] = await this.db.$queryRawUnsafe<{ previous: string | null; seconds_ago: number | null }[]>(
+      `WITH previous AS (SELECT cron, updated_at FROM runtime.schedules WHERE service = $1 AND name = $2)
        INSERT INTO runtime.schedules (service, name, cron) VALUES ($1, $2, $3)
        ON CONFLICT (service, name) DO UPDATE SET cron = $3, updated_at = now()
-       RETURNING (SELECT cron FROM previous) AS previous`,
+       RETURNING (SELECT cron FROM previous) AS previous,
+         (SELECT extract(epoch FROM now() - updated_at)::float8 FROM previous) AS seconds_ago`,
       this.service,
       job.name,
       job.cron,
@@ -123,6 +136,7 @@ export class RecurringPlanner {
         { schedule: job.name, dropped, previousCron: row?.previous },
         'replanned a schedule whose cron changed',
       );
+    return { lastSeenSecondsAgo: changed ? null : (row?.seconds_ago ?? null) };
   }
 
   private async catchUp(job: RecurringJob, cron: Cron, now: Date) {
