@@ -16,13 +16,18 @@
 # RABBITMQ_CLUSTER_DIR to use another directory). The management plugin is off. Each node has
 # RabbitMQ's default guest/guest user, which connects from this machine only:
 #   AMQP_URL=amqp://guest:guest@localhost:5673
-# Needs RabbitMQ 3.10 or later installed (rabbitmq-server on PATH, or Debian's package).
+# Needs RabbitMQ 3.10 or later installed (rabbitmq-server on PATH, or Debian's package), or:
+#   RABBITMQ_RELEASE=forky scripts/rabbitmq-cluster.sh start
+# runs the three nodes from that Debian suite's RabbitMQ (forky: 4.3) through
+# scripts/rabbitmq-release.sh, in its chroot, with their own data in .cluster/rabbitmq-<suite>/
+# (a cluster's data belongs to one version). Set it for every command of that cluster.
 # https://www.rabbitmq.com/docs/clustering#single-machine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly NODES=(1 2 3)
-readonly CLUSTER_DIR=${RABBITMQ_CLUSTER_DIR:-$PWD/.cluster/rabbitmq}
+readonly RELEASE=${RABBITMQ_RELEASE:-}
+readonly CLUSTER_DIR=${RABBITMQ_CLUSTER_DIR:-$PWD/.cluster/rabbitmq${RELEASE:+-$RELEASE}}
 readonly CONFIG_FILE=$PWD/deploy/rabbitmq/local-cluster.conf
 readonly STARTUP_TIMEOUT=120
 
@@ -30,7 +35,10 @@ readonly STARTUP_TIMEOUT=120
 # that user's home and cookie, when run as root (and refuse anyone else), so this script calls
 # the real scripts behind them. Elsewhere (generic binary build, Homebrew) they are on PATH.
 rabbitmq_scripts_dir() {
-  if [ -n "${RABBITMQ_SCRIPTS_DIR:-}" ]; then
+  if [ -n "$RELEASE" ]; then
+    # Debian's package inside the release's chroot.
+    echo /usr/lib/rabbitmq/bin
+  elif [ -n "${RABBITMQ_SCRIPTS_DIR:-}" ]; then
     echo "$RABBITMQ_SCRIPTS_DIR"
   elif [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
     echo /usr/lib/rabbitmq/bin
@@ -61,14 +69,20 @@ check_node_number() {
 
 # Runs a RabbitMQ script as node n: the node's name, ports and directories, and the cluster's
 # cookie in HOME/.erlang.cookie. The server and the CLI tools read the same variables, so
-# rabbitmqctl reaches the right node with the right cookie.
+# rabbitmqctl reaches the right node with the right cookie. With a release, the same command
+# runs in its chroot, where the cluster's directory and the configuration's are mounted at the
+# same paths, so every path here means the same file inside and out.
 # https://www.rabbitmq.com/docs/configure#supported-environment-variables
 as_node() {
   local n=$1 script=$2
   shift 2
   local dir
   dir=$(node_dir "$n")
-  env \
+  local run=(env)
+  if [ -n "$RELEASE" ]; then
+    run=(scripts/rabbitmq-release.sh run "$RELEASE" --bind "$CLUSTER_DIR" --bind "$(dirname "$CONFIG_FILE")" --)
+  fi
+  "${run[@]}" \
     HOME="$CLUSTER_DIR/home" \
     RABBITMQ_CONF_ENV_FILE=/dev/null \
     RABBITMQ_CONFIG_FILE="$CONFIG_FILE" \

@@ -8,7 +8,9 @@ import type { AmqpUrls } from '@shop/shared/config';
  * The local three-node RabbitMQ cluster of scripts/rabbitmq-cluster.sh, for
  * the tests and the chaos run that need one: node n is rabbit<n>@localhost,
  * AMQP on 5672 + n, guest/guest. Its nodes are the script's own, never the
- * machine's RabbitMQ on 5672.
+ * machine's RabbitMQ on 5672. With RABBITMQ_RELEASE (e.g. `forky`) in the
+ * environment, the script runs them from that Debian release's RabbitMQ
+ * (scripts/rabbitmq-release.sh), as CI does to test on 4.3.
  */
 export const CLUSTER_NODES = [1, 2, 3] as const;
 export type ClusterNode = (typeof CLUSTER_NODES)[number];
