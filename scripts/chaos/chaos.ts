@@ -13,9 +13,12 @@
  *   npm run chaos -- --profile ci       300 orders, every fault once (CI)
  *   npm run chaos -- --cluster          against the local three-node cluster, each node SIGKILLed once
  *
- * It restarts the real RabbitMQ and Postgres of this machine (it needs the
- * rights to run rabbitmqctl and pg_ctlcluster): run it on a machine of your
- * own, not beside anything else, or with --no-server-restarts. With
+ * It restarts the run's RabbitMQ and this machine's Postgres (it needs the
+ * rights to run rabbitmqctl and pg_ctlcluster): the broker at AMQP_URL when
+ * it is a node of scripts/rabbitmq-release.sh or the machine's own RabbitMQ
+ * (broker-control.ts; any other broker stops the run before it starts). Run
+ * it on a machine of your own, not beside anything else, or with
+ * --no-server-restarts. With
  * --cluster the services get every node of scripts/rabbitmq-cluster.sh's
  * cluster in AMQP_URL (started for the run when it is not running, and
  * stopped again), the node kills replace the broker restart, and the
@@ -36,6 +39,7 @@ import { clusterUrls, ensureCluster, killNode, restartNode, stopCluster } from '
 import { freePort, ServiceProcess } from '../../test/service-process';
 import { SmtpSink } from '../../test/smtp-sink';
 import { TcpProxy } from '../../test/tcp-proxy';
+import { type BrokerControl, brokerControl } from './broker-control';
 import { check } from './checker';
 import { conservation } from './conservation';
 import { SCHEDULE, type ServiceName, type Targets } from './faults';
@@ -90,6 +94,9 @@ async function main(): Promise<number> {
     log('Starting the local three-node cluster unless it runs (scripts/rabbitmq-cluster.sh start)');
   const cluster = options.cluster ? await ensureCluster() : undefined;
   const brokerUrls: AmqpUrls = cluster ? clusterUrls() : environment.AMQP_URL;
+  // Found before anything starts: a broker the run cannot restart fails it now, not halfway.
+  const restartable: BrokerControl | undefined =
+    !cluster && options.serverRestarts ? await brokerControl(brokerUrls[0]!) : undefined;
   // One proxy per node, so a fault can drop every connection without touching the broker.
   const amqpProxies = await Promise.all(
     brokerUrls.map((url) => {
@@ -146,6 +153,7 @@ async function main(): Promise<number> {
     services,
     amqpProxies,
     smtp,
+    ...(restartable ? { broker: restartable } : {}),
     ...(cluster ? { cluster: { kill: killNode, restart: restartNode } } : {}),
     log,
     async injectDuplicates(count) {

@@ -4,6 +4,7 @@ import type { ClusterNode } from '../../test/rabbitmq-cluster';
 import type { ServiceProcess } from '../../test/service-process';
 import type { SmtpSink } from '../../test/smtp-sink';
 import type { TcpProxy } from '../../test/tcp-proxy';
+import type { BrokerControl } from './broker-control';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -12,13 +13,15 @@ export type ServiceName = 'checkout' | 'email' | 'pdf' | 'inventory' | 'analytic
 
 /**
  * What the faults act on: the running services, the proxies every service
- * reaches RabbitMQ through (one per node), the SMTP server, and on a cluster
- * run its nodes.
+ * reaches RabbitMQ through (one per node), the SMTP server, the run's broker
+ * when it may be restarted, and on a cluster run its nodes.
  */
 export interface Targets {
   services: Map<ServiceName, ServiceProcess>;
   amqpProxies: TcpProxy[];
   smtp: SmtpSink;
+  /** The one broker of a single-broker run with server restarts. */
+  broker?: BrokerControl;
   cluster?: {
     kill(node: ClusterNode): Promise<string>;
     restart(node: ClusterNode): Promise<string>;
@@ -73,10 +76,10 @@ const killNode = (node: ClusterNode, at: number): Fault => ({
 
 /**
  * Every fault of the schedule, each once, spread over the run. The broker
- * restart and the Postgres restart act on the real servers (they need the
- * rights to run rabbitmqctl and pg_ctlcluster); on a cluster run the node
- * kills take the broker restart's place. Everything else acts on the run's
- * own processes, proxies and SMTP server.
+ * restart acts on the run's broker (its rabbitmqctl: broker-control.ts) and
+ * the Postgres restart on the machine's Postgres (pg_ctlcluster); on a
+ * cluster run the node kills take the broker restart's place. Everything
+ * else acts on the run's own processes, proxies and SMTP server.
  */
 export const SCHEDULE: Fault[] = [
   kill('email', 0.08),
@@ -98,11 +101,13 @@ export const SCHEDULE: Fault[] = [
     at: 0.46,
     restartsServer: true,
     only: 'single-broker',
-    async apply() {
-      await run('rabbitmqctl', ['-q', 'stop_app']);
+    async apply(targets) {
+      const broker = targets.broker!;
+      targets.log(`   (${broker.describe})`);
+      await broker.ctl('stop_app');
       await sleep(5_000);
-      await run('rabbitmqctl', ['-q', 'start_app']);
-      await run('rabbitmqctl', ['-q', 'await_startup']);
+      await broker.ctl('start_app');
+      await broker.ctl('await_startup');
     },
   },
   killNode(1, 0.44),
