@@ -31,9 +31,13 @@ export const HEADERS = {
   deadLetterReason: 'x-dead-letter-reason',
   deadLetteredAt: 'x-dead-lettered-at',
   deadLetteredBy: 'x-dead-lettered-by',
-  /** Set by quorum queues: returns of a message (RabbitMQ 3.10 to 4.2: every return; 4.3+: failed ones). */
+  /**
+   * Set by quorum queues: returns of a message (RabbitMQ 3.10 to 4.2: every
+   * return; 4.3+: failed deliveries, a consumer that went away or a
+   * basic.reject included, a basic.nack requeue not).
+   */
   deliveryCount: 'x-delivery-count',
-  /** Set by quorum queues since RabbitMQ 4.3: every return, including those of a consumer that died. */
+  /** Set by quorum queues since RabbitMQ 4.3: every return. */
   acquiredCount: 'x-acquired-count',
 } as const;
 

@@ -156,8 +156,10 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     channel.on('close', () => {
       if (this.channel === channel && !this.stopped) onChannelLost(new Error('consumer channel closed'));
     });
-    // Per consumer (never global, which RabbitMQ 4.3 refuses): the work
-    // queue and the job queue each have this many messages in flight at most.
+    // Per consumer: the work queue and the job queue each have this many
+    // messages in flight at most. Never global: RabbitMQ 3.10 to 4.2 close
+    // the connection of a channel with a global prefetch that consumes a
+    // quorum queue, and 4.3 ignores the flag (docs/messaging.md).
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
     this.publisher = new ConfirmPublisher(channel);
@@ -391,17 +393,19 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     const settle = new Settler(channel, publisher, message, this.queues, logOf);
 
     // Crash-loop guard. A quorum queue counts how often a message came back
-    // without an outcome. RabbitMQ 4.3+ no longer counts returns caused by a
-    // dead consumer towards its own delivery limit (they appear only in
-    // x-acquired-count), so the guard reads both counters and parks the
-    // message itself. The broker's x-delivery-limit stays as a backstop.
+    // without an outcome: in x-delivery-count (RabbitMQ 4.3+: failed
+    // deliveries, a consumer that went away included) and, since 4.3, every
+    // return in x-acquired-count. The guard reads both and parks the message
+    // itself, one return before the broker's x-delivery-limit, which stays as
+    // a backstop (docs/messaging.md, "Crash loops").
     // An event the inbox already holds is no crash loop: its effect committed,
     // and it came back only because its acks were lost with their channels
     // (seen when nodes of a cluster die one after another). It runs as the
     // duplicate it is, which acks it (and, for a task, reports its outcome
     // again); a job the same way, since its inbox key is its event id too. Up
-    // to twice the limit, so a handler that kills the process even on a
-    // duplicate is still parked where the broker does not (RabbitMQ 4.3+).
+    // to twice the limit, for returns the broker does not count (4.3+: a
+    // basic.nack requeue), so a handler that kills the process even on a
+    // duplicate is parked all the same.
     const returns = Math.max(
       numberHeader(headers, HEADERS.deliveryCount) ?? 0,
       numberHeader(headers, HEADERS.acquiredCount) ?? 0,
