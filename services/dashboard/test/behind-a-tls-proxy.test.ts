@@ -1,7 +1,7 @@
 import { request } from 'node:http';
+import { amqpUrl, testLogger, uniquePrefix } from '../../../test/support';
 import { loadDashboardConfig } from '../src/config';
 import { startDashboard } from '../src/start-dashboard';
-import { amqpUrl, testLogger, uniquePrefix } from '../../../test/support';
 
 /**
  * The dashboard behind a proxy that terminates TLS, as most deployments put

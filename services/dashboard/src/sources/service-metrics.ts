@@ -26,7 +26,10 @@ export interface MetricsReading {
 const TIMEOUT_MS = 1_500;
 
 /** Reads a service's /metrics as JSON, with the scraper's token; undefined when it does not answer. */
-export async function readMetrics(baseUrl: string, token: string | undefined): Promise<MetricsJson | undefined> {
+export async function readMetrics(
+  baseUrl: string,
+  token: string | undefined,
+): Promise<MetricsJson | undefined> {
   if (!token) return undefined;
   try {
     const response = await fetch(joinUrl(baseUrl, '/metrics'), {
