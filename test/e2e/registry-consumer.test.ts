@@ -95,7 +95,7 @@ describe('a consumer added by a registry entry', () => {
     ]);
   });
 
-  test('When it fails for good, then the message waits in its own DLQ with the reason and checkout shows the task failed', async () => {
+  test('When it fails for good, then the message is parked from its own DLQ with the reason and checkout shows the task failed', async () => {
     const order = await placeFor('refuse@example.com');
 
     const task = await waitFor('loyalty failed', async () => {
@@ -103,9 +103,15 @@ describe('a consumer added by a registry entry', () => {
       return current.status === 'failed' && current;
     });
     expect(task.lastError).toBe('no loyalty account');
-    const [parked] = await inspector.take(`${prefix}loyalty.dlq`, 1);
-    expect(JSON.parse(parked!.content.toString()).data.orderId).toBe(order.id);
-    expect(parked!.properties.headers?.[HEADERS.deadLetterReason]).toBe('permanent-error');
-    expect(parked!.properties.headers?.[HEADERS.deadLetteredBy]).toBe('loyalty');
+    // Checkout drains loyalty.dlq into its dead-letter store like every other DLQ.
+    const [parked] = await waitFor('the dead letter stored', async () => {
+      const rows = await database.prisma.deadLetter.findMany({
+        where: { queue: `${prefix}loyalty.dlq`, orderId: order.id },
+      });
+      return rows.length > 0 && rows;
+    });
+    expect(parked).toMatchObject({ service: 'loyalty', reason: 'permanent-error', state: 'parked' });
+    expect((parked!.headers as Record<string, unknown>)[HEADERS.deadLetteredBy]).toBe('loyalty');
+    expect(await inspector.depth(`${prefix}loyalty.dlq`)).toBe(0);
   });
 });
