@@ -14,9 +14,8 @@ import type { Logger } from '../logging';
 import type { Broker } from '../messaging';
 import { labelledGaugeOnScrape } from '../metrics';
 import { OutboxRelay } from '../outbox';
-import type { OutboxDatabase } from '../outbox/outbox-table';
 import type { ConsumerEntry } from '../registry';
-import { countParkedJobs, JOBS_TABLE, parseCron, RecurringPlanner } from '../scheduler';
+import { countParkedJobs, JOBS_TABLE, type PlannerDatabase, parseCron, RecurringPlanner } from '../scheduler';
 
 /** `sales-report` → `SALES_REPORT`, `email` → `EMAIL`: how a name becomes part of a variable. */
 const variableName = (name: string) => name.toUpperCase().replaceAll('-', '_');
@@ -65,7 +64,7 @@ export function jobControlVariables(entry: ConsumerEntry) {
 
 export interface JobControlsOptions {
   entry: ConsumerEntry;
-  db: OutboxDatabase;
+  db: PlannerDatabase;
   databaseUrl: string;
   broker: Broker;
   handlerTimeoutMs: number;

@@ -49,7 +49,7 @@ export interface ConsumerServiceOptions<
   Consumers extends Record<string, ConsumerSpec>,
   SubjectKey extends string,
   Service extends keyof Consumers & string,
-  Tx extends InboxTransaction,
+  Tx extends InboxTransaction & OutboxDatabase,
 > {
   registry: Registry<Consumers, SubjectKey>;
   /** Which of the registry's consumers this process is. */
@@ -84,7 +84,7 @@ export async function serveConsumer<
   Consumers extends Record<string, ConsumerSpec>,
   SubjectKey extends string,
   Service extends keyof Consumers & string,
-  Tx extends InboxTransaction,
+  Tx extends InboxTransaction & OutboxDatabase,
 >(options: ConsumerServiceOptions<Consumers, SubjectKey, Service, Tx>): Promise<Broker> {
   const { registry, service, config, logger, db } = options;
   const entry = registry.entry(service);

@@ -1,5 +1,5 @@
 export { jobId } from './job-ids';
-export { parseCron, type RecurringJob, RecurringPlanner } from './recurring-planner';
+export { type PlannerDatabase, parseCron, type RecurringJob, RecurringPlanner } from './recurring-planner';
 export {
   countParkedJobs,
   JOBS_TABLE,

@@ -13,6 +13,11 @@ export interface RecurringJob {
   event: EventContract;
 }
 
+/** A database the planner can also open a transaction on (a Prisma client). */
+export interface PlannerDatabase extends OutboxDatabase {
+  $transaction<Result>(work: (tx: OutboxDatabase) => Promise<Result>): Promise<Result>;
+}
+
 /** Occurrences kept planned ahead, so a run never waits for the planner to wake up. */
 const PLANNED_AHEAD = 2;
 /** The planner wakes at least this often (and at every occurrence). */
@@ -39,7 +44,10 @@ export function parseCron(expression: string): Cron | string {
  * runs show the schedule existed), the most recent one runs once, now; the
  * others are dropped, and the run that catches up covers them (`since` is
  * the previous run's occurrence). A schedule seen for the first time starts
- * with its next occurrence.
+ * with its next occurrence. Replicas starting together decide one at a
+ * time (a lock per schedule): the first catches up, the others see it has
+ * just planned. Deciding at once, two could each take another occurrence as
+ * the missed one, and both runs would cover the gap.
  */
 export class RecurringPlanner {
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +55,7 @@ export class RecurringPlanner {
   private readonly crons: { job: RecurringJob; cron: Cron }[];
 
   constructor(
-    private readonly db: OutboxDatabase,
+    private readonly db: PlannerDatabase,
     private readonly service: string,
     jobs: RecurringJob[],
     private readonly log: Logger,
@@ -61,14 +69,20 @@ export class RecurringPlanner {
 
   async start(): Promise<void> {
     for (const { job, cron } of this.crons) {
-      const { lastSeenSecondsAgo } = await this.announce(job, cron);
-      // Another replica planned within the time its planned runs cover: it is alive, and the
-      // runs now due are its, on their way through a relay. Only after every replica stopped
-      // for longer has a run gone unplanned, and needs catching up.
-      const [next, after] = cron.nextRuns(2, new Date());
-      const covered = next && after ? (PLANNED_AHEAD * (after.getTime() - next.getTime())) / 1000 : 0;
-      if (lastSeenSecondsAgo !== null && lastSeenSecondsAgo < covered) continue;
-      await this.catchUp(job, cron, new Date());
+      await this.db.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe(
+          'SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext($1))',
+          `schedule:${this.service}/${job.name}`,
+        );
+        const { lastSeenSecondsAgo } = await this.announce(tx, job, cron);
+        // Another replica planned within the time its planned runs cover: it is alive, and the
+        // runs now due are its, on their way through a relay. Only after every replica stopped
+        // for longer has a run gone unplanned, and needs catching up.
+        const [next, after] = cron.nextRuns(2, new Date());
+        const covered = next && after ? (PLANNED_AHEAD * (after.getTime() - next.getTime())) / 1000 : 0;
+        if (lastSeenSecondsAgo !== null && lastSeenSecondsAgo < covered) return;
+        await this.catchUp(tx, job, cron, new Date());
+      });
     }
     await this.planAhead();
   }
@@ -84,7 +98,8 @@ export class RecurringPlanner {
     let wake = MAX_SLEEP_MS;
     try {
       for (const { job, cron } of this.crons) {
-        for (const occurrence of cron.nextRuns(PLANNED_AHEAD, now)) await this.plan(job, cron, occurrence);
+        for (const occurrence of cron.nextRuns(PLANNED_AHEAD, now))
+          await this.plan(this.db, job, cron, occurrence);
         const next = cron.nextRun(now);
         if (next) wake = Math.min(wake, next.getTime() - now.getTime());
       }
@@ -105,41 +120,50 @@ export class RecurringPlanner {
 
   /**
    * Records the schedule as this service runs it, and forgets what an older
-   * cron had planned. Runs of the same cron that fell due while no replica
-   * ran are kept for the catch-up to find; under another cron, every run the
-   * old one planned and no relay has taken goes, however due, or a report of
-   * a schedule no longer configured would still go out.
+   * cron had planned. Runs of the same cron are left alone: those that fell
+   * due while no replica ran are the catch-up's to find, and those ahead are
+   * the ones this replica would plan (a run's id is its occurrence), or the
+   * run another replica just planned to catch up. Under another cron, every
+   * run the old one planned and no relay has taken goes, however due, or a
+   * report of a schedule no longer configured would still go out.
    */
-  private async announce(job: RecurringJob, cron: Cron): Promise<{ lastSeenSecondsAgo: number | null }> {
-    const [row] = await this.db.$queryRawUnsafe<{ previous: string | null; seconds_ago: number | null }[]>(
+  private async announce(
+    db: OutboxDatabase,
+    job: RecurringJob,
+    cron: Cron,
+  ): Promise<{ lastSeenSecondsAgo: number | null }> {
+    // clock_timestamp, not the transaction's start: a replica that waited for the lock sees the
+    // time since the one before it announced, not a negative one.
+    const [row] = await db.$queryRawUnsafe<{ previous: string | null; seconds_ago: number | null }[]>(
       `WITH previous AS (SELECT cron, updated_at FROM runtime.schedules WHERE service = $1 AND name = $2)
        INSERT INTO runtime.schedules (service, name, cron) VALUES ($1, $2, $3)
        ON CONFLICT (service, name) DO UPDATE SET cron = $3, updated_at = now()
        RETURNING (SELECT cron FROM previous) AS previous,
-         (SELECT extract(epoch FROM now() - updated_at)::float8 FROM previous) AS seconds_ago`,
+         (SELECT extract(epoch FROM clock_timestamp() - updated_at)::float8 FROM previous) AS seconds_ago`,
       this.service,
       job.name,
       job.cron,
     );
     const changed = row?.previous != null && row.previous !== job.cron;
-    const planned = cron.nextRuns(PLANNED_AHEAD, new Date()).map((at) => this.idOf(job, at));
-    const dropped = await this.db.$executeRawUnsafe(
-      `DELETE FROM ${JOBS_TABLE}
-       WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND id <> ALL($3::uuid[])
-         AND ${changed ? 'next_attempt_at = due_at' : 'due_at > now()'}`,
-      this.service,
-      job.name,
-      planned,
-    );
-    if (dropped > 0)
+    if (changed) {
+      const planned = cron.nextRuns(PLANNED_AHEAD, new Date()).map((at) => this.idOf(job, at));
+      const dropped = await db.$executeRawUnsafe(
+        `DELETE FROM ${JOBS_TABLE}
+         WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND id <> ALL($3::uuid[])
+           AND next_attempt_at = due_at`,
+        this.service,
+        job.name,
+        planned,
+      );
       this.log.info(
         { schedule: job.name, dropped, previousCron: row?.previous },
         'replanned a schedule whose cron changed',
       );
+    }
     return { lastSeenSecondsAgo: changed ? null : (row?.seconds_ago ?? null) };
   }
 
-  private async catchUp(job: RecurringJob, cron: Cron, now: Date) {
+  private async catchUp(db: OutboxDatabase, job: RecurringJob, cron: Cron, now: Date) {
     const [missed] = cron.previousRuns(1, now);
     if (!missed) return;
     // Occurrences planned ahead that fell due while no replica ran are not run one by one:
@@ -147,7 +171,7 @@ export class RecurringPlanner {
     // Only rows no relay has taken: a claim moves next_attempt_at past due_at, and a claimed
     // row may be on its way to the broker (another replica's relay), so it is a run that
     // happened; deleting it would have this catch-up cover its period again.
-    const dropped = await this.db.$executeRawUnsafe(
+    const dropped = await db.$executeRawUnsafe(
       `DELETE FROM ${JOBS_TABLE}
        WHERE service = $1 AND schedule = $2 AND published_at IS NULL AND due_at <= $3
          AND next_attempt_at = due_at`,
@@ -155,14 +179,14 @@ export class RecurringPlanner {
       job.name,
       missed,
     );
-    const [earlier] = await this.db.$queryRawUnsafe<unknown[]>(
+    const [earlier] = await db.$queryRawUnsafe<unknown[]>(
       `SELECT 1 FROM ${JOBS_TABLE} WHERE service = $1 AND schedule = $2 AND due_at < $3 LIMIT 1`,
       this.service,
       job.name,
       missed,
     );
     if (!earlier && dropped === 0) return;
-    if (await this.plan(job, cron, missed, now)) {
+    if (await this.plan(db, job, cron, missed, now)) {
       this.log.warn(
         { schedule: job.name, occurrence: missed.toISOString(), skipped: Math.max(0, dropped - 1) },
         'missed run; running it once now',
@@ -171,8 +195,14 @@ export class RecurringPlanner {
   }
 
   /** Writes the row of one occurrence, due at `dueAt` (the occurrence itself unless catching up). */
-  private async plan(job: RecurringJob, cron: Cron, occurrence: Date, dueAt = occurrence): Promise<boolean> {
-    const [previous] = await this.db.$queryRawUnsafe<{ at: Date }[]>(
+  private async plan(
+    db: OutboxDatabase,
+    job: RecurringJob,
+    cron: Cron,
+    occurrence: Date,
+    dueAt = occurrence,
+  ): Promise<boolean> {
+    const [previous] = await db.$queryRawUnsafe<{ at: Date }[]>(
       `SELECT max((payload->'data'->>'scheduledFor')::timestamptz) AS at FROM ${JOBS_TABLE}
        WHERE service = $1 AND schedule = $2 AND due_at < $3`,
       this.service,
@@ -189,7 +219,7 @@ export class RecurringPlanner {
         occurredAt: occurrence,
       },
     );
-    return scheduleJob(this.db, { service: this.service, event, dueAt, schedule: job.name });
+    return scheduleJob(db, { service: this.service, event, dueAt, schedule: job.name });
   }
 
   private idOf(job: RecurringJob, occurrence: Date) {
