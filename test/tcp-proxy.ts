@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private open = true;
+  private endNext: ((fromServer: Buffer) => boolean) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -40,6 +41,15 @@ export class TcpProxy {
     this.open = true;
   }
 
+  /**
+   * The next connection only: once what the server has sent so far passes
+   * `check`, the client gets it all, then the end of the stream (as when a
+   * server closes the socket), and the server side is dropped.
+   */
+  endNextConnectionWhen(check: (fromServer: Buffer) => boolean): void {
+    this.endNext = check;
+  }
+
   async stop(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -57,6 +67,19 @@ export class TcpProxy {
       });
     }
     client.pipe(upstream).pipe(client);
+    const check = this.endNext;
+    this.endNext = undefined;
+    if (check) {
+      let received = Buffer.alloc(0);
+      // After pipe's own 'data' listener: the chunk has been written to the client.
+      upstream.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (!check(received)) return;
+        upstream.unpipe(client);
+        upstream.destroy();
+        client.end();
+      });
+    }
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   }

@@ -90,4 +90,37 @@ describe('broker connection loss', () => {
     await consumer.close();
     await publisher.close();
   });
+
+  test('When the broker closes a connection as soon as it is open, then the broker reconnects and the process lives', async () => {
+    // The server's first three frames of a connection: connection.start, connection.tune and
+    // connection.open-ok. A frame is type (1 byte), channel (2), size (4), payload, end (1).
+    const frames = (bytes: Buffer) => {
+      let count = 0;
+      for (let at = 0; at + 7 <= bytes.length; count++) {
+        const end = at + 7 + bytes.readUInt32BE(at + 3) + 1;
+        if (end > bytes.length) break;
+        at = end;
+      }
+      return count;
+    };
+    const crashes: Error[] = [];
+    const onCrash = (error: Error) => crashes.push(error);
+    process.on('uncaughtException', onCrash);
+    try {
+      // The connection's set-up (channels, topology) is under way when the socket ends.
+      proxy.endNextConnectionWhen((fromServer) => frames(fromServer) >= 3);
+      const broker = await Broker.connect({
+        url: proxy.rewrite(amqpUrl()),
+        topology,
+        logger: testLogger(),
+        service: 'worker',
+      });
+      await waitFor('connected after the lost set-up', () => broker.connected);
+      await broker.publish(anOrderCompletedEvent());
+      await broker.close();
+      expect(crashes).toEqual([]);
+    } finally {
+      process.removeListener('uncaughtException', onCrash);
+    }
+  });
 });

@@ -244,6 +244,14 @@ export class Broker {
         maxDelay: 10_000,
         waitForConnect: false,
         setup: async (model: ChannelModel) => {
+          // amqplib listens for a new connection's errors only once this set-up has succeeded.
+          // A connection the server ends meanwhile, or one given up after a failed set-up (its
+          // heartbeat still runs), would emit an 'error' nobody hears, which ends the process.
+          // The set-up's own calls fail instead, and recovery connects again.
+          let opening = true;
+          model.on('error', (error: Error) => {
+            if (opening) logger.warn({ err: error }, 'lost the RabbitMQ connection while setting it up');
+          });
           this.settingUp = this.setup(model);
           try {
             await this.settingUp;
@@ -251,6 +259,7 @@ export class Broker {
             fatal = asTopologyConflict(error);
             throw error;
           } finally {
+            opening = false;
             this.settingUp = undefined;
           }
         },
