@@ -12,7 +12,8 @@ import { waitFor } from './support';
 export class ChildProcessHandle {
   readonly lines: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private stderr = '';
+  /** What the process wrote to stderr (a crash's stack trace lands here). */
+  stderr = '';
 
   private constructor(private readonly child: ChildProcess) {
     // TEST_LOG_DIR keeps each child's log in a file of its own, to read after a failed run.

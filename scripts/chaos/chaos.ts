@@ -240,6 +240,15 @@ async function main(): Promise<number> {
   if (verdict.resentMessageIds.length > 0) log(`resent Message-IDs: ${verdict.resentMessageIds.join(', ')}`);
   log(`${verdict.ok ? 'converged' : 'NOT converged'} ${convergedAfter.toFixed(1)} s after the last fault`);
   console.table(balance.rows);
+  // A service that died on its own (not by a fault, which restarts it) leaves its queue unread;
+  // its last lines say why.
+  const died = [...services.values()].filter((service) => service.handle.hasExited);
+  for (const service of died) {
+    const { code, signal } = await service.handle.exited;
+    log(`\n${service.name} exited during the run (code ${code}, signal ${signal}); its last lines:`);
+    for (const line of service.handle.lines.slice(-15)) log(`  ${line}`);
+    if (service.handle.stderr) log(`  stderr: ${service.handle.stderr.slice(-2_000)}`);
+  }
 
   for (const service of services.values()) await service.stop();
   await broker.withChannel((channel) => deleteTopology(channel, topology));
@@ -251,7 +260,7 @@ async function main(): Promise<number> {
   await rm(receiptsDir, { recursive: true, force: true });
 
   const accepted = client.orders.filter((order) => order.status === 201).length;
-  const ok = verdict.ok && balance.ok && accepted > 0;
+  const ok = verdict.ok && balance.ok && accepted > 0 && died.length === 0;
   log(ok ? 'PASS: nothing lost, nothing doubled, nothing unexpected, nothing stuck' : 'FAIL');
   return ok ? 0 : 1;
 }
