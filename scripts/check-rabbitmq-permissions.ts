@@ -142,19 +142,18 @@ async function checkWhatEachProcessDoes(topology: Topology, connections: Map<str
     report('allowed', await outcome(as(service), take(workQueue)), `${service}: consumes ${workQueue}`);
   }
 
-  for (const { service, workQueue, retryQueues, deadLetterQueue } of consumers) {
-    // Its outcome events, which checkout consumes.
+  for (const { service, workQueue, jobQueue, retryQueues, deadLetterQueue } of consumers) {
+    // Its outcome events, which checkout consumes, and its due jobs, which its own job queue holds.
     for (const routingKey of publishedBy(service)) {
       report(
         'allowed',
         await outcome(as(service), publish(topology.eventsExchange, routingKey)),
         `${service}: publishes ${routingKey}`,
       );
-      report(
-        'allowed',
-        await outcome(as('checkout'), take(checkout.workQueue)),
-        `checkout: consumes ${checkout.workQueue}`,
-      );
+      const [reader, queue] = jobQueue?.routingKeys.includes(routingKey)
+        ? [service, jobQueue.name]
+        : ['checkout', checkout.workQueue];
+      report('allowed', await outcome(as(reader), take(queue)), `${reader}: consumes ${queue}`);
     }
     // A failed attempt into its first retry tier; the tier's TTL hands it back to the work queue.
     const [firstTier] = retryQueues;
