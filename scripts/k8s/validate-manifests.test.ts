@@ -84,6 +84,25 @@ describe('validate-k8s', () => {
     }
   });
 
+  test("When a generated Secret's value is 70 base64 characters or longer, then its name carries the hash kustomize gives it", () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'kustomization-'));
+    try {
+      // kustomize folds such a value over lines before hashing it; `kubectl kustomize` (v5.5)
+      // named this one credentials-f7m8cg2m6m.
+      writeFileSync(
+        path.join(directory, 'kustomization.yaml'),
+        'secretGenerator:\n  - name: credentials\n    literals:\n' +
+          '      - DATABASE_URL=postgresql://analytics:analytics-dev@postgres:5432/shop\n',
+      );
+
+      const [secret] = renderKustomization(directory);
+
+      expect(secret?.object.metadata.name).toBe('credentials-f7m8cg2m6m');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   test('When the base configuration is generated, then every Deployment reads it by its hashed name', () => {
     const resources = renderKustomization(BASE);
     const configMap = resources.find(({ object }) => object.kind === 'ConfigMap');
