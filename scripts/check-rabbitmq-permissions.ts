@@ -1,7 +1,8 @@
 /**
  * Proves the users of deploy/rabbitmq/definitions.json against a running broker that imported
  * it: each service's user can do what its process does, and is refused what it has no reason
- * to do.
+ * to do; queue-monitor (KEDA's scaler) reads the length of the consumers' work queues and
+ * nothing else.
  *
  *   npm run rabbitmq:check-permissions -- --url amqp://localhost:5673
  *
@@ -17,7 +18,7 @@ import { createLogger } from '@shop/shared/logging';
 import { connectBroker, type Topology, topologyOf } from '@shop/shared/messaging';
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import { Command } from 'commander';
-import { environmentPasswords, publishedBy } from './rabbitmq/shop-accounts';
+import { environmentPasswords, publishedBy, queueMonitorAccount } from './rabbitmq/shop-accounts';
 
 const ACCESS_REFUSED = 403;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -61,6 +62,7 @@ new Command('check-rabbitmq-permissions')
       } finally {
         for (const connection of connections.values()) await connection.close().catch(() => {});
       }
+      await checkQueueMonitor(topology, urlOf);
       report('refused', await connectOutcome(urlOf('email', 'not-the-password')), 'a wrong password');
     } finally {
       await admin.close();
@@ -142,19 +144,18 @@ async function checkWhatEachProcessDoes(topology: Topology, connections: Map<str
     report('allowed', await outcome(as(service), take(workQueue)), `${service}: consumes ${workQueue}`);
   }
 
-  for (const { service, workQueue, retryQueues, deadLetterQueue } of consumers) {
-    // Its outcome events, which checkout consumes.
+  for (const { service, workQueue, jobQueue, retryQueues, deadLetterQueue } of consumers) {
+    // Its outcome events, which checkout consumes, and its due jobs, which its own job queue holds.
     for (const routingKey of publishedBy(service)) {
       report(
         'allowed',
         await outcome(as(service), publish(topology.eventsExchange, routingKey)),
         `${service}: publishes ${routingKey}`,
       );
-      report(
-        'allowed',
-        await outcome(as('checkout'), take(checkout.workQueue)),
-        `checkout: consumes ${checkout.workQueue}`,
-      );
+      const [reader, queue] = jobQueue?.routingKeys.includes(routingKey)
+        ? [service, jobQueue.name]
+        : ['checkout', checkout.workQueue];
+      report('allowed', await outcome(as(reader), take(queue)), `${reader}: consumes ${queue}`);
     }
     // A failed attempt into its first retry tier; the tier's TTL hands it back to the work queue.
     const [firstTier] = retryQueues;
@@ -229,6 +230,28 @@ async function checkRefusals(topology: Topology, connections: Map<string, Channe
   }
 }
 
+/** What KEDA's scaler does over AMQP (a passive declare per queue), and what it must not do. */
+async function checkQueueMonitor(topology: Topology, urlOf: (user: string) => string) {
+  const { name, queues } = queueMonitorAccount(topology);
+  const monitor = await connect(urlOf(name));
+  try {
+    for (const queue of queues) {
+      report('allowed', await outcome(monitor, length(queue)), `${name}: reads the length of ${queue}`);
+    }
+    const [queue = ''] = queues;
+    report('refused', await outcome(monitor, peek(queue)), `${name}: reads ${queue}`);
+    report('refused', await outcome(monitor, publish('', queue)), `${name}: publishes to ${queue}`);
+    report(
+      'refused',
+      await outcome(monitor, bind(queue, topology.eventsExchange)),
+      `${name}: binds ${queue} to ${topology.eventsExchange}`,
+    );
+    report('refused', await outcome(monitor, remove(queue)), `${name}: deletes ${queue}`);
+  } finally {
+    await monitor.close();
+  }
+}
+
 /** Runs one operation on a channel of its own; a permission refusal closes that channel with 403. */
 async function outcome(
   connection: ChannelModel,
@@ -281,6 +304,22 @@ const peek = (queue: string) => async (channel: ConfirmChannel) => {
 const declare = (queue: string) => async (channel: ConfirmChannel) => {
   await channel.assertQueue(queue, { durable: false });
   await channel.deleteQueue(queue);
+};
+
+/** A passive declare, as KEDA's scaler does: the queue's ready messages, or a refusal. */
+const length = (queue: string) => async (channel: ConfirmChannel) => {
+  await channel.checkQueue(queue);
+};
+
+/** Binds a queue with a routing key nothing publishes and, should that be allowed, unbinds it. */
+const bind = (queue: string, exchange: string) => async (channel: ConfirmChannel) => {
+  await channel.bindQueue(queue, exchange, 'permissions-check');
+  await channel.unbindQueue(queue, exchange, 'permissions-check');
+};
+
+/** Deletes a queue only while it is empty and unused, as it is on the scratch broker these checks need. */
+const remove = (queue: string) => async (channel: ConfirmChannel) => {
+  await channel.deleteQueue(queue, { ifEmpty: true, ifUnused: true });
 };
 
 async function connectOutcome(url: string): Promise<Outcome> {

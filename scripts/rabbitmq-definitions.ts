@@ -1,6 +1,6 @@
 /**
- * The compose stack's RabbitMQ users, permissions and topology, written as a definitions file
- * that the broker imports at boot (deploy/rabbitmq/README.md):
+ * The shop's RabbitMQ users, permissions and topology, written as a definitions file that the
+ * broker imports at boot, in compose and in the Kubernetes dev overlay (deploy/rabbitmq/README.md):
  *
  *   npm run rabbitmq:definitions                     write deploy/rabbitmq/definitions.json
  *   npm run rabbitmq:definitions -- --check          exit 1 when that file is not what this would write
@@ -9,10 +9,10 @@
  * Everything comes from the service registry and its topology, so a new consumer gets its user,
  * permissions and queues by running this again. The committed file has the development
  * passwords (`<user>-dev`, guest's `guest`). With --output, every password comes from
- * RABBITMQ_<USER>_PASSWORD (RABBITMQ_ADMIN_PASSWORD, RABBITMQ_CHECKOUT_PASSWORD...), in the
- * environment or in the .env file compose reads, none may be missing, and there is no guest
- * user. Files hold only salted hashes. A hash already in the file is kept while
- * it still matches its password, so running this again changes nothing.
+ * RABBITMQ_<USER>_PASSWORD (RABBITMQ_ADMIN_PASSWORD, RABBITMQ_CHECKOUT_PASSWORD...,
+ * RABBITMQ_QUEUE_MONITOR_PASSWORD), in the environment or in the .env file compose reads, none
+ * may be missing, and there is no guest user. Files hold only salted hashes. A hash already in
+ * the file is kept while it still matches its password, so running this again changes nothing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import {
   developmentPasswords,
   environmentPasswords,
   fullAccessAccounts,
+  queueMonitorAccount,
   serviceAccounts,
   shopTopology,
 } from './rabbitmq/shop-accounts';
@@ -88,6 +89,7 @@ function generate(
       tags: [...tags],
       passwordHash: hashFor(name),
     })),
+    [queueMonitorAccount(topology)].map((account) => ({ ...account, passwordHash: hashFor(account.name) })),
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * Validates the Kubernetes manifests offline, as CI does: renders each kustomization under
- * deploy/k8s (the base and every overlay) and checks every resource against its schema.
+ * deploy/k8s (the base and every overlay), checks every resource against its schema, and checks
+ * that each workload and KEDA read only their own credentials (k8s/least-privilege.ts).
  *
  *   npm run validate:k8s                                every kustomization under deploy/k8s
  *   npm run validate:k8s -- <directory>...              only these

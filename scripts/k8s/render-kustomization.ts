@@ -257,10 +257,32 @@ function nameGeneratedResources(resources: Resource[]): void {
  */
 function contentHash(object: KubernetesObject): string {
   const encoded: Record<string, unknown> = { kind: object.kind, name: '', data: object.data ?? '' };
-  if (object.kind === 'Secret') encoded.type = object.type ?? '';
+  if (object.kind === 'Secret') {
+    encoded.type = object.type ?? '';
+    encoded.data = Object.fromEntries(
+      Object.entries((object.data ?? {}) as Record<string, string>).map(([key, value]) => [
+        key,
+        folded(value),
+      ]),
+    );
+  }
   const hex = createHash('sha256').update(goJson(encoded)).digest('hex');
   const swaps: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
   return [...hex.slice(0, 10)].map((digit) => swaps[digit] ?? digit).join('');
+}
+
+/**
+ * A Secret's base64 value as kustomize writes it, and so hashes it (kyaml/yaml/datamap.go,
+ * encodeBase64): from 70 characters on, in lines of 70, each ended by a newline. The API
+ * server's decoder skips the newlines, so the rendered Secret keeps the value on one line.
+ */
+function folded(base64: string): string {
+  const lineLength = 70;
+  if (base64.length < lineLength) return base64;
+  const lines: string[] = [];
+  for (let start = 0; start < base64.length; start += lineLength)
+    lines.push(base64.slice(start, start + lineLength));
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /** JSON as Go's encoding/json writes it for maps: sorted keys, and <, >, & escaped. */

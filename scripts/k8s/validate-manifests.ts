@@ -5,6 +5,7 @@ import * as batchV1 from 'kubernetes-models/batch/v1';
 import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
+import { checkLeastPrivilege } from './least-privilege';
 import type { RenderedResource } from './render-kustomization';
 
 /**
@@ -17,6 +18,9 @@ import type { RenderedResource } from './render-kustomization';
  * may not ask for. So the validator also watches which fields the schema's check reads: the
  * compiled check reads every property its schema names, so a field present in the manifest that
  * it never read is unknown to the schema.
+ *
+ * Then the credentials: which Secret each workload and KEDA read, and what KEDA's RabbitMQ user
+ * may do (least-privilege.ts).
  */
 
 export interface ManifestProblem {
@@ -96,7 +100,7 @@ export function validateManifest({ object, source }: RenderedResource): Manifest
 }
 
 export function validateManifests(resources: RenderedResource[]): ManifestProblem[] {
-  return resources.flatMap(validateManifest);
+  return [...resources.flatMap(validateManifest), ...checkLeastPrivilege(resources)];
 }
 
 /** Hands out proxies of a document's objects and records which of their properties were read. */

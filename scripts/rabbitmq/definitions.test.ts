@@ -1,6 +1,6 @@
 import { findService, queueDeclarations } from '@shop/shared/messaging';
-import { buildDefinitions, type Permissions, servicePermissions } from './definitions';
-import { serviceAccounts, shopTopology } from './shop-accounts';
+import { buildDefinitions, monitorPermissions, type Permissions, servicePermissions } from './definitions';
+import { queueMonitorAccount, serviceAccounts, shopTopology } from './shop-accounts';
 
 const { topology, deliveryLimit } = shopTopology();
 const accounts = serviceAccounts(topology).map((account) => ({ ...account, passwordHash: 'hash' }));
@@ -89,5 +89,28 @@ describe('RabbitMQ definitions', () => {
     }
     expect(names).not.toContain('checkout.dlq-reports');
     expect(bindings.map(({ destination }) => destination)).not.toContain('checkout.dlq-reports');
+  });
+
+  test("When KEDA reads queue lengths, then queue-monitor may look up the consumers' work queues and do nothing else", () => {
+    const monitor = { ...queueMonitorAccount(topology), passwordHash: 'hash' };
+    const { configure, write, read } = monitorPermissions(monitor);
+    const definitions = buildDefinitions(topology, deliveryLimit, accounts, [], [monitor]);
+
+    for (const service of ['email', 'pdf', 'inventory', 'analytics']) {
+      expect(allows(write, `${service}.order-completed`)).toBe(true);
+    }
+    for (const name of [
+      'checkout.task-outcomes',
+      'email.dlq',
+      'email.jobs',
+      'email.retry.5s',
+      'shop.events',
+    ]) {
+      expect(allows(write, name)).toBe(false);
+    }
+    // Empty: no name at all. Configure would let it delete the queues, read consume from them.
+    expect([configure, read]).toEqual(['', '']);
+    expect(definitions.users).toContainEqual(expect.objectContaining({ name: 'queue-monitor', tags: [] }));
+    expect(definitions.topic_permissions.map(({ user }) => user)).not.toContain('queue-monitor');
   });
 });

@@ -46,6 +46,14 @@ export interface FullAccessAccount {
   tags: string[];
 }
 
+/** A user that only looks up the length of some queues: KEDA's RabbitMQ scaler (deploy/k8s). */
+export interface MonitorAccount {
+  name: string;
+  passwordHash: string;
+  /** The queues whose length it reads. */
+  queues: string[];
+}
+
 export interface Permissions {
   configure: string;
   write: string;
@@ -133,9 +141,23 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
 }
 
 /**
+ * What a reader of queue lengths may do: look its queues up with a passive declare, which
+ * answers with the count of ready messages, and nothing else. A passive declare needs no
+ * permission up to RabbitMQ 4.2.5, `configure` in 4.2.6 and 4.3.0, and any one of the three
+ * from 4.2.7 and 4.3.1 (rabbitmq/rabbitmq-server#16085, `check_any_resource_access_permitted`
+ * in rabbit_channel.erl). Of the three, write is the one that gives nothing else away: on a
+ * queue it only lets a user make the queue the destination of a binding, which also needs read
+ * on the source exchange, and this user may read nothing. Configure would let it delete the
+ * queues, read consume from them. An empty pattern matches no name.
+ */
+export function monitorPermissions(account: Pick<MonitorAccount, 'queues'>): Permissions {
+  return { configure: '', write: exactly(account.queues.map(escapeRegex)), read: '' };
+}
+
+/**
  * The definitions file: the full-access accounts, one user per service with
  * its permissions and the routing keys it may publish (topic permissions on
- * the events exchange), and the topology without the retry queues (their
+ * the events exchange), the queue-length readers, and the topology without the retry queues (their
  * names follow each process's RETRY_DELAYS; the owner declares them).
  */
 export function buildDefinitions(
@@ -143,6 +165,7 @@ export function buildDefinitions(
   deliveryLimit: number,
   services: ServiceAccount[],
   fullAccess: FullAccessAccount[],
+  monitors: MonitorAccount[] = [],
 ) {
   const user = (name: string, passwordHash: string, tags: string[]) => ({
     name,
@@ -158,6 +181,7 @@ export function buildDefinitions(
     users: [
       ...fullAccess.map(({ name, passwordHash, tags }) => user(name, passwordHash, tags)),
       ...services.map(({ service, passwordHash }) => user(service, passwordHash, [])),
+      ...monitors.map(({ name, passwordHash }) => user(name, passwordHash, [])),
     ],
     vhosts: [{ name: VHOST }],
     permissions: [
@@ -167,6 +191,7 @@ export function buildDefinitions(
         vhost: VHOST,
         ...servicePermissions(topology, account),
       })),
+      ...monitors.map((account) => ({ user: account.name, vhost: VHOST, ...monitorPermissions(account) })),
     ],
     // Topic permissions check the routing key of every publish to a topic exchange: a service
     // may publish only its own events. Read is checked when binding; every process binds every

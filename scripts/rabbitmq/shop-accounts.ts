@@ -2,13 +2,13 @@ import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig, messagingVariables } from '@shop/shared/config';
 import { type Topology, topologyOf } from '@shop/shared/messaging';
 import { z } from 'zod';
-import { RETRY_TIER_PLACEHOLDER, type ServiceAccount } from './definitions';
+import { type MonitorAccount, RETRY_TIER_PLACEHOLDER, type ServiceAccount } from './definitions';
 
 /**
- * The shop's RabbitMQ accounts for the compose stack: one user per service
- * (named after it), `admin` for the management UI, and, in the development
- * file only, `guest` for the tests and `npm start` on the host, which connect
- * as guest/guest.
+ * The shop's RabbitMQ accounts: one user per service (named after it),
+ * `admin` for the management UI, `queue-monitor` for KEDA's scaler in
+ * Kubernetes, and, in the development file only, `guest` for the tests and
+ * `npm start` on the host, which connect as guest/guest.
  */
 
 /** Publishes OrderCompleted, which the consumers consume, and runs the dead-letter API. */
@@ -23,7 +23,10 @@ const FULL_ACCESS = [
 export const fullAccessAccounts = ({ development }: { development: boolean }) =>
   FULL_ACCESS.filter((account) => development || !account.developmentOnly);
 
-/** RABBITMQ_EMAIL_PASSWORD for `email`, and so on. */
+/** Reads the length of the work queues KEDA scales the consumers on (deploy/k8s/README.md). */
+const QUEUE_MONITOR = 'queue-monitor';
+
+/** RABBITMQ_EMAIL_PASSWORD for `email`, RABBITMQ_QUEUE_MONITOR_PASSWORD for `queue-monitor`, and so on. */
 const passwordVariable = (user: string) => `RABBITMQ_${user.toUpperCase().replaceAll('-', '_')}_PASSWORD`;
 
 /** Development defaults only: `<user>-dev`, and guest's well-known guest. */
@@ -49,6 +52,7 @@ function accountNames(topology: Topology, { development }: { development: boolea
   return [
     ...fullAccessAccounts({ development }).map(({ name }) => name),
     ...topology.services.map(({ service }) => service),
+    QUEUE_MONITOR,
   ];
 }
 
@@ -106,4 +110,16 @@ export function serviceAccounts(topology: Topology): Omit<ServiceAccount, 'passw
     publishes: publishedBy(service),
     operatesDeadLetters: service === CHECKOUT,
   }));
+}
+
+/**
+ * The account KEDA's RabbitMQ scaler reads queue lengths with, without its password hash: the
+ * work queue of every consumer. Checkout takes HTTP traffic and keeps a fixed replica count, so
+ * its queue is left out.
+ */
+export function queueMonitorAccount(topology: Topology): Omit<MonitorAccount, 'passwordHash'> {
+  return {
+    name: QUEUE_MONITOR,
+    queues: topology.services.filter(({ service }) => service !== CHECKOUT).map(({ workQueue }) => workQueue),
+  };
 }
