@@ -4,6 +4,7 @@
  *   npm run contracts:generate   write contracts/openapi/<service>.json and docs/asyncapi.yaml
  *   npm run contracts:check      write nothing; fail when a committed document is not what the code
  *                                generates, or a generated document is not valid OpenAPI 3.1 / AsyncAPI 3.0
+ *   npm run contracts:lint       fail on any warning of Spectral or Redocly CLI on a committed document
  *
  * The OpenAPI documents come from each service's route descriptions (the zod schemas its routes
  * validate with, the same each service serves as /openapi.json); the AsyncAPI document from the
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { asyncApiDocument } from './contracts/asyncapi-document';
 import { contractFiles, driftOf, readUnder } from './contracts/contract-files';
+import { lintContracts } from './contracts/lint-contracts';
 import { openApiDocuments } from './contracts/openapi-documents';
 import { validateContracts } from './contracts/validate-contracts';
 
@@ -55,6 +57,19 @@ program
       return;
     }
     if (!process.exitCode) console.log(`${files.length} documents match the code and are valid.`);
+  });
+
+program
+  .command('lint')
+  .description('lint every committed document with Spectral and Redocly CLI; fail on any warning or error')
+  .action(() => {
+    const files = generated().map((file) => file.path);
+    if (!lintContracts(ROOT, files)) {
+      console.error('The contracts have lint problems: fix the route or event definitions they come from.');
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`\n${files.length} documents pass Spectral and Redocly with no warning.`);
   });
 
 async function failOnInvalid(files: ReturnType<typeof generated>) {

@@ -19,6 +19,7 @@ import { z } from 'zod';
 
 const AMQP_BINDING_VERSION = '0.3.0';
 const VHOST = '/';
+const SECURITY_SCHEME = 'amqpUser';
 
 type JsonObject = Record<string, unknown>;
 
@@ -43,6 +44,14 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
 
   const channels: JsonObject = {};
   const operations: JsonObject = {};
+  /** The queues bound to a routing key, as a phrase. */
+  const boundQueues = (routingKey: string) => {
+    const queues = topology.services.flatMap(({ workQueue, routingKeys, jobQueue }) => [
+      ...(routingKeys.includes(routingKey) ? [workQueue] : []),
+      ...(jobQueue?.routingKeys.includes(routingKey) ? [jobQueue.name] : []),
+    ]);
+    return queues.length > 0 ? queues.join(', ') : 'none';
+  };
 
   // One channel per routing key on the events exchange: what a producer publishes to.
   for (const contract of events) {
@@ -50,6 +59,7 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
     channels[channel] = {
       address: contract.routingKey,
       title: `${contract.type} on ${topology.eventsExchange}`,
+      description: `${contract.type} events on the ${topology.eventsExchange} topic exchange, whose routing key is the event type. Queues bound to it: ${boundQueues(contract.routingKey)}.`,
       messages: channelMessages(events.filter((candidate) => candidate.routingKey === contract.routingKey)),
       bindings: {
         amqp: {
@@ -69,6 +79,8 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
       action: 'send',
       channel: { $ref: `#/channels/${channel}` },
       summary: `${producerOf(contract)} publishes ${contract.type} v${contract.version}`,
+      description: `${contract.summary}. ${producerOf(contract)} publishes it to ${topology.eventsExchange} with routing key ${contract.routingKey}, persistent and mandatory: an event no queue would receive is refused rather than dropped, and a publish counts only once RabbitMQ confirms it. Queues bound to it: ${boundQueues(contract.routingKey)}.`,
+      tags: [tagOf(producerOf(contract))],
       messages: operationMessages(channel, [contract]),
       bindings: {
         amqp: { deliveryMode: 2, mandatory: true, bindingVersion: AMQP_BINDING_VERSION },
@@ -80,16 +92,32 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
   for (const queues of topology.services) {
     const entry = registry.entry(queues.service);
     const consumed = [
-      { queue: queues.workQueue, routingKeys: queues.routingKeys, contracts: entry.consumes, kind: 'work' },
+      {
+        queue: queues.workQueue,
+        routingKeys: queues.routingKeys,
+        contracts: entry.consumes,
+        kind: 'work',
+        does: entry.description,
+      },
       ...(queues.jobQueue && entry.jobs
-        ? [{ ...queues.jobQueue, queue: queues.jobQueue.name, contracts: entry.jobs.consumes, kind: 'jobs' }]
+        ? [
+            {
+              ...queues.jobQueue,
+              queue: queues.jobQueue.name,
+              contracts: entry.jobs.consumes,
+              kind: 'jobs',
+              does: entry.jobs.description,
+            },
+          ]
         : []),
     ];
     const declarations = queueDeclarations(queues, topology.deliveryLimit);
-    for (const { queue, routingKeys, contracts, kind } of consumed) {
+    for (const { queue, routingKeys, contracts, kind, does } of consumed) {
+      const title = `${queues.service}'s ${kind === 'work' ? 'work' : 'job'} queue`;
       channels[queue] = {
         address: queue,
-        title: `${queues.service}'s ${kind === 'work' ? 'work' : 'job'} queue`,
+        title,
+        description: `${title}, a quorum queue bound to ${topology.eventsExchange} for ${routingKeys.join(', ')}. Every replica of ${queues.service} consumes it; its retry queues and dead-letter queue are in \`x-retry-tiers\` and \`x-dead-letter\`.`,
         messages: channelMessages(contracts),
         bindings: { amqp: queueBinding(queue) },
         'x-queue-arguments': declarations.find((declaration) => declaration.name === queue)?.arguments,
@@ -100,6 +128,10 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
         action: 'receive',
         channel: { $ref: `#/channels/${queue}` },
         summary: `${queues.service} consumes ${queue}`,
+        description: [does, delivery(queues, kind === 'work' && entry.task !== undefined)]
+          .filter(Boolean)
+          .join(' '),
+        tags: [tagOf(queues.service)],
         messages: operationMessages(queue, contracts),
         bindings: { amqp: { ack: true, bindingVersion: AMQP_BINDING_VERSION } },
       };
@@ -113,6 +145,8 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
       version: '1.0.0',
       description:
         'Every event of the shop in its envelope, on one topic exchange with the event type as routing key, and every queue a service consumes, with its retry tiers and dead-letter queue. Generated from the event contracts (contracts/src/events) and the registry (contracts/src/registry) with the default configuration; `npm run contracts:check` fails when it is out of date.',
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
+      tags: services(registry, events).map(tagOf),
     },
     defaultContentType: 'application/json',
     servers: {
@@ -121,12 +155,26 @@ export function asyncApiDocument(registry: Registry = SHOP_REGISTRY): JsonObject
         protocol: 'amqp',
         protocolVersion: '0.9.1',
         description: 'RabbitMQ (AMQP_URL)',
+        security: [{ $ref: `#/components/securitySchemes/${SECURITY_SCHEME}` }],
       },
     },
     channels,
     operations,
     components: {
       messages: Object.fromEntries(events.map((contract) => [messageId(contract), message(contract)])),
+      tags: Object.fromEntries(
+        services(registry, events).map((service) => [
+          service,
+          { name: service, description: `What ${service} publishes and consumes` },
+        ]),
+      ),
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'userPassword',
+          description:
+            'The user and password of AMQP_URL. In the compose stack each service logs in as a user of its own, allowed on the broker only what that service does (deploy/rabbitmq/README.md); on a development machine, guest/guest.',
+        },
+      },
     },
   };
 }
@@ -142,7 +190,21 @@ function everyEvent(registry: Registry): EventContract[] {
 }
 
 /** The producer of an event is its type's first part (`producer.entity.event`). */
-const producerOf = (contract: EventContract) => contract.type.split('.')[0];
+const producerOf = (contract: EventContract) => contract.type.split('.')[0] ?? contract.type;
+
+/** Operations are tagged by service, each tag described once under components. */
+const tagOf = (service: string) => ({ $ref: `#/components/tags/${service}` });
+
+/** Every service that publishes or consumes, in the registry's order, then producers it does not list. */
+function services(registry: Registry, events: readonly EventContract[]): string[] {
+  return [...new Set([...registry.entries.map((entry) => entry.service), ...events.map(producerOf)])];
+}
+
+/** How a consumer settles each message: the same for every queue, from the messaging runtime. */
+function delivery(queues: ServiceQueues, reportsOutcomes: boolean): string {
+  const tiers = queues.retryQueues.map(({ tier }) => tier.label).join(', ');
+  return `Manual acknowledgement: a message is acknowledged only once it is handled${reportsOutcomes ? ' and its completed event confirmed by RabbitMQ' : ''}, or once the queue it moves to has confirmed it, so a crash loses nothing and at worst delivers it again. A failed attempt waits in the retry queues (${tiers}), then tries again; after the last, or at once for a permanent error, a message that does not match its contract or a crash loop, it moves to ${queues.deadLetterQueue}, which checkout drains into its dead-letter store for an operator to replay or discard.`;
+}
 
 function queueBinding(queue: string) {
   return {
@@ -187,6 +249,8 @@ function message(contract: EventContract): JsonObject {
   return {
     name: contract.type,
     title: `${contract.type} v${contract.version}`,
+    summary: contract.summary,
+    description: contract.description,
     contentType: 'application/json',
     headers: schema(
       z.object({

@@ -43,8 +43,7 @@ describe('contracts:check', () => {
 
   test("When an event's schema changes, then the AsyncAPI document drifts", () => {
     const changed = defineEvent({
-      type: 'pdf.receipt.generated',
-      version: 1,
+      ...ReceiptGeneratedV1,
       data: ReceiptGeneratedV1.data.extend({ pages: z.number().int() }),
     });
     const registry = defineRegistry({

@@ -29,11 +29,15 @@ import {
 const ReminderDueV1 = defineEvent({
   type: 'worker.reminder.due',
   version: 1,
+  summary: 'A reminder fell due',
+  description: "The test worker's job",
   data: z.object({ orderId: z.uuid() }),
 });
 const WorkDoneV1 = defineEvent({
   type: 'worker.work.done',
   version: 1,
+  summary: "The worker's task is done",
+  description: "The test worker's completed task",
   data: z.object({ orderId: z.uuid(), attempt: z.number().int().positive() }),
 });
 const registryWithJobs = defineRegistry({

@@ -15,6 +15,8 @@ import { amqpUrl, QueueInspector, sleep, testLogger, tiers, uniquePrefix, waitFo
 const WorkDoneV1 = defineEvent({
   type: 'worker.work.done',
   version: 1,
+  summary: "The worker's task is done",
+  description: "The test worker's completed task",
   data: z.object({ orderId: z.uuid(), attempt: z.number().int().positive() }),
 });
 const registry = defineRegistry({

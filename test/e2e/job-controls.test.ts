@@ -258,6 +258,8 @@ describe('job controls', () => {
     const UnroutedJobDueV1 = defineEvent({
       type: 'email.unrouted-job.due',
       version: 1,
+      summary: 'A job no queue is bound for',
+      description: 'Published to show that an unroutable job is refused',
       data: z.object({ orderId: z.uuid() }),
     });
     const orderId = randomUUID();

@@ -2,10 +2,9 @@ import { defineEvent } from '@shop/shared/events';
 import { z } from 'zod';
 
 /**
- * `checkout.order.completed` v1: a fat event. It carries everything a
- * consumer needs (customer, named and priced lines, totals, payment id), so
- * no consumer ever calls back into checkout. A published version only gains
- * optional fields; a breaking change is a new version in a new file.
+ * A fat event, so that no consumer ever calls back into checkout. A published
+ * version only gains optional fields; a breaking change is a new version in a
+ * new file.
  */
 export const orderLineSchema = z.object({
   sku: z.string().min(1),
@@ -18,6 +17,9 @@ export const orderLineSchema = z.object({
 export const OrderCompletedV1 = defineEvent({
   type: 'checkout.order.completed',
   version: 1,
+  summary: 'An order is confirmed: its card charged and the order saved',
+  description:
+    'Checkout writes it in the transaction that confirms the order (its outbox) and publishes it once that commits; the outbox relay publishes again any row whose publish failed, so it is delivered at least once, and consumers absorb duplicates by its `id`. It carries everything a consumer needs (customer, named and priced lines, totals, payment id), so no consumer calls back into checkout.',
   data: z.object({
     orderId: z.uuid(),
     customer: z.object({ email: z.email(), name: z.string().min(1) }),

@@ -2,10 +2,12 @@ import { defineEvent } from '@shop/shared/events';
 import { z } from 'zod';
 import { outcomeFields } from './outcome-fields';
 
-/** `analytics.order.recorded` v1: the order's fact is in the sales figures. */
 export const OrderRecordedV1 = defineEvent({
   type: 'analytics.order.recorded',
   version: 1,
+  summary: "The order's fact is in the sales figures",
+  description:
+    "The analytics service's outcome of its task for an order: the order is recorded as one fact (its total and lines) that GET /analytics/summary sums. A redelivered order event records nothing and reports the same again, `recordedAt` being the first record's time. Checkout shows the order's `analytics` task as completed.",
   data: z.object({
     ...outcomeFields,
     /** When the fact was recorded (the first time, for a duplicate). Optional: added to v1 later. */

@@ -1,14 +1,12 @@
 import { defineEvent } from '@shop/shared/events';
 import { z } from 'zod';
 
-/**
- * `email.review-request.due` v1: a delayed job. The email service schedules
- * it when it confirms an order, due REVIEW_REQUEST_DELAY after the order was
- * placed; when it falls due, the customer is asked for a review.
- */
 export const ReviewRequestDueV1 = defineEvent({
   type: 'email.review-request.due',
   version: 1,
+  summary: "A customer's review request has fallen due",
+  description:
+    "A delayed job: the email service schedules it in the transaction that records an order's confirmation email, due REVIEW_REQUEST_DELAY after the order was placed, and one of its replicas publishes it when it falls due. The email service then asks the customer, by email, for a review of the items ordered.",
   data: z.object({
     orderId: z.uuid(),
     customer: z.object({ email: z.email(), name: z.string().min(1) }),

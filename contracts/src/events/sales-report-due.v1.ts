@@ -2,13 +2,11 @@ import { defineEvent } from '@shop/shared/events';
 import { recurringJobFields } from '@shop/shared/scheduler';
 import { z } from 'zod';
 
-/**
- * `email.sales-report.due` v1: a recurring job (SALES_REPORT_CRON). The email
- * service reads analytics for the orders since the previous report and sends
- * the report to SALES_REPORT_TO.
- */
 export const SalesReportDueV1 = defineEvent({
   type: 'email.sales-report.due',
   version: 1,
+  summary: 'The recurring sales report has fallen due',
+  description:
+    "A recurring job on SALES_REPORT_CRON (Mondays at 08:00 UTC unless set): each occurrence is planned once, however many replicas of the email service run, and published when due. The email service then reads analytics' sales summary for the orders placed from `since` (the previous occurrence, so runs missed while down are covered) to `scheduledFor`, and emails it to SALES_REPORT_TO.",
   data: z.object(recurringJobFields),
 });

@@ -27,10 +27,17 @@ export const SHOP_REGISTRY = defineRegistry({
     email: {
       queue: 'order-completed',
       consumes: [OrderCompletedV1],
+      description:
+        "Sends the order's confirmation email to the customer, and in the same transaction schedules the review request (email.review-request.due). The event's id and the order are claimed before the send, so a duplicate sends nothing once a send has committed.",
       task: 'email',
       completed: ConfirmationSentV1,
       // Review requests and reports wait behind confirmations, in a queue of their own.
-      jobs: { queue: 'jobs', consumes: [ReviewRequestDueV1, SalesReportDueV1] },
+      jobs: {
+        queue: 'jobs',
+        consumes: [ReviewRequestDueV1, SalesReportDueV1],
+        description:
+          "Sends the email a job asks for: the review request, or the sales report (after reading analytics' summary). The job's id is claimed before the send, so a duplicate sends nothing once a send has committed. Jobs wait in a queue of their own, so confirmations never wait behind them.",
+      },
       schedules: { 'sales-report': { cron: '0 8 * * 1', event: SalesReportDueV1 } },
       // No rate limit unless EMAIL_RATE_LIMIT sets one (the SMTP provider's allowance).
       circuitBreaker: { opensOn: [SMTP_UNREACHABLE] },
@@ -38,23 +45,34 @@ export const SHOP_REGISTRY = defineRegistry({
     pdf: {
       queue: 'order-completed',
       consumes: [OrderCompletedV1],
+      description:
+        "Renders the order's PDF receipt and writes it where GET /receipts/{orderId}.pdf serves it. The file is written whole under the same name on every delivery, so a duplicate changes nothing.",
       task: 'receipt',
       completed: ReceiptGeneratedV1,
     },
     inventory: {
       queue: 'order-completed',
       consumes: [OrderCompletedV1],
+      description:
+        "Takes each SKU's ordered quantity off its stock, backordering what the stock cannot cover. The movements, the stock levels and the event's inbox record commit together, so a duplicate moves nothing.",
       task: 'inventory',
       completed: StockReservedV1,
     },
     analytics: {
       queue: 'order-completed',
       consumes: [OrderCompletedV1],
+      description:
+        "Records the order as one fact of the sales figures that GET /analytics/summary sums. The fact and the event's inbox record commit together, so a duplicate records nothing.",
       task: 'analytics',
       completed: OrderRecordedV1,
     },
   },
-  projector: { service: 'checkout', queue: 'task-outcomes' },
+  projector: {
+    service: 'checkout',
+    queue: 'task-outcomes',
+    description:
+      "Folds each task outcome into the order's task status and timeline of attempts, which GET /orders/{id} shows. The same outcome twice changes nothing, so it needs no inbox; an outcome for an order this checkout does not know is ignored.",
+  },
 });
 
 export type ShopRegistry = typeof SHOP_REGISTRY;

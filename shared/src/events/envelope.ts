@@ -32,6 +32,10 @@ export interface EventContract<Type extends string = string, Schema extends z.Zo
   version: number;
   routingKey: Type;
   data: Schema;
+  /** One line: what happened. */
+  summary: string;
+  /** When and by whom it is published, and what its fields mean, for a reader of the AsyncAPI document. */
+  description: string;
 }
 
 /** The envelope of a contract's events; for a union of contracts, a union discriminated by `type`. */
@@ -39,11 +43,9 @@ export type EventOf<Contract extends EventContract> = Contract extends EventCont
   ? EventEnvelope<z.output<Contract['data']>> & { type: Contract['type'] }
   : never;
 
-export function defineEvent<Type extends string, Schema extends z.ZodType>(definition: {
-  type: Type;
-  version: number;
-  data: Schema;
-}): EventContract<Type, Schema> {
+export function defineEvent<Type extends string, Schema extends z.ZodType>(
+  definition: Omit<EventContract<Type, Schema>, 'routingKey'>,
+): EventContract<Type, Schema> {
   return Object.freeze({ ...definition, routingKey: definition.type });
 }
 

@@ -1,9 +1,10 @@
 import escapeHtml from 'escape-html';
 import type { Router } from 'express';
+import { permanentError } from '../errors';
 import { addRoute } from './api-route';
+import { DOCS_FILE_NOT_FOUND } from './error-table';
 import { HTTP_APP_ROUTES } from './http-app-routes';
 import type { OpenApiDocument } from './openapi';
-import { sendProblem } from './problem';
 
 /**
  * Swagger UI's standalone bundle, served from node_modules by the service
@@ -61,12 +62,11 @@ export function serveApiDocs(app: Router, document: OpenApiDocument): void {
   addRoute(app, HTTP_APP_ROUTES.docsAsset, ({ params }, _req, res) => {
     if (params.file === 'start.js') return void res.type('js').send(START_SCRIPT);
     const path = Object.hasOwn(ASSETS, params.file) ? ASSETS[params.file] : undefined;
-    if (!path)
-      return sendProblem(res, {
-        status: 404,
-        title: 'Not Found',
-        detail: 'No such file of the reference page',
+    if (!path) {
+      throw permanentError(DOCS_FILE_NOT_FOUND, 'Not Found', {
+        details: { detail: 'No such file of the reference page' },
       });
+    }
     res.sendFile(path, { maxAge: '1h' });
   });
 }

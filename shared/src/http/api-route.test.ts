@@ -15,6 +15,7 @@ const getThing = defineRoute({
   method: 'get',
   path: '/things/{name}',
   summary: 'A thing',
+  description: 'The thing named, with the limit it was asked with',
   params: z.object({ name: z.string().regex(/^[a-z]+$/, 'must be lower-case letters') }),
   query: z.object({ limit: z.coerce.number().int().max(10, 'must be at most 10').default(5) }),
   answers: { 200: { description: 'The thing', body: z.object({ name: z.string(), limit: z.number() }) } },
@@ -24,6 +25,7 @@ const postThing = defineRoute({
   method: 'post',
   path: '/things',
   summary: 'Make a thing',
+  description: 'Makes a thing of that name',
   body: z.object({ name: z.string().min(1, 'must not be empty') }),
   invalid: (errors) => permanentError('THING.INVALID', 'The thing is invalid', { details: { errors } }),
   answers: { 201: { description: 'Made' } },
@@ -126,11 +128,33 @@ describe('routes described once', () => {
       expect.objectContaining({ name: 'name', in: 'path', required: true }),
       expect.objectContaining({ name: 'limit', in: 'query', required: false }),
     ]);
-    expect(Object.keys(get.responses as object)).toEqual(['200', '400', '404', 'default']);
-    expect(Object.keys(post.responses as object)).toEqual(['201', '422', 'default']);
+    expect(Object.keys(get.responses as object)).toEqual(['200', '400', '404', '4XX', 'default']);
+    expect(Object.keys(post.responses as object)).toEqual(['201', '422', '4XX', 'default']);
     expect(post.requestBody).toMatchObject({
       content: { 'application/json': { schema: { properties: { name: { type: 'string', minLength: 1 } } } } },
     });
     expect(document.paths['/openapi.json']).toBeDefined();
+  });
+
+  test('When a route names credentials, then its operation names their scheme; when it names none, then it says `security: []`', () => {
+    const withAuth: ApiDescription = {
+      ...API,
+      auth: { thingToken: { type: 'http', scheme: 'bearer' } },
+      routes: [{ ...postThing, auth: 'thingToken' }, getThing],
+    };
+    const document = openApiDocument(withAuth, ERRORS) as unknown as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+
+    expect(document.paths['/things']?.post?.security).toEqual([{ thingToken: [] }]);
+    expect(document.paths['/things/{name}']?.get?.security).toEqual([]);
+    expect(document.paths['/healthz']?.get?.security).toEqual([]);
+    expect(document.paths['/metrics']?.get?.security).toEqual([{ metricsToken: [] }]);
+  });
+
+  test('When a route names a tag its API does not describe, then the document is not generated', () => {
+    const untold: ApiDescription = { ...API, routes: [{ ...getThing, tag: 'gadgets' }] };
+
+    expect(() => openApiDocument(untold, ERRORS)).toThrow(/names the tag gadgets/);
   });
 });

@@ -30,11 +30,16 @@ export interface ApiRoute {
   method: 'get' | 'post';
   /** In OpenAPI's form, `/orders/{id}`; Express gets `/orders/:id`. */
   path: string;
+  /** One line: what the route is. */
   summary: string;
-  description?: string;
-  /** Groups routes in the reference page. */
+  /** What it does, who may call it, and what it changes, for a reader of the document who has not read the code. */
+  description: string;
+  /** Groups routes in the reference page; the API's `tags` (or the HTTP app's) describe each. */
   tag?: string;
-  /** The credentials the route asks for, by their name in the API's `auth`; it answers 401 without them. */
+  /**
+   * The credentials the route asks for, by their name in the API's `auth`; it answers 401 without
+   * them. Absent: anyone may call it, which the document states as `security: []`.
+   */
   auth?: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -58,6 +63,8 @@ export interface ApiDescription {
   description: string;
   /** The credentials routes name in `auth`, as OpenAPI security scheme objects. */
   auth?: Record<string, Record<string, unknown>>;
+  /** What each tag its routes name groups, by tag. */
+  tags?: Record<string, string>;
   /** The service's own routes; every service also has the HTTP app's (health, metrics, these docs). */
   routes: readonly ApiRoute[];
 }

@@ -1,3 +1,4 @@
+import { type IncomingMessage, request } from 'node:http';
 import { createLogger } from '../logging';
 import { type ApiDescription, defineRoute } from './api-route';
 import { createHttpApp, type HttpAppOptions } from './create-http-app';
@@ -12,12 +13,14 @@ const TEST_API: ApiDescription = {
       method: 'post',
       path: '/echo',
       summary: 'The body back',
+      description: 'Answers the JSON body it was sent',
       answers: { 200: { description: 'It' } },
     }),
     defineRoute({
       method: 'get',
       path: '/things/{name}',
       summary: 'A thing',
+      description: 'Answers the thing named',
       answers: { 200: { description: 'It' } },
     }),
   ],
@@ -100,6 +103,33 @@ describe('the HTTP app every service builds', () => {
         detail: 'The body is not valid JSON',
       });
     }
+  });
+
+  test('When /docs names a file the reference page does not have, then it answers the 404 its document lists, with its code', async () => {
+    await start();
+
+    const response = await fetch(`${baseUrl}/docs/secrets.txt`);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ code: 'DOCS.FILE_NOT_FOUND' });
+  });
+
+  test('When even GET /healthz carries a malformed JSON body, then it answers 400 problem+json, the 4XX every operation documents', async () => {
+    await start();
+
+    // fetch sends no body with a GET; node:http does, given its length.
+    const body = '{"status":';
+    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+      const req = request(`${baseUrl}/healthz`, { headers }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+    answer.resume();
+
+    expect(answer.statusCode).toBe(400);
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   test('When a path matches no route, then the 404 names neither the path nor anything in it', async () => {

@@ -15,6 +15,9 @@ export type ErrorTable = Readonly<Record<string, ErrorAnswer>>;
 /** A request its route's schemas refuse, when the route names no code of its own. */
 export const REQUEST_INVALID = 'REQUEST.INVALID';
 
+/** A file the reference page (/docs) does not have. */
+export const DOCS_FILE_NOT_FOUND = 'DOCS.FILE_NOT_FOUND';
+
 /** /metrics without METRICS_TOKEN configured: off, as if absent. */
 export const METRICS_OFF = 'METRICS.OFF';
 /** /metrics without the right bearer token. */
@@ -24,6 +27,7 @@ export const METRICS_UNAUTHORIZED = 'METRICS.UNAUTHORIZED';
 export const RUNTIME_ERROR_ANSWERS = {
   [BROKER_UNAVAILABLE]: { status: 503, retryAfter: true },
   [REQUEST_INVALID]: { status: 400 },
+  [DOCS_FILE_NOT_FOUND]: { status: 404 },
   [METRICS_OFF]: { status: 404 },
   [METRICS_UNAUTHORIZED]: { status: 401, authenticate: 'Bearer realm="metrics"' },
 } as const satisfies ErrorTable;

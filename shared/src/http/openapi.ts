@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import type { ApiAnswer, ApiDescription, ApiRoute } from './api-route';
 import { type ErrorTable, REQUEST_INVALID, RUNTIME_ERROR_ANSWERS } from './error-table';
-import { HTTP_APP_ROUTES, METRICS_AUTH, METRICS_SECURITY_SCHEME } from './http-app-routes';
+import { HTTP_APP_ROUTES, HTTP_APP_TAGS, METRICS_AUTH, METRICS_SECURITY_SCHEME } from './http-app-routes';
 import { problemSchema } from './problem';
 
 /** The OpenAPI document of one service, as JSON. */
 export interface OpenApiDocument {
   openapi: string;
-  info: { title: string; version: string; description: string };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license: { name: string; identifier: string };
+  };
   paths: Record<string, unknown>;
   [key: string]: unknown;
 }
@@ -16,6 +21,9 @@ export interface OpenApiDocument {
 type JsonObject = Record<string, unknown>;
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
+
+/** The project's licence (package.json), which its API documents share. */
+const LICENSE = { name: 'MIT', identifier: 'MIT' };
 
 /**
  * The OpenAPI 3.1 document of a service's routes, generated from the zod
@@ -25,6 +33,8 @@ const PROBLEM = { $ref: '#/components/schemas/Problem' };
  * sends (their output side). Each error code a route names becomes a
  * problem+json answer with the status the error table gives it. The HTTP
  * app's own routes (health, metrics, these docs) follow the service's.
+ * Every operation states who may call it: its security scheme, or
+ * `security: []` for a public route, so a reader never has to guess.
  * https://spec.openapis.org/oas/v3.1.1.html
  */
 export function openApiDocument(api: ApiDescription, errors: ErrorTable): OpenApiDocument {
@@ -33,13 +43,19 @@ export function openApiDocument(api: ApiDescription, errors: ErrorTable): OpenAp
   for (const route of routes) {
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route, errors) };
   }
+  const tagDescriptions: Record<string, string> = { ...HTTP_APP_TAGS, ...api.tags };
   const tags = [...new Set(routes.flatMap((route) => (route.tag ? [route.tag] : [])))];
   return {
     openapi: '3.1.1',
-    info: { title: api.title, version: api.version, description: api.description },
+    info: { title: api.title, version: api.version, description: api.description, license: LICENSE },
     // Relative: the document describes the server it is read from.
     servers: [{ url: '/' }],
-    tags: tags.map((name) => ({ name })),
+    tags: tags.map((name) => {
+      const description = tagDescriptions[name];
+      if (!description)
+        throw new Error(`${api.title} names the tag ${name}, which its \`tags\` do not describe`);
+      return { name, description };
+    }),
     paths,
     components: {
       schemas: { Problem: jsonSchema(problemSchema, 'output') },
@@ -57,9 +73,9 @@ function operation(route: ApiRoute, errors: ErrorTable): JsonObject {
   return {
     operationId: operationId(route),
     summary: route.summary,
-    ...(route.description ? { description: route.description } : {}),
+    description: route.description,
     ...(route.tag ? { tags: [route.tag] } : {}),
-    ...(route.auth ? { security: [{ [route.auth]: [] }] } : {}),
+    security: route.auth ? [{ [route.auth]: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {
@@ -75,8 +91,15 @@ function operation(route: ApiRoute, errors: ErrorTable): JsonObject {
         Object.entries(route.answers).map(([status, answer]) => [status, successResponse(answer)]),
       ),
       ...errorResponses(route, { ...RUNTIME_ERROR_ANSWERS, ...errors }),
+      // What the app answers before any route runs, for every route alike (createHttpApp's clientProblem).
+      '4XX': {
+        description:
+          'The request could not be read: malformed JSON or percent-encoding (400), a body over the limit (413), a body whose media type, encoding or charset the route does not take (415), and the like. Problem details without a `code`',
+        content: { 'application/problem+json': { schema: PROBLEM } },
+      },
       default: {
-        description: 'Any other refusal or failure (malformed JSON, a body over the limit, 500...)',
+        description:
+          'Any other failure, such as a 500 with `code` `INTERNAL` (its cause is in the service log)',
         content: { 'application/problem+json': { schema: PROBLEM } },
       },
     },

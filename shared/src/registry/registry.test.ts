@@ -8,11 +8,15 @@ import { attemptFields, defineRegistry } from './registry';
 const Placed = defineEvent({
   type: 'shop.order.placed',
   version: 1,
+  summary: 'An order was placed',
+  description: 'The event every consumer of this test registry takes',
   data: z.object({ orderId: z.string(), total: z.number() }),
 });
 const Shipped = defineEvent({
   type: 'warehouse.parcel.shipped',
   version: 1,
+  summary: "The order's parcel was shipped",
+  description: "The warehouse's completed task",
   data: z.object({ orderId: z.string(), ...attemptFields, carrier: z.string() }),
 });
 

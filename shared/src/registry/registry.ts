@@ -13,6 +13,8 @@ export interface ConsumerSpec {
   queue: string;
   /** The events it consumes; their types are the work queue's routing keys. */
   consumes: readonly EventContract[];
+  /** What it does with each message of its work queue, and why a duplicate is harmless: the AsyncAPI document's words. */
+  description?: string;
   /** The Postgres schema of its inbox table (`<schema>.processed_events`); the service's name when absent. */
   inbox?: string;
   /**
@@ -30,7 +32,7 @@ export interface ConsumerSpec {
    * as a task outcome. Its backlog never holds the main queue back, and the
    * main queue's deliveries get the rate limit's tokens first.
    */
-  jobs?: { queue: string; consumes: readonly EventContract[] };
+  jobs?: { queue: string; consumes: readonly EventContract[]; description?: string };
   /**
    * At most this many handler runs per period across every replica: "10/s",
    * "600/m". The variable `<SERVICE>_RATE_LIMIT` overrides it ("off" removes it).
@@ -59,8 +61,8 @@ export interface RegistrySpec<Consumers extends Record<string, ConsumerSpec>, Su
    */
   subject: { key: SubjectKey; schema: z.ZodType<string> };
   consumers: Consumers;
-  /** The service that follows every task's outcome events, and its queue. */
-  projector?: { service: string; queue: string };
+  /** The service that follows every task's outcome events, its queue, and what it does with them. */
+  projector?: { service: string; queue: string; description?: string };
 }
 
 /** A consumer as the runtime uses it: the spec with its name and inbox filled in. */
@@ -124,8 +126,8 @@ export class Registry<
       if (!entry.task) continue;
       const outcomes: TaskOutcomes = {
         completed: entry.completed,
-        failed: taskFailed(entry.service, spec.subject),
-        deadLettered: taskDeadLettered(entry.service, spec.subject),
+        failed: taskFailed(entry.service, spec.subject, spec.projector?.service),
+        deadLettered: taskDeadLettered(entry.service, spec.subject, spec.projector?.service),
       };
       this.outcomesByService.set(entry.service, outcomes);
       for (const [kind, contract] of [
@@ -254,11 +256,21 @@ export const attemptFields = {
   finishedAt: timestamp.optional(),
 };
 
+/** Who shows a task's outcomes, for the outcome events' descriptions. */
+const shownBy = (projector: string | undefined, status: string) =>
+  projector ? ` ${projector} shows the task as ${status}.` : '';
+
 /** `<service>.task.failed` v1: an attempt failed and a retry is scheduled. */
-function taskFailed(service: string, subject: { key: string; schema: z.ZodType<string> }) {
+function taskFailed(
+  service: string,
+  subject: { key: string; schema: z.ZodType<string> },
+  projector: string | undefined,
+) {
   return defineEvent({
     type: `${service}.task.failed`,
     version: 1,
+    summary: `${service}: an attempt at its task failed, and a retry is scheduled`,
+    description: `What ${service} reports when an attempt at its task (for the \`${subject.key}\` named) fails with an error worth retrying: published once the message is confirmed in the retry queue it now waits in (\`retryIn\`), with the attempt's error. \`attempt\` counts across replays from the dead-letter queue. Best effort: a report RabbitMQ refuses is logged, not retried, since the message waits in its retry queue either way.${shownBy(projector, 'retrying')}`,
     data: z.object({
       [subject.key]: subject.schema,
       ...attemptFields,
@@ -270,10 +282,16 @@ function taskFailed(service: string, subject: { key: string; schema: z.ZodType<s
 }
 
 /** `<service>.task.dead-lettered` v1: the message waits in the service's DLQ for a human. */
-function taskDeadLettered(service: string, subject: { key: string; schema: z.ZodType<string> }) {
+function taskDeadLettered(
+  service: string,
+  subject: { key: string; schema: z.ZodType<string> },
+  projector: string | undefined,
+) {
   return defineEvent({
     type: `${service}.task.dead-lettered`,
     version: 1,
+    summary: `${service}: its task gave up, and the message waits in its dead-letter queue`,
+    description: `What ${service} reports when it parks the message of its task (for the \`${subject.key}\` named) in its dead-letter queue, where it waits for an operator to replay or discard it: published once the dead-letter queue confirmed it, with the last error and the \`reason\`: \`retries-exhausted\` after the last retry, \`permanent-error\` at once for an error no retry can fix, \`delivery-limit\` for a crash loop (parked by the consumer, or by RabbitMQ itself). \`attempt\` counts across replays. Best effort, like every failure report: the message is in the dead-letter queue either way.${shownBy(projector, 'failed')}`,
     data: z.object({
       [subject.key]: subject.schema,
       ...attemptFields,

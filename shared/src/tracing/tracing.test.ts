@@ -68,6 +68,7 @@ describe('traces through the HTTP app', () => {
             method: 'post',
             path: '/orders',
             summary: 'An order',
+            description: 'Answers 201: the test only follows its trace',
             answers: { 201: { description: 'Placed' } },
           }),
         ],

@@ -16,7 +16,7 @@ export const ANALYTICS_ROUTES = {
     tag: 'analytics',
     summary: 'Sales over a period',
     description:
-      "The orders placed in [from, to); either end may be left open. The email service's sales report reads it.",
+      "Sums the order facts this service recorded from checkout.order.completed for the orders placed in [from, to) (either end may be left open): their count, revenue, items sold and the five best-selling SKUs. Public; the email service's sales report (weekly, by default) reads it. Changes nothing.",
     query: z.object({
       from: instant.meta({ description: 'Start, inclusive (ISO 8601 with an offset)' }),
       to: instant.meta({ description: 'End, exclusive (ISO 8601 with an offset)' }),
@@ -44,5 +44,6 @@ export const ANALYTICS_API: ApiDescription = {
   title: 'analytics',
   version: '1.0.0',
   description: 'One fact per completed order (checkout.order.completed), summed up as sales over a period.',
+  tags: { analytics: 'Sales figures from the orders this service has recorded' },
   routes: Object.values(ANALYTICS_ROUTES),
 };

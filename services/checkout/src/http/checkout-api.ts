@@ -158,6 +158,8 @@ export const CHECKOUT_ROUTES = {
     path: '/products',
     tag: 'orders',
     summary: 'The catalogue',
+    description:
+      "Every product a shopper can order, with its price in cents and its currency, from checkout's catalogue. Public; changes nothing.",
     answers: { 200: { description: 'Every product, by SKU', body: z.array(product) } },
     errors: [ORDER_ERRORS.databaseUnavailable],
   }),
@@ -167,7 +169,7 @@ export const CHECKOUT_ROUTES = {
     tag: 'orders',
     summary: 'Place an order: charge the card, save the order, publish OrderCompleted',
     description:
-      'Answers once the card is charged and the order saved; email, receipt, inventory and analytics follow through RabbitMQ. The same Idempotency-Key with the same body answers the same order.',
+      'Public: any shopper may place an order (ORDER_RATE_LIMIT, when set, caps the requests per client address). Prices the lines from the catalogue and saves the order as pending, charges the card, then confirms the order and writes its checkout.order.completed event in one transaction (the outbox); it answers once that commits, and the confirmation email, the receipt, the stock and the sales figures follow through RabbitMQ. A declined card is saved as a declined order and answered 402. The same Idempotency-Key with the same body answers the same order again and charges nothing more; with another body it is refused (409). The body must be `application/json`.',
     query: z.object({
       mode: z
         .string()
@@ -204,7 +206,7 @@ export const CHECKOUT_ROUTES = {
     auth: ADMIN.auth,
     summary: "Recent orders, or one customer's, or those whose id starts with a prefix (operators)",
     description:
-      "An operators' route: it shows every customer's orders, so it needs the admin token and answers 404 while none is configured. A shopper reads their own order at /orders/{id}, the link the order's answer gives.",
+      "An operators' route: it shows every customer's orders, so it needs the admin token and answers 404 while none is configured. A shopper reads their own order at /orders/{id}, the link the order's answer gives. Filters by email (whole, in any case) or by id prefix (8 or more characters); changes nothing.",
     query: listQuerySchema,
     invalid: invalidRequest,
     answers: { 200: { description: 'Orders, newest first', body: z.array(orderSchema) } },
@@ -215,7 +217,8 @@ export const CHECKOUT_ROUTES = {
     path: '/orders/{id}',
     tag: 'orders',
     summary: 'An order and the status of each of its fulfillment tasks',
-    description: "Public: the order's id is an unguessable UUID, given only to whoever placed the order.",
+    description:
+      "The order as saved, and once it is confirmed, each fulfillment task's status, attempts and timeline as the services report them. Public: the order's id is an unguessable UUID, given only to whoever placed the order, so the link is the shopper's. Changes nothing.",
     // Only a UUID is looked up: anything else is not found without a query.
     params: z.object({ id: z.guid() }),
     invalid: () => orderNotFound('with that id: an order id is a UUID'),
@@ -227,6 +230,8 @@ export const CHECKOUT_ROUTES = {
     method: 'get',
     path: '/admin/dlq',
     summary: "Every service's parked dead letters: how many, and the oldest",
+    description:
+      "For each consuming service: the dead letters parked in checkout's store, the oldest one's age, and how many still wait in its RabbitMQ dead-letter queue to be moved into the store. Operators only (ADMIN_TOKEN; 404 while none is configured). Changes nothing: RabbitMQ is only counted, passively.",
     answers: {
       200: {
         description: 'One entry per service',
@@ -255,7 +260,7 @@ export const CHECKOUT_ROUTES = {
     path: '/admin/dlq/{service}',
     summary: "Search a service's dead letters",
     description:
-      'Oldest parked first, a page at a time. Reads the dead-letter store only: nothing in RabbitMQ is touched, however often it is called.',
+      'Oldest parked first, a page at a time, filtered by state (parked unless said), order, event type, error code, error text or time parked. Operators only (ADMIN_TOKEN). Reads the dead-letter store only: nothing in RabbitMQ is touched, however often it is called.',
     params: service,
     query: z.object({
       ...filterFields,
@@ -282,6 +287,8 @@ export const CHECKOUT_ROUTES = {
     method: 'get',
     path: '/admin/dlq/{service}/messages/{id}',
     summary: 'One dead letter with its headers and body',
+    description:
+      "The message as it was parked: its AMQP headers, content type and body, every attempt's count and last error, and whether it was replayed or discarded since. Operators only (ADMIN_TOKEN). Changes nothing.",
     params: service.extend({ id: z.guid() }),
     invalid: () => deadLetterNotFound(),
     answers: {
@@ -302,7 +309,7 @@ export const CHECKOUT_ROUTES = {
     path: '/admin/dlq/{service}/preview',
     summary: 'The dry run: what a replay or discard would act on, before it does',
     description:
-      'Given ids, says which are parked (the rest are skipped, with their state); given a filter, selects the oldest `limit` parked dead letters it matches. Either way it answers their ids, how they group by type, error code and reason, and where a replay would send them. Send those ids to replay or discard to act on exactly that set.',
+      'Given ids, says which are parked (the rest are skipped, with their state); given a filter, selects the oldest `limit` parked dead letters it matches. Either way it answers their ids, how they group by type, error code and reason, and where a replay would send them. Send those ids to replay or discard to act on exactly that set. Operators only (ADMIN_TOKEN). Changes nothing.',
     params: service,
     body: z
       .strictObject({
@@ -348,6 +355,8 @@ export const CHECKOUT_ROUTES = {
     method: 'post',
     path: '/admin/dlq/{service}/replay',
     summary: 'Put exactly the chosen dead letters back on the work queue, rate-capped and audited',
+    description:
+      "Operators only (ADMIN_TOKEN). Each chosen dead letter that is still parked is published again to the service's work queue as first published (same message id, correlation id, type and body, its attempt count reset), at most `rate` per second (10 unless said); once RabbitMQ confirms it, it is marked replayed and the audit log records who (`actor`, beside the API's own name). A dead letter no longer parked is skipped. A duplicate delivery this may cause is absorbed by the service's inbox.",
     params: service,
     body: z.strictObject({ ids, actor, rate: z.number().positive().max(1_000).optional() }),
     answers: {
@@ -367,6 +376,8 @@ export const CHECKOUT_ROUTES = {
     method: 'post',
     path: '/admin/dlq/{service}/discard',
     summary: 'Settle exactly the chosen dead letters for good, with a reason, audited',
+    description:
+      'Operators only (ADMIN_TOKEN). Marks each chosen dead letter that is still parked as discarded, with the reason and who (`actor`) in the audit log; it is never delivered again. The stored message is kept, for the record. A dead letter no longer parked is skipped.',
     params: service,
     body: z.strictObject({ ids, actor, reason: text().trim().min(1).max(1_000) }),
     answers: {
@@ -386,6 +397,8 @@ export const CHECKOUT_ROUTES = {
     method: 'get',
     path: '/admin/audit',
     summary: 'The replays, discards, pauses and resumes, newest first',
+    description:
+      'Every operator action taken through this API, the CLIs or the dashboard: who, when, on which service and dead letter, and why; filtered by service or order. Operators only (ADMIN_TOKEN). Changes nothing.',
     query: z.object({
       service: text().min(1).max(100).optional(),
       order: text().min(1).max(200).optional(),
@@ -399,6 +412,8 @@ export const CHECKOUT_ROUTES = {
     method: 'get',
     path: '/admin/consumers',
     summary: 'Each consumer: paused or running, its circuit, consumers and rate limit',
+    description:
+      "For each consuming service: whether it is paused (since when, by whom), its circuit breaker's state, how many consumers RabbitMQ counts on its work queue (0 while paused; null when RabbitMQ cannot be asked) and its rate limit. Operators only (ADMIN_TOKEN). Changes nothing.",
     answers: { 200: { description: 'One entry per consuming service', body: z.array(consumerControls) } },
     errors: ADMIN_REFUSALS,
   }),
@@ -407,6 +422,8 @@ export const CHECKOUT_ROUTES = {
     method: 'post',
     path: '/admin/consumers/{service}/pause',
     summary: 'Every replica of the service stops taking messages; its queue buffers',
+    description:
+      'Operators only (ADMIN_TOKEN). Records the pause in the shared controls table, which every replica of the service hears of at once: what it is handling finishes, and new messages wait in its queue. Written to the audit log with `actor`.',
     params: service,
     body: z.strictObject({ actor }),
     answers: { 200: { description: "The service's controls", body: consumerControls } },
@@ -417,6 +434,8 @@ export const CHECKOUT_ROUTES = {
     method: 'post',
     path: '/admin/consumers/{service}/resume',
     summary: 'Every replica of the service takes messages again',
+    description:
+      'Operators only (ADMIN_TOKEN). Clears the pause in the shared controls table; every replica starts taking messages from its queue again. Written to the audit log with `actor`.',
     params: service,
     body: z.strictObject({ actor }),
     answers: { 200: { description: "The service's controls", body: consumerControls } },
@@ -427,6 +446,8 @@ export const CHECKOUT_ROUTES = {
     method: 'get',
     path: '/admin/jobs',
     summary: 'Scheduled jobs by due time, the parked ones, and the recurring schedules',
+    description:
+      'The delayed jobs not yet published (by due time), the jobs parked after JOB_MAX_ATTEMPTS refused publishes, and each recurring schedule with its cron, last and next run; filtered by service. Operators only (ADMIN_TOKEN). Changes nothing.',
     query: z.object({
       service: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().positive().max(1_000).default(100),
@@ -489,6 +510,12 @@ export const CHECKOUT_API: ApiDescription = {
       scheme: 'bearer',
       description: 'ADMIN_TOKEN; without one configured, /admin and GET /orders answer 404',
     },
+  },
+  tags: {
+    orders:
+      "The shop's front: the catalogue, placing an order, and reading one back, all public; listing orders is the operators'",
+    admin:
+      "The operators' API, behind ADMIN_TOKEN: dead letters (search, dry run, replay, discard), the audit log, consumers (pause, resume) and jobs. The `npm run dlq` and `npm run consumers` CLIs and the dashboard are its clients",
   },
   routes: Object.values(CHECKOUT_ROUTES),
 };

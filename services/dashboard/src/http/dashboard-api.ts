@@ -77,6 +77,8 @@ export const DASHBOARD_ROUTES = {
     path: '/',
     tag: 'page',
     summary: 'The dashboard, or its sign-in form',
+    description:
+      "Public: without a session it answers the sign-in form; with one, the dashboard for the session's role (operator or viewer), its regions filled from the latest snapshot and the session's CSRF token in the page for its POSTs. Never cached; changes nothing.",
     answers: html('The page'),
   }),
   asset: defineRoute({
@@ -84,14 +86,19 @@ export const DASHBOARD_ROUTES = {
     path: '/assets/{file}',
     tag: 'page',
     summary: "The page's scripts and styles, its own and its libraries'",
+    description:
+      "The dashboard's own script and style sheet and the libraries the page uses (htmx, idiomorph, uPlot), from the dashboard's own installation, so the page loads nothing from another origin. Any other name is not found. Public; changes nothing.",
     params: z.object({ file: z.string() }),
     answers: { 200: { description: 'A script or a style sheet', contentType: 'application/octet-stream' } },
+    errors: [DASHBOARD_ERRORS.notFound],
   }),
   signIn: defineRoute({
     method: 'post',
     path: '/sign-in',
     tag: 'session',
     summary: 'Sign in with ADMIN_TOKEN (operator) or VIEWER_TOKEN (read-only)',
+    description:
+      "Public: the way to a session. The token is compared in constant time with ADMIN_TOKEN (an operator's session) and VIEWER_TOKEN (a viewer's, read-only); a match opens a session in the dashboard's memory and sets its httpOnly, SameSite=Strict cookie. The session ends on sign-out, after SESSION_IDLE_TIMEOUT without a request, or when the dashboard restarts. At most 20 attempts per client address in 15 minutes; a POST from another origin is refused.",
     bodyType: form,
     body: z.object({ token: z.string().default('') }),
     invalid: invalidRequest,
@@ -110,6 +117,8 @@ export const DASHBOARD_ROUTES = {
     tag: 'session',
     auth: 'session',
     summary: 'End the session',
+    description:
+      "Forgets the session and clears its cookie; the page's live stream then ends with `signed-out`. Needs the session and its CSRF token.",
     answers: { 303: { description: 'Signed out, and back to /' } },
     errors: [DASHBOARD_ERRORS.signInRequired, DASHBOARD_ERRORS.csrfRejected],
   }),
@@ -118,6 +127,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/stream',
     summary: 'The live regions as server-sent events, at most a second behind',
+    description:
+      "The page's live regions (queues, recent orders, dead-letter counts, jobs) as HTML fragments for the session's role, and the rate chart's series as JSON, from one feed every open page shares; only the regions that changed are sent. The stream ends with `signed-out` when the session does. Any signed-in session; changes nothing.",
     answers: {
       200: {
         description:
@@ -131,6 +142,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/session',
     summary: "The session's role",
+    description:
+      "The role of the session the cookie names, for the page's scripts. Any signed-in session; changes nothing.",
     answers: { 200: { description: 'The role', body: z.object({ role: z.enum(['operator', 'viewer']) }) } },
   }),
   searchOrders: defineRoute({
@@ -138,6 +151,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/orders/search',
     summary: 'Orders by id, id prefix (8 or more hex characters) or email',
+    description:
+      "A whole order id reads that order from checkout; an email or an id prefix lists up to 50 matching orders through checkout's operators' search, which the dashboard calls with its own ADMIN_TOKEN. Any signed-in session, viewers included; changes nothing.",
     query: z.object({ q: z.string().trim().max(320).default('') }),
     answers: html('The orders table'),
   }),
@@ -146,6 +161,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/orders/{id}',
     summary: 'One order with its tasks and their timelines',
+    description:
+      'The order as checkout shows it, with every attempt of each fulfillment task. Any signed-in session; changes nothing.',
     params: z.object({ id: z.string() }),
     answers: html("The order's detail"),
   }),
@@ -154,6 +171,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/dead-letters/{service}',
     summary: "A service's parked dead letters, filtered",
+    description:
+      "Up to 100 of the service's parked dead letters from checkout's store, oldest first, filtered by error text, order, event type, error code or time parked; an operator's list has the boxes and buttons to act on them. Any signed-in session; changes nothing.",
     params: service,
     query: deadLetterFilter,
     answers: html('The list'),
@@ -163,6 +182,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/dead-letters/{service}/messages/{id}',
     summary: 'One dead letter: headers and body',
+    description:
+      "The dead letter's headers and body as checkout's store holds them; an operator's view has the replay and discard buttons. Any signed-in session; changes nothing.",
     params: service.extend({ id: z.uuid() }),
     answers: html("The dead letter's detail"),
   }),
@@ -171,6 +192,8 @@ export const DASHBOARD_ROUTES = {
     method: 'get',
     path: '/api/audit',
     summary: 'The replays, discards, pauses and resumes, newest first',
+    description:
+      "The latest 50 entries of checkout's audit log: who did what to which dead letter or consumer, and why. Any signed-in session; changes nothing.",
     answers: html('The audit log'),
   }),
   preview: defineRoute({
@@ -178,6 +201,8 @@ export const DASHBOARD_ROUTES = {
     method: 'post',
     path: '/api/dead-letters/{service}/preview',
     summary: 'The dry run of a replay or discard of the chosen dead letters: nothing is done',
+    description:
+      "Asks checkout which of the chosen dead letters are still parked and how they group by event type, error code and reason; `scope` says which are chosen (`one` and `selected`: those in `ids`; `shown`: those in `shown`). Changes nothing. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
     answers: html('What a replay or discard would act on'),
   }),
   replay: defineRoute({
@@ -185,18 +210,24 @@ export const DASHBOARD_ROUTES = {
     method: 'post',
     path: '/api/dead-letters/{service}/replay',
     summary: 'Replay exactly the chosen dead letters through checkout, rate-capped',
+    description:
+      "Through checkout's admin API, each chosen dead letter that is still parked goes back on the service's work queue, at most DASHBOARD_REPLAY_RATE per second, audited with the actor `dashboard`; the status line says how many, and how many were no longer parked. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
   }),
   discard: defineRoute({
     ...action,
     method: 'post',
     path: '/api/dead-letters/{service}/discard',
     summary: 'Discard exactly the chosen dead letters through checkout, with a reason',
+    description:
+      "Through checkout's admin API, each chosen dead letter that is still parked is discarded for good with the `reason` given (required), audited with the actor `dashboard`. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
   }),
   consumer: defineRoute({
     ...action,
     method: 'post',
     path: '/api/consumers/{service}/{action}',
     summary: 'Pause or resume a consumer on every replica',
+    description:
+      "Through checkout's admin API: on pause every replica of the service stops taking messages and its queue buffers them, on resume they take them again; audited. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
     params: service.extend({ action: z.enum(['pause', 'resume']) }),
     query: undefined,
     body: undefined,
@@ -209,6 +240,19 @@ export const DASHBOARD_API: ApiDescription = {
   version: '1.0.0',
   description:
     "The operators' page: queues, orders, dead letters and jobs, live. Signed in with checkout's ADMIN_TOKEN (or VIEWER_TOKEN, read-only); every POST carries the session's CSRF token. It acts through checkout's admin API.",
-  auth: { session: { type: 'apiKey', in: 'cookie', name: 'dashboard_session' } },
+  auth: {
+    session: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'dashboard_session',
+      description:
+        "The session POST /sign-in opens: an operator's (ADMIN_TOKEN) or a viewer's (VIEWER_TOKEN)",
+    },
+  },
+  tags: {
+    page: 'The page and what it reads: its assets, the live stream, orders, dead letters and the audit log',
+    session: 'Signing in with a token, and out',
+    actions: "What an operator does to dead letters and consumers, through checkout's admin API",
+  },
   routes: Object.values(DASHBOARD_ROUTES),
 };

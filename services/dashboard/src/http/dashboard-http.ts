@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { addRoute, sendProblem } from '@shop/shared/http';
+import { permanentError } from '@shop/shared/errors';
+import { addRoute } from '@shop/shared/http';
 import type { Express } from 'express';
 import helmet from 'helmet';
 import { DASHBOARD_ROUTES } from './dashboard-api';
+import { DASHBOARD_ERRORS } from './dashboard-errors';
 import { type DashboardDeps, dashboardRoutes } from './dashboard-routes';
 
 /** Every route the dashboard serves (dashboard-api.ts describes each), behind its own security headers. */
@@ -52,7 +54,9 @@ function serveAssets(app: Express) {
   };
   addRoute(app, DASHBOARD_ROUTES.asset, ({ params }, _req, res) => {
     const path = Object.hasOwn(files, params.file) ? files[params.file] : undefined;
-    if (!path) return sendProblem(res, { status: 404, title: 'Not Found', detail: 'No such asset' });
+    if (!path) {
+      throw permanentError(DASHBOARD_ERRORS.notFound, 'Not Found', { details: { detail: 'No such asset' } });
+    }
     res.sendFile(path);
   });
 }

@@ -21,6 +21,8 @@ export const INVENTORY_ROUTES = {
     path: '/inventory',
     tag: 'inventory',
     summary: "Every SKU's stock level",
+    description:
+      'Units on hand and units backordered for every SKU this service keeps stock of, by SKU, as the completed orders it has consumed left them. Public; changes nothing.',
     answers: { 200: { description: 'The stock levels, by SKU', body: z.array(stockLevel) } },
   }),
   one: defineRoute({
@@ -28,6 +30,8 @@ export const INVENTORY_ROUTES = {
     path: '/inventory/{sku}',
     tag: 'inventory',
     summary: "One SKU's stock level",
+    description:
+      'Units on hand and units backordered for one SKU; a SKU this service keeps no stock of is not found. Public; changes nothing.',
     // What checkout accepts as a SKU (its order request schema); nothing else can have stock, so
     // anything else is not found, without a query (Postgres would refuse a NUL in it).
     params: z.object({ sku: text().min(1).max(64) }),
@@ -41,5 +45,6 @@ export const INVENTORY_API: ApiDescription = {
   title: 'inventory',
   version: '1.0.0',
   description: 'Stock levels, moved by every completed order (checkout.order.completed).',
+  tags: { inventory: 'Stock levels by SKU' },
   routes: Object.values(INVENTORY_ROUTES),
 };

@@ -15,6 +15,8 @@ export const PDF_ROUTES = {
     path: '/receipts/{file}',
     tag: 'receipts',
     summary: "An order's PDF receipt",
+    description:
+      "The receipt this service rendered when it consumed the order's checkout.order.completed; not found until then. Public to whoever has the link, which the confirmation email and the order at checkout's GET /orders/{id} carry: it is as unguessable as the order's id. Changes nothing.",
     // Only "<uuid>.pdf" can name a receipt; anything else (../, other names) is not found.
     params: z.object({
       file: z
@@ -33,5 +35,6 @@ export const PDF_API: ApiDescription = {
   title: 'pdf',
   version: '1.0.0',
   description: 'PDF receipts, rendered for every completed order (checkout.order.completed).',
+  tags: { receipts: 'The PDF receipts of completed orders' },
   routes: Object.values(PDF_ROUTES),
 };
