@@ -11,7 +11,8 @@ ARG NODE_IMAGE=node:26-bookworm-slim
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY . .
-RUN find . -type f ! -name package.json ! -name package-lock.json -delete
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete \
+ && find . -depth -type d -empty -delete
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
@@ -24,9 +25,29 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
-# The same script CI runs, so the image ships exactly what CI compiled and checked.
+# The same script CI runs, so the image ships exactly what CI compiled and checked. Then only
+# what the processes read at run time goes to /out: each package's manifest and compiled dist/
+# (its "default" export condition), the Prisma schema and migrations (the migrate CLI finds
+# them by walking up from scripts/dist/database), and the dashboard's page.
 RUN npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+ && mkdir /out \
+ && for package in shared contracts services/* scripts; do \
+      mkdir -p "/out/$package" \
+      && cp -R "$package/dist" "/out/$package/dist" \
+      && if [ -f "$package/package.json" ]; then cp "$package/package.json" "/out/$package/"; fi; \
+    done \
+ && cp -R prisma /out/prisma \
+ && cp -R services/dashboard/public /out/services/dashboard/public
+
+# Production dependencies only, installed afresh rather than pruned from the build's tree:
+# `npm prune --omit=dev` keeps the packages the lockfile marks devOptional (@prisma/client's
+# optional peers: the Prisma CLI and Studio, TypeScript, PGlite, React...), about 130 of them.
+# --omit=optional also leaves out TypeScript's platform binaries and pg-cloudflare; nothing the
+# services load at run time is optional. The workspaces come in as links to their folders.
+FROM ${NODE_IMAGE} AS production-dependencies
+WORKDIR /app
+COPY --from=manifests /app ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
@@ -34,11 +55,10 @@ ENV NODE_ENV=production
 # which otherwise hold tens of MB each under load. Measured in bench/stack-load.ts (P6).
 ENV NODE_OPTIONS="--max-old-space-size=96 --max-semi-space-size=4" MALLOC_ARENA_MAX=2
 WORKDIR /app
-# The whole pruned tree, so each package's dist/ sits beside its manifest and @shop/shared
-# and @shop/contracts resolve through their "default" export condition to their dist/. Copying it into a fresh
-# stage leaves the dev dependencies behind in the build stage's layers. The migrate CLI
-# finds prisma/migrations by walking up from scripts/dist/database.
-COPY --from=build /app ./
+# The manifests and node_modules (the root's and any package's own), then the built output
+# beside each manifest. No source, tests, benchmarks or docs: docs/image.md lists what is here.
+COPY --from=production-dependencies /app ./
+COPY --from=build /out ./
 # Owned by the unprivileged user so a named volume mounted here inherits a writable directory.
 RUN install -d -o node -g node /app/receipts
 USER node

@@ -6,16 +6,28 @@
  *   npm run migrate -- --create <name> write prisma/migrations/<timestamp>_<name> from that difference
  *
  * The compose file runs the compiled copy (scripts/dist/migrate.js) before the services start.
+ * Migrating waits for Postgres to accept connections, for at most MIGRATE_WAIT (default 60s):
+ * in compose it may start while Postgres still initialises its volume.
  */
 
 import { createPrismaClient } from '@shop/contracts/database';
-import { databaseVariables, loadConfig } from '@shop/shared/config';
+import { databaseVariables, duration, loadConfig } from '@shop/shared/config';
 import { Command } from 'commander';
-import { checkMigrationDrift, createMigration, migrateDatabase } from './database';
+import {
+  checkMigrationDrift,
+  createMigration,
+  migrateDatabase,
+  PostgresUnreachable,
+  redact,
+  waitForPostgres,
+} from './database';
 import { CATALOGUE, seedDatabase } from './seed';
 
 // The same variable and default as every service: a machine with Postgres running needs no configuration.
-const databaseUrl = loadConfig(databaseVariables).DATABASE_URL;
+const { DATABASE_URL: databaseUrl, MIGRATE_WAIT: waitMs } = loadConfig({
+  ...databaseVariables,
+  MIGRATE_WAIT: duration('60s'),
+});
 
 const program = new Command('migrate')
   .option('--check', 'fail when schema.prisma and prisma/migrations differ')
@@ -37,6 +49,12 @@ const program = new Command('migrate')
         folder ? `Created ${folder}` : 'schema.prisma and the migrations match: nothing to create.',
       );
     } else {
+      let waited = false;
+      await waitForPostgres(databaseUrl, waitMs, (reason) => {
+        if (!waited) console.log(`Waiting for Postgres at ${redact(databaseUrl)} (${reason})`);
+        waited = true;
+      });
+      if (waited) console.log('Postgres accepts connections.');
       const { created, applied } = await migrateDatabase(databaseUrl);
       if (created) console.log(`Created database ${new URL(databaseUrl).pathname.slice(1)}.`);
       for (const name of applied) console.log(`Applied ${name}`);
@@ -51,15 +69,11 @@ program.parseAsync().catch((error: Error) => {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code);
   console.error(
-    unreachable
-      ? `Cannot reach Postgres at DATABASE_URL (${redact(databaseUrl)}): ${error.message || code}`
-      : error,
+    error instanceof PostgresUnreachable
+      ? error.message
+      : unreachable
+        ? `Cannot reach Postgres at DATABASE_URL (${redact(databaseUrl)}): ${error.message || code}`
+        : error,
   );
   process.exitCode = 1;
 });
-
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}

@@ -1,17 +1,20 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { dropDatabase } from '../scripts/database';
+import { TcpProxy } from './tcp-proxy';
 
 // Through the CLI in a child process: the Wasm schema engine's glue is an ES
 // module, which Jest's sandbox cannot load on Node < 24.9.
 const repoRoot = path.resolve(__dirname, '..');
-const migrate = (databaseUrl: string) =>
+const migrate = (databaseUrl: string, env: NodeJS.ProcessEnv = {}) =>
   promisify(execFile)('node_modules/.bin/tsx', ['--conditions=source', 'scripts/migrate.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
   });
 
 // Its own database, so this test neither depends on nor disturbs the run's shared one.
@@ -19,7 +22,29 @@ const server = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.
 server.pathname = `/migrations_test_${randomUUID().replaceAll('-', '')}`;
 const databaseUrl = server.toString();
 
-afterAll(() => dropDatabase(databaseUrl));
+const databases = [databaseUrl];
+afterAll(async () => {
+  for (const url of databases) await dropDatabase(url);
+});
+
+/** A loopback port nothing listens on (until a test starts something there). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A new database's URL on `port` of loopback, with the server's credentials. */
+function urlOnPort(port: number): string {
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  url.pathname = `/migrations_test_${randomUUID().replaceAll('-', '')}`;
+  databases.push(new URL(url.pathname, server).toString());
+  return url.toString();
+}
 
 const query = async <Row extends pg.QueryResultRow>(sql: string) => {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -52,4 +77,37 @@ test('When migrating a new database, then it is created with every service inbox
   expect(second.stdout).toMatch(/^Database is up to date\.$/m);
   expect(second.stdout).not.toMatch(/^Applied/m);
   expect(await countSeeded()).toEqual([{ products: 6, stock: 6 }]);
+});
+
+test('When Postgres is not listening yet, then migrate waits and migrates once it is', async () => {
+  const port = await freePort();
+  const migrating = migrate(urlOnPort(port));
+  // Compose's Postgres on a new volume: nothing answers on TCP while its init scripts run.
+  await sleep(2_500);
+  const postgres = await TcpProxy.start(server.hostname, Number(server.port || 5432), port);
+  try {
+    const { stdout } = await migrating;
+    expect(stdout).toMatch(new RegExp(`^Waiting for Postgres at postgresql://[^ ]*127.0.0.1:${port}/`, 'm'));
+    expect(stdout).toMatch(/^Postgres accepts connections\.$/m);
+    expect(stdout).toMatch(/^Applied \d{14}_init$/m);
+  } finally {
+    await postgres.stop();
+  }
+});
+
+test('When Postgres never listens, then migrate gives up after MIGRATE_WAIT and says where it looked', async () => {
+  const port = await freePort();
+  const startedAt = Date.now();
+  const failure = await migrate(urlOnPort(port), { MIGRATE_WAIT: '2s' }).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+  expect(failure?.code).toBe(1);
+  expect(failure?.stderr).toMatch(
+    new RegExp(
+      `Postgres at postgresql://[^ ]*127.0.0.1:${port}/\\S+ did not accept connections within 2s \\(MIGRATE_WAIT\\); last ECONNREFUSED`,
+    ),
+  );
+  expect(failure?.stderr).not.toMatch(/at .*\.ts:\d+/);
+  expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2_000);
 });

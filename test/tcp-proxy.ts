@@ -15,10 +15,11 @@ export class TcpProxy {
     readonly port: number,
   ) {}
 
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  /** Listens on `port` (any free one by default). */
+  static async start(targetHost: string, targetPort: number, port = 0): Promise<TcpProxy> {
     let proxy: TcpProxy | undefined;
     const server = createServer((client) => proxy!.accept(client, targetHost, targetPort));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     proxy = new TcpProxy(server, (server.address() as { port: number }).port);
     return proxy;
   }

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Mounted into the compose postgres container's /docker-entrypoint-initdb.d, which the image
-# runs once, when it initialises an empty data volume: creates the service roles and grants of
-# service-roles.sql with the passwords from docker-compose.yml (development defaults unless
-# .env sets them). Changing a password later needs `docker compose down -v` (a new volume) or
-# ALTER ROLE by hand. https://hub.docker.com/_/postgres (Initialization scripts)
+# Run by compose's database-roles one-shot at every `up`, over the network as the superuser
+# (PGHOST, PGPASSWORD): creates or updates the service roles and grants of service-roles.sql
+# with the passwords from docker-compose.yml (development defaults unless .env sets them).
+# It also works as a /docker-entrypoint-initdb.d script of the official image, which runs it
+# once, on a new volume. https://hub.docker.com/_/postgres (Initialization scripts)
 set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
   -v migrator_password="$POSTGRES_MIGRATOR_PASSWORD" \

@@ -8,6 +8,16 @@ import { parseDuration, parseRetryDelays } from './retry-delays';
  * A service composes the groups it needs and adds its own (PORT, SMTP_URL...).
  */
 
+/** Whether a package resolves from here: a development dependency is absent in the image. */
+function isInstalled(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** A duration variable ("500ms", "2s", "5m", "24h", "7d"), read as milliseconds. */
@@ -30,7 +40,13 @@ export const duration = (fallback: string) =>
 export const loggingVariables = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `pretty` for humans (npm start; needs the dev dependency pino-pretty), `json` for machines. */
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'])
+    .default('json')
+    .refine((format) => format === 'json' || isInstalled('pino-pretty'), {
+      message:
+        '"pretty" needs pino-pretty, a development dependency the production image leaves out; use json (the default) and pipe the output through pino-pretty where it is installed',
+    }),
 };
 
 export const databaseVariables = {
