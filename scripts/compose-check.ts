@@ -122,8 +122,8 @@ async function placeAndFollowOrder(): Promise<number> {
     return tasks.length > 0 && tasks.every(({ status }) => status === 'completed') ? view : undefined;
   });
   await until('the confirmation in Mailpit', () => mailpitHasMailTo(email));
-  const receiptUrl = done.fulfillment?.pdf?.url;
-  if (!receiptUrl) throw new Error('the pdf task completed without a receipt URL');
+  const receiptUrl = done.fulfillment?.receipt?.url;
+  if (!receiptUrl) throw new Error('the receipt task completed without a URL');
   const receipt = await fetch(receiptUrl);
   const head = Buffer.from(await receipt.arrayBuffer())
     .subarray(0, 5)
