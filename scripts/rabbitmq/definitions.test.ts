@@ -49,6 +49,17 @@ describe('RabbitMQ definitions', () => {
     expect(allows(write, 'amq.default')).toBe(true);
   });
 
+  test("When the dashboard counts every queue as checkout, then checkout may look up each service's retry queues and consume none but its own", () => {
+    const { configure, write, read } = permissionsOf('checkout');
+
+    for (const name of ['email.retry.1s', 'pdf.retry.10m', 'analytics.retry.250ms']) {
+      expect([name, allows(write, name)]).toEqual([name, true]);
+      expect([name, allows(read, name)]).toEqual([name, false]);
+      expect([name, allows(configure, name)]).toEqual([name, false]);
+    }
+    expect(allows(read, 'checkout.retry.1s')).toBe(true);
+  });
+
   test('When a service publishes, then the events exchange takes only its own routing keys', () => {
     const definitions = buildDefinitions(topology, deliveryLimit, accounts, []);
     const topicWrite = (user: string) =>

@@ -124,6 +124,10 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       // The dead-letter target of its work queue, checked when it declares that queue where it
       // does not exist (deleted by hand): the owner can bring its own work queue back.
       escapeRegex(own.deadLetterExchange),
+      // Every retry queue, to look them up: the dashboard counts every queue as checkout, and a
+      // passive declare needs one permission on RabbitMQ 4.2.7 and 4.3.1 on (monitorPermissions
+      // says why write is the one that gives nothing else away).
+      ...(account.operatesDeadLetters ? topology.services.flatMap(retryQueuesOf) : []),
     ]),
     read: exactly([
       // The sources of those bindings.
