@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { dropDatabase } from '../scripts/database';
+import { freePort } from './service-process';
 import { TcpProxy } from './tcp-proxy';
 
 // Through the CLI in a child process: the Wasm schema engine's glue is an ES
@@ -26,15 +26,6 @@ const databases = [databaseUrl];
 afterAll(async () => {
   for (const url of databases) await dropDatabase(url);
 });
-
-/** A loopback port nothing listens on (until a test starts something there). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A new database's URL on `port` of loopback, with the server's credentials. */
 function urlOnPort(port: number): string {

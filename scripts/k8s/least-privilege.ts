@@ -1,4 +1,4 @@
-import type { KubernetesObject, RenderedResource } from './render-kustomization';
+import { type KubernetesObject, podSpecsOf, type RenderedResource } from './render-kustomization';
 import type { ManifestProblem } from './validate-manifests';
 
 /**
@@ -60,7 +60,7 @@ interface RabbitDefinitions {
 export function checkLeastPrivilege(resources: RenderedResource[]): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   for (const resource of resources) {
-    for (const { pod, field } of podSpecs(resource.object)) {
+    for (const { pod, field } of podSpecsOf<PodSpec>(resource.object)) {
       problems.push(...migrationProblems(resource, pod, field));
       if (isShopDeployment(resource.object))
         problems.push(...serviceProblems(resource, pod, field, resources));
@@ -386,17 +386,6 @@ function runsMigration(container: Container): boolean {
   return [...(container.command ?? []), ...(container.args ?? [])].some((part) =>
     part.includes(MIGRATION_ENTRY),
   );
-}
-
-/** The pod spec inside a workload, with its field path. */
-function podSpecs(object: KubernetesObject): { pod: PodSpec; field: string }[] {
-  const spec = object.spec as
-    | { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } }
-    | undefined;
-  if (object.kind === 'Pod' && spec) return [{ pod: spec as PodSpec, field: 'spec' }];
-  if (spec?.template?.spec) return [{ pod: spec.template.spec, field: 'spec.template.spec' }];
-  const job = spec?.jobTemplate?.spec?.template?.spec;
-  return job ? [{ pod: job, field: 'spec.jobTemplate.spec.template.spec' }] : [];
 }
 
 function containers(pod: PodSpec, field: string): { container: Container; field: string }[] {
