@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { dropDatabase } from '../scripts/database';
 import { freePort } from './service-process';
+import { waitFor } from './support';
 import { TcpProxy } from './tcp-proxy';
 
 // Through the CLI in a child process: the Wasm schema engine's glue is an ES
@@ -73,8 +74,16 @@ test('When migrating a new database, then it is created with every service inbox
 test('When Postgres is not listening yet, then migrate waits and migrates once it is', async () => {
   const port = await freePort();
   const migrating = migrate(urlOnPort(port));
-  // Compose's Postgres on a new volume: nothing answers on TCP while its init scripts run.
-  await sleep(2_500);
+  let output = '';
+  migrating.child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  // Compose's Postgres on a new volume: nothing answers on TCP while its init scripts run. It
+  // comes up once migrate has found nothing there and says it waits; a fixed head start of
+  // 2.5 s was shorter than migrate's own start-up on a busy machine, which then found
+  // Postgres already listening and never waited.
+  await waitFor('migrate waiting for Postgres', () => output.includes('Waiting for Postgres'), 30_000);
+  await sleep(500);
   const postgres = await TcpProxy.start(server.hostname, Number(server.port || 5432), port);
   try {
     const { stdout } = await migrating;
