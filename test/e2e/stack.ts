@@ -205,17 +205,25 @@ export class Stack {
     return (await response.json()) as OrderView;
   }
 
-  /** Waits until GET /orders/{id} shows every task in `status`. */
+  /** Waits until GET /orders/{id} shows every task in `status`; a timeout says what they were last. */
   async waitForAllTasks(id: string, status: TaskStatus, timeoutMs = 20_000): Promise<OrderView> {
-    return waitFor(
-      `every task of order ${id} ${status}`,
-      async () => {
-        const order = await this.order(id);
-        const tasks = Object.values(order.fulfillment ?? {});
-        return tasks.length === 4 && tasks.every((task) => task.status === status) && order;
-      },
-      timeoutMs,
-    );
+    let last: OrderView | undefined;
+    try {
+      return await waitFor(
+        `every task of order ${id} ${status}`,
+        async () => {
+          last = await this.order(id);
+          const tasks = Object.values(last.fulfillment ?? {});
+          return tasks.length === 4 && tasks.every((task) => task.status === status) && last;
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      const tasks = Object.entries(last?.fulfillment ?? {}).map(
+        ([name, task]) => `${name} ${task.status} after ${task.attempts} attempt(s)`,
+      );
+      throw new Error(`${(error as Error).message}; last seen: ${tasks.join(', ') || 'no tasks'}`);
+    }
   }
 
   /** The OrderCompleted event checkout wrote for an order, as it sits in the outbox. */
