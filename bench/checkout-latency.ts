@@ -14,9 +14,10 @@
  * publishing each event with a confirm. Loopback only, bounded by
  * --requests. Its own database and queue prefix, removed afterwards.
  */
+
+import { loadCheckoutConfig } from '@shop/checkout';
 import { Command } from 'commander';
 import { SHOP_REGISTRY } from '../contracts/src/registry';
-import { loadCheckoutConfig } from '../services/checkout/src/config';
 import { registryTopology } from '../shared/src/messaging';
 import {
   type BenchRow,

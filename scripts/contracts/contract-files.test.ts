@@ -1,10 +1,10 @@
 import path from 'node:path';
+import { CHECKOUT_API, CHECKOUT_ROUTES } from '@shop/checkout';
 import { ReceiptGeneratedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { defineEvent } from '@shop/shared/events';
 import { defineRegistry } from '@shop/shared/registry';
 import { z } from 'zod';
-import { CHECKOUT_API, CHECKOUT_ROUTES } from '../../services/checkout/src/http/checkout-api';
 import { asyncApiDocument } from './asyncapi-document';
 import { contractFiles, driftOf, readUnder } from './contract-files';
 import { openApiDocuments, SERVICE_APIS } from './openapi-documents';

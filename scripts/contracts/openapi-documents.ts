@@ -1,16 +1,16 @@
+import { ANALYTICS_API } from '@shop/analytics';
+import { CHECKOUT_API } from '@shop/checkout';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { DASHBOARD_API } from '@shop/dashboard';
+import { EMAIL_API } from '@shop/email';
+import { INVENTORY_API } from '@shop/inventory';
+import { PDF_API } from '@shop/pdf';
 import {
   type ApiDescription,
   type ErrorTable,
   type OpenApiDocument,
   openApiDocument,
 } from '@shop/shared/http';
-import { ANALYTICS_API } from '../../services/analytics/src/http/analytics-api';
-import { CHECKOUT_API } from '../../services/checkout/src/http/checkout-api';
-import { DASHBOARD_API } from '../../services/dashboard/src/http/dashboard-api';
-import { EMAIL_API } from '../../services/email/src/http/email-api';
-import { INVENTORY_API } from '../../services/inventory/src/http/inventory-api';
-import { PDF_API } from '../../services/pdf/src/http/pdf-api';
 
 /** Each service's HTTP API, the same description its createHttpApp serves as /openapi.json. */
 export const SERVICE_APIS = {

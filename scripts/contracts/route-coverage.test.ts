@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { summaryRoutes } from '@shop/analytics';
+import { checkoutHttpRoutes } from '@shop/checkout';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { dashboardHttpRoutes } from '@shop/dashboard';
+import { inventoryRoutes } from '@shop/inventory';
+import { receiptRoutes } from '@shop/pdf';
 import {
   type ApiDescription,
   createHttpApp,
@@ -11,11 +16,6 @@ import {
 import { consumerHttpApp } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import type { Express } from 'express';
-import { summaryRoutes } from '../../services/analytics/src/http/summary-routes';
-import { checkoutHttpRoutes } from '../../services/checkout/src/http/checkout-http';
-import { dashboardHttpRoutes } from '../../services/dashboard/src/http/dashboard-http';
-import { inventoryRoutes } from '../../services/inventory/src/http/inventory-routes';
-import { receiptRoutes } from '../../services/pdf/src/http/receipt-routes';
 import { SERVICE_APIS } from './openapi-documents';
 
 /**

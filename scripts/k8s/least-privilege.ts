@@ -1,5 +1,9 @@
-import { type KubernetesObject, podSpecsOf, type RenderedResource } from './render-kustomization';
-import type { ManifestProblem } from './validate-manifests';
+import {
+  type KubernetesObject,
+  type ManifestProblem,
+  podSpecsOf,
+  type RenderedResource,
+} from './render-kustomization';
 
 /**
  * Checks who may read which credentials in the rendered manifests, as compose has it: each

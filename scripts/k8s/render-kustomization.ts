@@ -26,6 +26,17 @@ export interface RenderedResource {
   source: string;
 }
 
+/** What a check found wrong in one rendered resource. */
+export interface ManifestProblem {
+  /** The file the resource came from. */
+  source: string;
+  /** Kind/name, e.g. Deployment/checkout. */
+  resource: string;
+  /** Where in the resource, e.g. spec.template.spec.containers[0].ports[0].containerPort. */
+  field: string;
+  message: string;
+}
+
 export class KustomizeError extends Error {
   constructor(file: string, message: string) {
     super(`${path.relative(process.cwd(), file) || file}: ${message}`);

@@ -6,7 +6,7 @@ import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import { checkLeastPrivilege } from './least-privilege';
-import type { RenderedResource } from './render-kustomization';
+import type { ManifestProblem, RenderedResource } from './render-kustomization';
 
 /**
  * Validates rendered manifests against the JSON schemas that kubernetes-models (Kubernetes'
@@ -22,16 +22,6 @@ import type { RenderedResource } from './render-kustomization';
  * Then the credentials: which Secret each workload and KEDA read, and what KEDA's RabbitMQ user
  * may do (least-privilege.ts).
  */
-
-export interface ManifestProblem {
-  /** The file the resource came from. */
-  source: string;
-  /** Kind/name, e.g. Deployment/checkout. */
-  resource: string;
-  /** Where in the resource, e.g. spec.template.spec.containers[0].ports[0].containerPort. */
-  field: string;
-  message: string;
-}
 
 interface ModelClass {
   apiVersion: string;

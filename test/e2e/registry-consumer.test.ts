@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { loadCheckoutConfig } from '@shop/checkout';
 import { HEADERS, registryTopology } from '@shop/shared/messaging';
-import { loadCheckoutConfig } from '../../services/checkout/src/config';
 import {
   anOrderRequest,
   checkoutEnvironment,

@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { passesLuhn, TEST_CARDS } from '@shop/checkout';
 import fc from 'fast-check';
-import { passesLuhn } from '../../services/checkout/src/domain/luhn';
-import { TEST_CARDS } from '../../services/checkout/src/payment/simulated-payment-gateway';
 import type { FuzzRequest } from './send-request';
 
 /**

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ANALYTICS_API, summaryRoutes } from '@shop/analytics';
+import { type ChargeRequest, type ChargeResult, SimulatedPaymentGateway } from '@shop/checkout';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
+import { EMAIL_API } from '@shop/email';
+import { INVENTORY_API, inventoryRoutes } from '@shop/inventory';
+import { PDF_API, ReceiptFiles, receiptRoutes } from '@shop/pdf';
 import { type ApiDescription, type RunningServer, startHttpServer } from '@shop/shared/http';
 import { consumerHttpApp } from '@shop/shared/lifecycle';
-import { ANALYTICS_API } from '../../services/analytics/src/http/analytics-api';
-import { summaryRoutes } from '../../services/analytics/src/http/summary-routes';
-import type { ChargeRequest, ChargeResult } from '../../services/checkout/src/payment/payment-gateway';
-import { SimulatedPaymentGateway } from '../../services/checkout/src/payment/simulated-payment-gateway';
 import {
   createTestDatabase,
   startTestCheckout,
@@ -15,12 +16,6 @@ import {
   type TestDatabase,
   topologyFor,
 } from '../../services/checkout/test/checkout-harness';
-import { EMAIL_API } from '../../services/email/src/http/email-api';
-import { INVENTORY_API } from '../../services/inventory/src/http/inventory-api';
-import { inventoryRoutes } from '../../services/inventory/src/http/inventory-routes';
-import { ReceiptFiles } from '../../services/pdf/src/data/receipt-files';
-import { PDF_API } from '../../services/pdf/src/http/pdf-api';
-import { receiptRoutes } from '../../services/pdf/src/http/receipt-routes';
 import { QueueInspector, testLogger, uniquePrefix } from '../support';
 
 export const ADMIN_TOKEN = 'admin-token-for-the-fuzz-test-0123';

@@ -1,2 +1,3 @@
 export { AppError, type AppErrorOptions, type ErrorKind, permanentError, retryableError } from './app-error';
 export { errorCode, errorMessage, isRetryable } from './classify';
+export { BROKER_UNAVAILABLE } from './runtime-codes';

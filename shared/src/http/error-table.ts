@@ -1,4 +1,4 @@
-import { BROKER_UNAVAILABLE } from '../messaging/broker';
+import { BROKER_UNAVAILABLE } from '../errors';
 
 /** How an error code is answered over HTTP: its status, and whether the answer carries Retry-After. */
 export interface ErrorAnswer {

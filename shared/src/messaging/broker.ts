@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { type ChannelModel, type ConfirmChannel, connect, type RecoveringChannelModel } from 'amqplib';
 import { type AmqpUrls, TRANSACTION_GRACE_MS } from '../config';
-import { AppError, retryableError } from '../errors';
+import { AppError, BROKER_UNAVAILABLE, retryableError } from '../errors';
 import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
 import { type QueueDepth, reportQueueDepths } from '../metrics';
@@ -54,7 +54,6 @@ export interface BrokerConsumer {
   readonly consuming: boolean;
 }
 
-export const BROKER_UNAVAILABLE = 'MESSAGING.BROKER_UNAVAILABLE';
 export const TOPOLOGY_CONFLICT = 'MESSAGING.TOPOLOGY_CONFLICT';
 
 /**

@@ -1,10 +1,5 @@
-export {
-  BROKER_UNAVAILABLE,
-  Broker,
-  type BrokerConsumer,
-  type BrokerOptions,
-  TOPOLOGY_CONFLICT,
-} from './broker';
+export { BROKER_UNAVAILABLE } from '../errors';
+export { Broker, type BrokerConsumer, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
 export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
 export { connectBroker, type MessagingConfig, registryTopology } from './connect-broker';
 export { type DeadLetterReason, HEADERS } from './headers';
