@@ -15,7 +15,7 @@ export interface EffectRow {
   /**
    * Emails only: copies that repeat a Message-ID the order already had. That
    * is the one window SMTP leaves open (the process killed, or its database
-   * lost, between the server's 250 and the commit, README "Exactly once"): a mailbox that
+   * lost, between the server's 250 and the commit; docs/messaging.md, "Exactly once"): a mailbox that
    * deduplicates by Message-ID shows one. Reported, not failed; a second
    * Message-ID for an order is a doubled email.
    */

@@ -17,7 +17,7 @@ import {
  * order's task status. Every process reads this one description: the queues
  * it declares, the outcome events, checkout's task list and status
  * projection, the demo. Adding a consumer is an entry here, a handler, and
- * a migration for its own schema (README, "Adding a consumer"). Its job
+ * a migration for its own schema (docs/adding-a-consumer.md). Its job
  * controls are properties of its entry too: a job queue, schedules, a rate
  * limit, a circuit breaker (docs/job-controls.md).
  */

@@ -36,7 +36,7 @@ export const checkoutVariables = {
   RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(5),
   /**
    * Backpressure: with this many events waiting in the outbox (the broker has
-   * been away too long), new orders get 503 instead of piling up more. See the README.
+   * been away too long), new orders get 503 instead of piling up more. See docs/troubleshooting.md.
    */
   OUTBOX_BACKLOG_LIMIT: z.coerce.number().int().positive().default(5_000),
   /** Bearer token for the dead-letter admin API under /admin/dlq; unset, the API is off. */

@@ -22,7 +22,7 @@ import type { PaymentGateway } from './payment/payment-gateway';
 import { PostgresChargeLedger } from './payment/postgres-charge-ledger';
 import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
 
-/** Documented in the README: an order is a few hundred bytes; 50 items fit with room to spare. */
+/** Documented in docs/http-api.md (413): an order is a few hundred bytes; 50 items fit with room to spare. */
 export const BODY_LIMIT = '32kb';
 const OUTBOX_TABLE = 'checkout.outbox';
 /** The dead-letter store's tables (prisma/schema.prisma's DeadLetter and DeadLetterAction). */

@@ -231,7 +231,7 @@ async function replayEarlier(
     case 'payment_declined':
       throw paymentDeclined(earlier.id, earlier.declineReason ?? 'declined');
     default:
-      // Pending: the first request is still running (or died mid-way; see the README). Failed
+      // Pending: the first request is still running (or died mid-way; see docs/http-api.md). Failed
       // with a key still held: its refund is still owed. The reconciler settles both.
       throw requestInProgress(earlier.id);
   }

@@ -11,7 +11,7 @@ import { orderRateLimited } from '../domain/order-errors';
  * a few times does). It runs before anything else of the route, so a
  * refused request charges nothing and writes nothing. Each replica counts on
  * its own: a client spread over N replicas gets up to N times the rate (see
- * the README for why, and TRUST_PROXY for the address). Without a rate it
+ * docs/decisions.md for why, and TRUST_PROXY for the address). Without a rate it
  * lets everything through.
  */
 export function orderRateLimit(rate: Rate | undefined): RequestHandler {

@@ -27,7 +27,7 @@ export interface SendConfirmationDeps extends HandlerContext<TransactionClient> 
  *
  * What stays open: a crash (or a lost database) between the server's 250 and
  * the commit rolls the claims back, and the redelivery sends once more with
- * the same Message-ID, so a mailbox can drop it (see the README).
+ * the same Message-ID, so a mailbox can drop it (docs/messaging.md, "Exactly once").
  *
  * The same transaction schedules the order's review request, so it exists
  * exactly when the confirmation went out.
