@@ -18,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SHOP_MANIFEST, SHOP_PROCESSES, type ShopProcess } from '@shop/contracts/registry';
 import { Command } from 'commander';
 
 const options = new Command('compose-check')
@@ -43,7 +44,15 @@ const options = new Command('compose-check')
   }>();
 
 const HOST = 'http://127.0.0.1';
-const READY = { checkout: 3000, pdf: 3002, inventory: 3003, analytics: 3004, dashboard: 3005 };
+/** The published ports whose /readyz says the stack is up: every process but those that scale out. */
+const READY = Object.fromEntries(
+  SHOP_PROCESSES.filter((name) => !SHOP_MANIFEST[name].scalesOut).map((name) => [
+    name,
+    SHOP_MANIFEST[name].port,
+  ]),
+);
+/** Where a process answers on the host, e.g. `at('checkout')`: http://127.0.0.1:3000. */
+const at = (name: ShopProcess) => `${HOST}:${SHOP_MANIFEST[name].port}`;
 const MAILPIT = `${HOST}:8025`;
 /** What each profile adds, and the page that says it is up. */
 const PROFILE_READY: Record<string, Record<string, string>> = {
@@ -99,14 +108,14 @@ async function waitUntilReady(startedAt: number): Promise<number> {
 /** One order, followed to each place a newcomer looks; returns the seconds it took. */
 async function placeAndFollowOrder(): Promise<number> {
   const startedAt = Date.now();
-  const [product] = await json<{ sku: string }[]>(`${HOST}:3000/products`);
+  const [product] = await json<{ sku: string }[]>(`${at('checkout')}/products`);
   if (!product) throw new Error('the catalogue is empty');
   const stockBefore = await json<{ onHand: number; backordered: number }>(
-    `${HOST}:3003/inventory/${product.sku}`,
+    `${at('inventory')}/inventory/${product.sku}`,
   );
-  const salesBefore = await json<{ orders: number }>(`${HOST}:3004/analytics/summary`);
+  const salesBefore = await json<{ orders: number }>(`${at('analytics')}/analytics/summary`);
   const email = `compose-check-${randomUUID().slice(0, 8)}@example.com`;
-  const order = await json<Order>(`${HOST}:3000/orders`, {
+  const order = await json<Order>(`${at('checkout')}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
     body: JSON.stringify({
@@ -117,7 +126,7 @@ async function placeAndFollowOrder(): Promise<number> {
   });
 
   const done = await until('the four tasks completed', async () => {
-    const view = await json<Order>(`${HOST}:3000/orders/${order.id}`);
+    const view = await json<Order>(`${at('checkout')}/orders/${order.id}`);
     const tasks = Object.values(view.fulfillment ?? {});
     return tasks.length > 0 && tasks.every(({ status }) => status === 'completed') ? view : undefined;
   });
@@ -131,14 +140,14 @@ async function placeAndFollowOrder(): Promise<number> {
   if (!receipt.ok || head !== '%PDF-') throw new Error(`the receipt ${receiptUrl} is not a PDF`);
   await until('the stock moved', async () => {
     const after = await json<{ onHand: number; backordered: number }>(
-      `${HOST}:3003/inventory/${product.sku}`,
+      `${at('inventory')}/inventory/${product.sku}`,
     );
     return after.onHand < stockBefore.onHand || after.backordered > stockBefore.backordered
       ? true
       : undefined;
   });
   await until('the sale counted', async () => {
-    const sales = await json<{ orders: number }>(`${HOST}:3004/analytics/summary`);
+    const sales = await json<{ orders: number }>(`${at('analytics')}/analytics/summary`);
     return sales.orders > salesBefore.orders ? true : undefined;
   });
   return (Date.now() - startedAt) / 1000;

@@ -1,6 +1,6 @@
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
 import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
@@ -11,7 +11,7 @@ import { ANALYTICS_API } from './http/analytics-api';
 import { summaryRoutes } from './http/summary-routes';
 
 /** The analytics service: records one fact per completed order and serves a sales summary. */
-const config = loadConfig({ ...consumerVariables(3004), ...demoVariables });
+const config = loadConfig({ ...consumerVariables(SHOP_MANIFEST.analytics.port), ...demoVariables });
 const logger = createLogger('analytics', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {

@@ -1,3 +1,4 @@
+import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import {
   databaseVariables,
   duration,
@@ -21,7 +22,7 @@ export const checkoutVariables = {
   ...loggingVariables,
   ...databaseVariables,
   ...messagingVariables,
-  ...httpVariables(3000),
+  ...httpVariables(SHOP_MANIFEST.checkout.port),
   ...tracingVariables,
   /** How long the simulated gateway takes to answer; the demo sets it to feel like a real card network. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),

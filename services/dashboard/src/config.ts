@@ -1,4 +1,4 @@
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { portOf, SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
 import {
   duration,
   httpVariables,
@@ -10,15 +10,6 @@ import {
 import { tracingVariables } from '@shop/shared/tracing';
 import { z } from 'zod';
 
-/** Where each service of the shop answers HTTP by default: the ports of the README's table. */
-const DEFAULT_PORTS: Record<string, number> = {
-  checkout: 3000,
-  email: 3001,
-  pdf: 3002,
-  inventory: 3003,
-  analytics: 3004,
-};
-
 /** The services whose /metrics the dashboard reads: every process of the registry. */
 export const SERVICES = SHOP_REGISTRY.entries.map((entry) => entry.service);
 
@@ -26,14 +17,11 @@ const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallba
 
 /** `EMAIL_URL`, `PDF_URL`, ...: one variable per service, named after it. */
 const serviceUrlVariables = Object.fromEntries(
-  SERVICES.map((service) => [
-    `${service.toUpperCase()}_URL`,
-    url(`http://localhost:${DEFAULT_PORTS[service] ?? 3000}`),
-  ]),
+  SERVICES.map((service) => [`${service.toUpperCase()}_URL`, url(`http://localhost:${portOf(service)}`)]),
 );
 
 const variables = {
-  ...httpVariables(3005),
+  ...httpVariables(SHOP_MANIFEST.dashboard.port),
   // Behind a TLS-terminating proxy, 1: the page's origin is https and its cookie Secure.
   ...proxyVariables,
   ...loggingVariables,

@@ -1,3 +1,4 @@
+import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import { duration, loadConfig } from '@shop/shared/config';
 import { demoVariables } from '@shop/shared/demo';
 import { consumerVariables } from '@shop/shared/lifecycle';
@@ -8,7 +9,7 @@ export type EmailConfig = ReturnType<typeof loadEmailConfig>;
 export function loadEmailConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
     {
-      ...consumerVariables(3001),
+      ...consumerVariables(SHOP_MANIFEST.email.port),
       ...demoVariables,
       SMTP_URL: z
         .string()
@@ -26,7 +27,7 @@ export function loadEmailConfig(source: NodeJS.ProcessEnv = process.env) {
       /** Who receives the recurring sales report (its schedule: SALES_REPORT_CRON). */
       SALES_REPORT_TO: z.email().default('ops@shop.example'),
       /** Where the sales report reads its numbers. */
-      ANALYTICS_URL: z.url().default('http://localhost:3004'),
+      ANALYTICS_URL: z.url().default(`http://localhost:${SHOP_MANIFEST.analytics.port}`),
     },
     source,
     (config) =>

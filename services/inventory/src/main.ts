@@ -1,6 +1,6 @@
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
 import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
@@ -12,7 +12,7 @@ import { INVENTORY_API } from './http/inventory-api';
 import { inventoryRoutes } from './http/inventory-routes';
 
 /** The inventory service: moves stock for every completed order and serves stock levels. */
-const config = loadConfig({ ...consumerVariables(3003), ...demoVariables });
+const config = loadConfig({ ...consumerVariables(SHOP_MANIFEST.inventory.port), ...demoVariables });
 const logger = createLogger('inventory', config.LOG_LEVEL, config.LOG_FORMAT);
 
 async function main() {

@@ -1,6 +1,6 @@
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
 import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
@@ -15,7 +15,7 @@ import { receiptRoutes } from './http/receipt-routes';
 
 /** The pdf service: renders a receipt per completed order and serves it over HTTP. */
 const config = loadConfig({
-  ...consumerVariables(3002),
+  ...consumerVariables(SHOP_MANIFEST.pdf.port),
   ...demoVariables,
   RECEIPTS_DIR: z.string().min(1).default('./receipts'),
   /** The public address of this service, for the absolute URL in pdf.receipt.generated. */

@@ -1,0 +1,67 @@
+import { DATABASE_SERVICES, SHOP_MANIFEST, SHOP_PROCESSES } from '@shop/contracts/registry';
+import type { Region } from './regions';
+
+/**
+ * The deployment lists made from the manifest (contracts/src/registry/
+ * shop-manifest.ts): each is a region of a hand-written file, which
+ * `npm run generate` fills and `npm run generate -- --check` (CI) compares.
+ */
+const upper = (name: string) => name.toUpperCase().replaceAll('-', '_');
+/** The database roles: the migration role, then each service's. */
+const ROLES = ['migrator', ...DATABASE_SERVICES];
+
+export const MANIFEST_REGIONS: Region[] = [
+  {
+    file: 'README.md',
+    name: 'services',
+    lines: () =>
+      markdownTable(
+        ['process', 'port', 'what it does'],
+        SHOP_PROCESSES.map((name) => [name, String(SHOP_MANIFEST[name].port), SHOP_MANIFEST[name].does]),
+      ),
+  },
+  {
+    file: '.env.example',
+    name: 'postgres-passwords',
+    lines: () => ROLES.map((role) => `# POSTGRES_${upper(role)}_PASSWORD=${role}-dev`),
+  },
+  {
+    file: 'docker-compose.yml',
+    name: 'postgres-passwords',
+    lines: () =>
+      ROLES.map(
+        (role) => `      POSTGRES_${upper(role)}_PASSWORD: \${POSTGRES_${upper(role)}_PASSWORD:-${role}-dev}`,
+      ),
+  },
+  {
+    file: 'deploy/postgres/init-service-roles.sh',
+    name: 'passwords',
+    lines: () => ROLES.map((role) => `set -- "$@" -v ${role}_password="$POSTGRES_${upper(role)}_PASSWORD"`),
+  },
+  {
+    file: 'deploy/postgres/service-roles.sql',
+    name: 'services',
+    lines: () => [
+      `\\set services '${DATABASE_SERVICES.join(',')}'`,
+      "-- Schemas that belong to no one service: the messaging runtime's coordination state (pause,",
+      '-- circuit breaker, rate limits, scheduled jobs), which every service uses, and the simulated',
+      "-- payment gateway's ledger, which checkout runs in-process (a real gateway keeps it elsewhere).",
+      `\\set schemas '${[...DATABASE_SERVICES, 'runtime', 'gateway'].join(',')}'`,
+    ],
+  },
+  {
+    file: 'deploy/postgres/service-roles.sql',
+    name: 'passwords',
+    lines: () => ROLES.map((role) => `ALTER ROLE ${role} PASSWORD :'${role}_password';`),
+  },
+];
+
+/** A table as the formatter lays it out: every column padded to its widest cell. */
+function markdownTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+}
