@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
+import { SHOP_REGISTRY, type ShopConsumer } from '@shop/contracts/registry';
 import type { EventEnvelope } from '@shop/shared/events';
 import { createIsolatedDatabase } from '../isolated-database';
 import { freePort, ServiceProcess } from '../service-process';
@@ -9,8 +10,11 @@ import { SmtpSink } from '../smtp-sink';
 import { waitFor } from '../support';
 import { TestShop } from '../test-shop';
 
-export const FULFILLMENT_SERVICES = ['email', 'pdf', 'inventory', 'analytics'] as const;
-export type FulfillmentServiceName = (typeof FULFILLMENT_SERVICES)[number];
+/** Every consumer of the registry: the stack starts one process of each. */
+export const FULFILLMENT_SERVICES = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[];
+export type FulfillmentServiceName = ShopConsumer;
+/** The tasks every order gets, one per task consumer of the registry. */
+const TASK_COUNT = SHOP_REGISTRY.tasks.length;
 export type ServiceName = 'checkout' | FulfillmentServiceName;
 
 export type TaskStatus = 'pending' | 'retrying' | 'completed' | 'failed';
@@ -214,7 +218,7 @@ export class Stack {
         async () => {
           last = await this.order(id);
           const tasks = Object.values(last.fulfillment ?? {});
-          return tasks.length === 4 && tasks.every((task) => task.status === status) && last;
+          return tasks.length === TASK_COUNT && tasks.every((task) => task.status === status) && last;
         },
         timeoutMs,
       );

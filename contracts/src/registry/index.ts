@@ -4,6 +4,8 @@ export {
   type ServiceManifest,
   SHOP_MANIFEST,
   SHOP_PROCESSES,
+  SHOP_REGISTRY,
+  type ShopConsumer,
   type ShopProcess,
-} from './shop-manifest';
-export { SHOP_REGISTRY, type ShopConsumer, type ShopRegistry } from './shop-registry';
+  type ShopRegistry,
+} from './shop-registry';
