@@ -1,6 +1,6 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { TRANSACTION_GRACE_MS } from '../config';
-import type { ConsumerMode, Priority } from '../controls';
+import type { ConsumerMode } from '../controls';
 import { errorCode, errorMessage, retryableError } from '../errors';
 import {
   EVENT_SCHEMA_INVALID,
@@ -10,10 +10,10 @@ import {
   parseEvent,
 } from '../events';
 import type { Logger } from '../logging';
-import { controlMetrics, messagingMetrics } from '../metrics';
 import { contextFrom, failSpan, inSpan, logFieldsOf, type Span, SpanKind, withContext } from '../tracing';
 import { ConfirmPublisher } from './confirm-publisher';
 import type { ConsumerSetup, HandlerContext } from './consumer';
+import { DeliveryReport } from './delivery/report';
 import { Settler } from './delivery/settle';
 import { type DeadLetterReason, HEADERS, numberHeader } from './headers';
 import { type InboxTransaction, inboxFor, inboxHolds } from './inbox';
@@ -61,7 +61,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   private readonly contracts: readonly EventContract[];
   private readonly jobTypes: ReadonlySet<string>;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly metrics: ReturnType<typeof metricsFor>;
+  private readonly report: DeliveryReport;
   /** The latest delivery: when it came, and how long it had waited in the work queue. */
   private lastDelivery: { at: number; waitedMs: number } | undefined;
 
@@ -69,9 +69,9 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     private readonly setup: ConsumerSetup<Contract, Result, Tx>,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
-    private readonly publishOutcome: (event: EventEnvelope) => Promise<void>,
+    publishOutcome: (event: EventEnvelope) => Promise<void>,
   ) {
-    this.metrics = metricsFor(setup.queues);
+    this.report = new DeliveryReport(setup, publishOutcome, logger);
     this.contracts = [...setup.contracts, ...(setup.jobs?.contracts ?? [])];
     this.jobTypes = new Set(setup.jobs?.contracts.map((contract) => contract.type));
   }
@@ -116,7 +116,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         if (message)
           this.track(
             withContext(contextFrom(message.properties.headers), () =>
-              this.reportBrokerDeadLetter(channel, message),
+              this.report.brokerDeadLettered(channel, message, this.taskOnly(this.tryParse(message))),
             ),
           );
         else this.onBrokerCancel();
@@ -212,33 +212,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
    */
   get consuming(): boolean {
     return this.channel !== undefined && (this.mode !== 'consume' || this.consumerTags.length > 0);
-  }
-
-  /**
-   * A message the broker dead-lettered on its own (its delivery limit, when
-   * no consumer of ours could park it first): its copy on the dead-letter
-   * exchange is reported as dead-lettered, then acked. Best effort, like
-   * every failure report: the message itself is in the DLQ either way.
-   */
-  private async reportBrokerDeadLetter(channel: ConfirmChannel, message: ConsumeMessage) {
-    const event = this.taskOnly(this.tryParse(message));
-    const headers = message.properties.headers ?? {};
-    const reason = String(headers['x-first-death-reason'] ?? 'unknown');
-    const deliveries =
-      numberHeader(headers, HEADERS.deliveryCount) ?? numberHeader(headers, HEADERS.acquiredCount);
-    const error = `dead-lettered by RabbitMQ (${reason}${deliveries === undefined ? '' : ` after ${deliveries + 1} deliveries`})`;
-    const outcome =
-      event && this.setup.reporter?.deadLettered(event, attemptStarting(headers), error, 'delivery-limit');
-    if (outcome) {
-      await this.publishOutcome(outcome).catch((failure: unknown) =>
-        this.logger.warn({ err: failure, type: outcome.type }, 'could not report a broker dead letter'),
-      );
-    }
-    try {
-      channel.ack(message);
-    } catch {
-      // Channel gone: the copy comes back and is reported again.
-    }
   }
 
   /**
@@ -399,7 +372,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     }
     const isJob = this.jobTypes.has(event.type);
     // A job's outcome is not a task's: it is never reported.
-    const reporter = isJob ? undefined : this.setup.reporter;
+    const task = isJob ? undefined : event;
 
     if (this.setup.rateLimiter) {
       const waitedFrom = performance.now();
@@ -410,7 +383,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         // The process is stopping: the message goes back to the queue with the channel.
         return;
       }
-      this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
+      this.report.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
       logOf().debug({ turn }, 'rate limit turn');
     }
 
@@ -420,17 +393,16 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     const started = attemptStarting(headers);
     try {
       const result = await this.runHandler(event, attempt, logOf, isJob);
-      this.setup.onHandled?.(undefined);
-      const outcome = reporter?.completed(event, started, result);
+      this.report.handlerSucceeded();
       // The completed event goes out before the ack: if it cannot, the
       // attempt fails and its retry (a duplicate to the inbox) reports again.
-      if (outcome) await this.publishOutcome(outcome);
+      await this.report.completed(task, started, result);
       settle.ack();
-      this.metrics.handled(startedAt, Date.parse(event.occurredAt));
+      this.report.metrics.handled(startedAt, Date.parse(event.occurredAt));
       logOf().debug({ durationMs: Math.round(performance.now() - startedAt) }, 'handled');
     } catch (error) {
       failSpan(span, error);
-      this.metrics.failed(startedAt, errorCode(error));
+      this.report.metrics.failed(startedAt, errorCode(error));
       const decision = decideAfterFailure(error, attempt, this.queues.retryQueues);
       logOf().warn({ err: error, action: decision.action }, 'handler failed');
       if (decision.action === 'dead-letter') {
@@ -441,13 +413,12 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
           decision.reason,
           errorMessage(error),
           errorCode(error),
-          isJob ? undefined : event,
+          task,
         );
       }
       const { tier } = decision.queue;
       if (!(await settle.retry(decision.queue.name, decision.nextAttempt, error, tier.delayMs))) return;
-      this.metrics.retried(tier.label);
-      this.report(reporter?.failed(event, started, errorMessage(error), tier.label));
+      this.report.retried(tier.label, task, started, errorMessage(error));
     }
   }
 
@@ -465,7 +436,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
    */
   private async putBack(channel: ConfirmChannel, settle: Settler, queue: string) {
     if (this.stopped || this.channel !== channel) return;
-    if (await settle.putBack(queue)) this.metrics.putBack();
+    if (await settle.putBack(queue)) this.report.metrics.putBack();
   }
 
   private async park(
@@ -478,19 +449,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     event?: EventEnvelope,
   ) {
     if (!(await settle.deadLetter(reason, attempt, error, code))) return;
-    this.metrics.deadLettered(reason);
-    if (event) this.report(this.setup.reporter?.deadLettered(event, reported, error, reason));
-  }
-
-  /**
-   * Failure outcomes are a projection: the message already sits in its retry
-   * tier or DLQ, so a report the broker refuses is logged, not retried.
-   */
-  private report(outcome: EventEnvelope | undefined) {
-    if (!outcome) return;
-    this.publishOutcome(outcome).catch((error: unknown) =>
-      this.logger.warn({ err: error, type: outcome.type }, 'could not report a task outcome'),
-    );
+    this.report.deadLettered(reason, event, reported, error);
   }
 
   /** Whether the service's inbox holds the event; when it cannot tell, no. */
@@ -558,7 +517,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       const failure = signal.aborted
         ? retryableError(HANDLER_TIMEOUT, `handler ran longer than ${handlerTimeoutMs} ms`, { cause: error })
         : error;
-      this.setup.onHandled?.(errorCode(failure), errorMessage(failure));
+      this.report.handlerFailed(failure);
       throw failure;
     }
     if (signal.aborted) logOf().warn({ handlerTimeoutMs }, 'handler finished after its timeout');
@@ -571,32 +530,6 @@ interface DeliveryOptions {
   queue: string;
   /** Taken by the circuit breaker's probe: handled whatever the mode. */
   probe?: boolean;
-}
-
-/** The metric series of one queue, resolved once rather than per message. */
-function metricsFor(queues: ServiceQueues) {
-  const labels = { service: queues.service, queue: queues.workQueue };
-  const handledCount = messagingMetrics.handled.labels(labels);
-  const handledDuration = messagingMetrics.handlerDuration.labels({ ...labels, outcome: 'handled' });
-  const failedDuration = messagingMetrics.handlerDuration.labels({ ...labels, outcome: 'failed' });
-  const lag = messagingMetrics.eventLag.labels(labels);
-  const seconds = (since: number) => (performance.now() - since) / 1000;
-  return {
-    handled(startedAt: number, occurredAt: number) {
-      handledDuration.observe(seconds(startedAt));
-      handledCount.inc();
-      if (Number.isFinite(occurredAt)) lag.observe(Math.max(0, (Date.now() - occurredAt) / 1000));
-    },
-    failed(startedAt: number, code: string) {
-      failedDuration.observe(seconds(startedAt));
-      messagingMetrics.failed.inc({ ...labels, code });
-    },
-    retried: (tier: string) => messagingMetrics.retried.inc({ ...labels, tier }),
-    putBack: () => controlMetrics.putBack.inc({ service: queues.service }),
-    waited: (priority: Priority, since: number) =>
-      controlMetrics.rateLimitWait.observe({ service: queues.service, priority }, seconds(since)),
-    deadLettered: (reason: string) => messagingMetrics.deadLettered.inc({ ...labels, reason }),
-  };
 }
 
 function sleep(ms: number) {
