@@ -1,7 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
-import { TRANSACTION_GRACE_MS } from '../config';
 import type { ConsumerMode } from '../controls';
-import { errorCode, errorMessage, retryableError } from '../errors';
+import { errorCode, errorMessage } from '../errors';
 import {
   EVENT_SCHEMA_INVALID,
   type EventContract,
@@ -12,11 +11,12 @@ import {
 import type { Logger } from '../logging';
 import { contextFrom, failSpan, inSpan, logFieldsOf, type Span, SpanKind, withContext } from '../tracing';
 import { ConfirmPublisher } from './confirm-publisher';
-import type { ConsumerSetup, HandlerContext } from './consumer';
+import type { ConsumerSetup } from './consumer';
 import { DeliveryReport } from './delivery/report';
+import { HandlerRunner } from './delivery/run';
 import { Settler } from './delivery/settle';
 import { type DeadLetterReason, HEADERS, numberHeader } from './headers';
-import { type InboxTransaction, inboxFor, inboxHolds } from './inbox';
+import { type InboxTransaction, inboxHolds } from './inbox';
 import { attemptStarting, type ReportedAttempt } from './outcomes';
 import { decideAfterFailure } from './retry-policy';
 import type { ServiceQueues } from './topology';
@@ -33,7 +33,6 @@ export interface ConsumerHandle {
   setMode(mode: ConsumerMode): void;
 }
 
-const HANDLER_TIMEOUT = 'HANDLER.TIMEOUT';
 const MALFORMED_JSON = 'EVENT.MALFORMED_JSON';
 
 /**
@@ -62,6 +61,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   private readonly jobTypes: ReadonlySet<string>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly report: DeliveryReport;
+  private readonly runner: HandlerRunner<Contract, Result, Tx>;
   /** The latest delivery: when it came, and how long it had waited in the work queue. */
   private lastDelivery: { at: number; waitedMs: number } | undefined;
 
@@ -72,6 +72,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     publishOutcome: (event: EventEnvelope) => Promise<void>,
   ) {
     this.report = new DeliveryReport(setup, publishOutcome, logger);
+    this.runner = new HandlerRunner(setup, options.handlerTimeoutMs, this.report);
     this.contracts = [...setup.contracts, ...(setup.jobs?.contracts ?? [])];
     this.jobTypes = new Set(setup.jobs?.contracts.map((contract) => contract.type));
   }
@@ -392,8 +393,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     const startedAt = performance.now();
     const started = attemptStarting(headers);
     try {
-      const result = await this.runHandler(event, attempt, logOf, isJob);
-      this.report.handlerSucceeded();
+      const result = await this.runner.run(event, attempt, logOf, isJob);
       // The completed event goes out before the ack: if it cannot, the
       // attempt fails and its retry (a duplicate to the inbox) reports again.
       await this.report.completed(task, started, result);
@@ -474,54 +474,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   /** The event if it is a task's: a job's outcome is never reported. */
   private taskOnly(event: EventEnvelope | undefined): EventEnvelope | undefined {
     return event && !this.jobTypes.has(event.type) ? event : undefined;
-  }
-
-  /**
-   * Runs the handler with a signal that aborts at the timeout, and returns
-   * only when the handler has: the delivery is settled (acked, or moved to a
-   * retry tier) after its attempt has really ended, never while it may still
-   * be sending. An abandoned attempt left running beside the retry is how one
-   * event became two emails. A handler that ignores its signal keeps its
-   * prefetch slot until it returns, which is the lesser harm.
-   */
-  private async runHandler(
-    event: EventOf<Contract>,
-    attempt: number,
-    logOf: () => Logger,
-    isJob: boolean,
-  ): Promise<Result> {
-    const { handlerTimeoutMs } = this.options;
-    const signal = AbortSignal.timeout(handlerTimeoutMs);
-    const transactionTimeoutMs = handlerTimeoutMs + TRANSACTION_GRACE_MS;
-    const { inbox, queues } = this.setup;
-    const context: HandlerContext<Tx> = {
-      get log() {
-        return logOf();
-      },
-      attempt,
-      signal,
-      transactionTimeoutMs,
-      inbox: inbox
-        ? inboxFor(inbox.db, inbox.schema, event, transactionTimeoutMs)
-        : {
-            claim: { schema: queues.service, eventId: event.id, eventType: event.type },
-            once: () => Promise.reject(new Error(`${queues.service} runs without an inbox database`)),
-          },
-    };
-    let result: Result;
-    try {
-      result = isJob
-        ? ((await this.setup.jobs!.handler(event, context)) as Result)
-        : await this.setup.handler(event, context);
-    } catch (error) {
-      const failure = signal.aborted
-        ? retryableError(HANDLER_TIMEOUT, `handler ran longer than ${handlerTimeoutMs} ms`, { cause: error })
-        : error;
-      this.report.handlerFailed(failure);
-      throw failure;
-    }
-    if (signal.aborted) logOf().warn({ handlerTimeoutMs }, 'handler finished after its timeout');
-    return result;
   }
 }
 
