@@ -1,21 +1,16 @@
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import type { ConsumerMode } from '../controls';
 import { errorCode, errorMessage } from '../errors';
-import {
-  EVENT_SCHEMA_INVALID,
-  type EventContract,
-  type EventEnvelope,
-  type EventOf,
-  parseEvent,
-} from '../events';
+import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
 import { contextFrom, failSpan, inSpan, logFieldsOf, type Span, SpanKind, withContext } from '../tracing';
 import { ConfirmPublisher } from './confirm-publisher';
 import type { ConsumerSetup } from './consumer';
+import { Decoder } from './delivery/decode';
 import { DeliveryReport } from './delivery/report';
 import { HandlerRunner } from './delivery/run';
-import { Settler } from './delivery/settle';
-import { type DeadLetterReason, HEADERS, numberHeader } from './headers';
+import { type DeadLetter, Settler } from './delivery/settle';
+import { HEADERS, numberHeader } from './headers';
 import { type InboxTransaction, inboxHolds } from './inbox';
 import { attemptStarting, type ReportedAttempt } from './outcomes';
 import { decideAfterFailure } from './retry-policy';
@@ -32,8 +27,6 @@ export interface ConsumerHandle {
   /** Consume, hold (take nothing new; in-flight messages finish) or probe one message at a time. */
   setMode(mode: ConsumerMode): void;
 }
-
-const MALFORMED_JSON = 'EVENT.MALFORMED_JSON';
 
 /**
  * Consumes one work queue: manual acks, bounded prefetch, a timeout per
@@ -57,8 +50,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   private applying: Promise<void> = Promise.resolve();
   private probing = false;
   private stopped = false;
-  private readonly contracts: readonly EventContract[];
-  private readonly jobTypes: ReadonlySet<string>;
+  private readonly decoder: Decoder<Contract>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly report: DeliveryReport;
   private readonly runner: HandlerRunner<Contract, Result, Tx>;
@@ -73,8 +65,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   ) {
     this.report = new DeliveryReport(setup, publishOutcome, logger);
     this.runner = new HandlerRunner(setup, options.handlerTimeoutMs, this.report);
-    this.contracts = [...setup.contracts, ...(setup.jobs?.contracts ?? [])];
-    this.jobTypes = new Set(setup.jobs?.contracts.map((contract) => contract.type));
+    this.decoder = new Decoder(setup.contracts, setup.jobs?.contracts);
   }
 
   get queues(): ServiceQueues {
@@ -117,7 +108,11 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         if (message)
           this.track(
             withContext(contextFrom(message.properties.headers), () =>
-              this.report.brokerDeadLettered(channel, message, this.taskOnly(this.tryParse(message))),
+              this.report.brokerDeadLettered(
+                channel,
+                message,
+                this.decoder.taskOnly(this.decoder.tryParse(message)),
+              ),
             ),
           );
         else this.onBrokerCancel();
@@ -330,48 +325,22 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     );
     const { deliveryLimit } = this.options;
     if (returns >= deliveryLimit) {
-      const event = this.tryParse(message);
+      const event = this.decoder.tryParse(message);
       if (!(event && returns < 2 * deliveryLimit && (await this.alreadyHandled(event)))) {
         const error = `delivered ${returns + 1} times without an outcome; a consumer probably died while handling it`;
         return this.park(
           settle,
           attempt,
           delivered,
-          'delivery-limit',
-          error,
-          'MESSAGING.DELIVERY_LIMIT',
-          this.taskOnly(event),
+          { reason: 'delivery-limit', error, code: 'MESSAGING.DELIVERY_LIMIT' },
+          this.decoder.taskOnly(event),
         );
       }
     }
 
-    let body: unknown;
-    try {
-      body = JSON.parse(message.content.toString('utf8'));
-    } catch (error) {
-      return this.park(
-        settle,
-        attempt,
-        delivered,
-        'malformed-json',
-        `malformed JSON: ${errorMessage(error)}`,
-        MALFORMED_JSON,
-      );
-    }
-    let event: EventOf<Contract>;
-    try {
-      event = parseEvent(this.contracts, body) as EventOf<Contract>;
-    } catch (error) {
-      return this.park(
-        settle,
-        attempt,
-        delivered,
-        'schema-invalid',
-        errorMessage(error),
-        EVENT_SCHEMA_INVALID,
-      );
-    }
-    const isJob = this.jobTypes.has(event.type);
+    const decoded = this.decoder.decode(message);
+    if ('reason' in decoded) return this.park(settle, attempt, delivered, decoded);
+    const { event, isJob } = decoded;
     // A job's outcome is not a task's: it is never reported.
     const task = isJob ? undefined : event;
 
@@ -406,15 +375,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       const decision = decideAfterFailure(error, attempt, this.queues.retryQueues);
       logOf().warn({ err: error, action: decision.action }, 'handler failed');
       if (decision.action === 'dead-letter') {
-        return this.park(
-          settle,
-          attempt,
-          started,
-          decision.reason,
-          errorMessage(error),
-          errorCode(error),
-          task,
-        );
+        const deadLetter = { reason: decision.reason, error: errorMessage(error), code: errorCode(error) };
+        return this.park(settle, attempt, started, deadLetter, task);
       }
       const { tier } = decision.queue;
       if (!(await settle.retry(decision.queue.name, decision.nextAttempt, error, tier.delayMs))) return;
@@ -443,13 +405,11 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     settle: Settler,
     attempt: number,
     reported: ReportedAttempt,
-    reason: DeadLetterReason,
-    error: string,
-    code: string,
-    event?: EventEnvelope,
+    { reason, error, code }: DeadLetter,
+    task?: EventEnvelope,
   ) {
     if (!(await settle.deadLetter(reason, attempt, error, code))) return;
-    this.report.deadLettered(reason, event, reported, error);
+    this.report.deadLettered(reason, task, reported, error);
   }
 
   /** Whether the service's inbox holds the event; when it cannot tell, no. */
@@ -460,20 +420,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
       this.logger.warn({ err: error }, 'could not read the inbox');
       return false;
     });
-  }
-
-  /** The event inside a message looked at before its handling (a crash loop), a task's or a job's, if it holds one. */
-  private tryParse(message: Message): EventEnvelope | undefined {
-    try {
-      return parseEvent(this.contracts, JSON.parse(message.content.toString('utf8')));
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The event if it is a task's: a job's outcome is never reported. */
-  private taskOnly(event: EventEnvelope | undefined): EventEnvelope | undefined {
-    return event && !this.jobTypes.has(event.type) ? event : undefined;
   }
 }
 

@@ -7,6 +7,13 @@ import type { ServiceQueues } from '../topology';
 
 const MAX_ERROR_HEADER_LENGTH = 1_000;
 
+/** Why a delivery goes to the dead-letter queue, as its headers say there. */
+export interface DeadLetter {
+  reason: DeadLetterReason;
+  error: string;
+  code: string;
+}
+
 /**
  * Ends one delivery. Republishing happens before the ack and waits for the
  * broker's confirm; if the republish fails, the delivery is requeued (the
