@@ -8,14 +8,10 @@ import { type QueueDepth, reportQueueDepths } from '../metrics';
 import { inSpan, SpanKind, traceHeaders } from '../tracing';
 import { BrokerAddresses } from './broker-addresses';
 import { ConfirmPublisher } from './confirm-publisher';
+import type { ConsumerSetup } from './consumer';
 import { HEADERS } from './headers';
 import type { InboxTransaction } from './inbox';
-import {
-  type ConsumerHandle,
-  type ConsumerSetup,
-  Subscription,
-  type SubscriptionOptions,
-} from './subscription';
+import { type ConsumerHandle, Subscription, type SubscriptionOptions } from './subscription';
 import { declareTopology, findService, type Topology } from './topology';
 
 export interface BrokerOptions {

@@ -14,7 +14,7 @@ describe('the trace context of a message that moves between queues', () => {
   };
 
   test('When a message is moved to a retry tier or the DLQ, then its traceparent and tracestate go with it', () => {
-    // The settle path republishes with these headers plus its own (subscription.ts, Settler.republish).
+    // The settle path republishes with these headers plus its own (delivery/settle.ts, Settler.republish).
     const republished = withoutQueueCounters(delivered);
 
     expect(republished).toMatchObject({ traceparent: TRACEPARENT, tracestate: 'shop=1' });

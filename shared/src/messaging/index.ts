@@ -2,6 +2,7 @@ export { BROKER_UNAVAILABLE } from '../errors';
 export { Broker, type BrokerConsumer, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
 export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
 export { connectBroker, type MessagingConfig, registryTopology } from './connect-broker';
+export type { ConsumerSetup, EventHandler, HandlerContext } from './consumer';
 export { type DeadLetterReason, HEADERS } from './headers';
 export {
   type Inbox,
@@ -14,7 +15,7 @@ export {
 export { OutcomeReporter } from './outcomes';
 export { QueueCensus, type QueueCount, type ServiceQueueCount } from './queue-census';
 export { decideAfterFailure, type FailureOutcome } from './retry-policy';
-export type { ConsumerHandle, ConsumerSetup, EventHandler, HandlerContext } from './subscription';
+export type { ConsumerHandle } from './subscription';
 export {
   type ConsumerDefinition,
   deleteTopology,

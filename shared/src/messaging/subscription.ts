@@ -1,58 +1,14 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
-import { TRANSACTION_GRACE_MS } from '../config';
-import type { ConsumerMode, Priority } from '../controls';
-import { errorCode, errorMessage, retryableError } from '../errors';
-import {
-  EVENT_SCHEMA_INVALID,
-  type EventContract,
-  type EventEnvelope,
-  type EventOf,
-  parseEvent,
-} from '../events';
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import type { ConsumerMode } from '../controls';
+import type { EventContract, EventEnvelope } from '../events';
 import type { Logger } from '../logging';
-import { controlMetrics, messagingMetrics } from '../metrics';
-import { contextFrom, failSpan, inSpan, logFieldsOf, type Span, SpanKind, withContext } from '../tracing';
+import { contextFrom, withContext } from '../tracing';
 import { ConfirmPublisher } from './confirm-publisher';
-import {
-  type DeadLetterReason,
-  HEADERS,
-  numberHeader,
-  republishableProperties,
-  withoutQueueCounters,
-} from './headers';
-import { type Inbox, type InboxDatabase, type InboxTransaction, inboxFor, inboxHolds } from './inbox';
-import { attemptStarting, type OutcomeReporter, type ReportedAttempt } from './outcomes';
-import { decideAfterFailure } from './retry-policy';
+import type { ConsumerSetup } from './consumer';
+import type { ConsumerState } from './delivery/admit';
+import { DeliveryPipeline } from './delivery/pipeline';
+import type { InboxTransaction } from './inbox';
 import type { ServiceQueues } from './topology';
-
-export interface HandlerContext<Tx extends InboxTransaction = InboxTransaction> {
-  /** Carries the event's correlation id, message id and attempt on every line. */
-  readonly log: Logger;
-  /** 1 for the first delivery, 2 after the first retry, and so on. */
-  readonly attempt: number;
-  /**
-   * Aborted when the handler runs past its timeout. Stop the work when it
-   * fires (pass it on to I/O that accepts one): the delivery waits for the
-   * handler to return before its retry is scheduled.
-   */
-  readonly signal: AbortSignal;
-  /**
-   * How long a transaction of this attempt may stay open: longer than the
-   * handler timeout, so the claim on an event outlives any attempt that
-   * honours its signal, and a second attempt can never take it over while the
-   * first may still be sending.
-   */
-  readonly transactionTimeoutMs: number;
-  /** The service's inbox, bound to this event: `inbox.once(effect)` runs the effect once per event. */
-  readonly inbox: Inbox<Tx>;
-}
-
-/** Handles one event; what it returns is the data of the consumer's completed event (see the registry). */
-export type EventHandler<
-  Contract extends EventContract,
-  Result = unknown,
-  Tx extends InboxTransaction = InboxTransaction,
-> = (event: EventOf<Contract>, context: HandlerContext<Tx>) => Promise<Result>;
 
 export interface SubscriptionOptions {
   prefetch: number;
@@ -60,37 +16,11 @@ export interface SubscriptionOptions {
   deliveryLimit: number;
 }
 
-/** One consumer as the broker runs it: its queues, what it accepts, its handler, and where it reports. */
-export interface ConsumerSetup<Contract extends EventContract, Result, Tx extends InboxTransaction> {
-  queues: ServiceQueues;
-  /** The exchange outcome events are published to. */
-  eventsExchange: string;
-  contracts: readonly Contract[];
-  handler: EventHandler<Contract, Result, Tx>;
-  /** Where the service's inbox table lives; without it, `context.inbox` refuses to run. */
-  inbox?: { db: InboxDatabase<Tx>; schema: string };
-  /** Publishes the consumer's outcome events; absent for a consumer without a task. */
-  reporter?: OutcomeReporter;
-  /**
-   * The service's jobs, from its job queue: what they are and who handles
-   * them. A job is never reported as a task outcome.
-   */
-  jobs?: { contracts: readonly EventContract[]; handler: EventHandler<EventContract, unknown, Tx> };
-  /** Grants turns under the service's rate limit (resolving with the turn's time); a handler runs only once it has one. */
-  rateLimiter?: { acquire(priority: Priority): Promise<number> };
-  /** Told how each handler run ended: the error's code, or undefined (the circuit breaker listens). */
-  onHandled?: (code: string | undefined, error?: string) => void;
-}
-
 /** What the rest of the process may do with a running subscription. */
 export interface ConsumerHandle {
   /** Consume, hold (take nothing new; in-flight messages finish) or probe one message at a time. */
   setMode(mode: ConsumerMode): void;
 }
-
-const HANDLER_TIMEOUT = 'HANDLER.TIMEOUT';
-const MALFORMED_JSON = 'EVENT.MALFORMED_JSON';
-const MAX_ERROR_HEADER_LENGTH = 1_000;
 
 /**
  * Consumes one work queue: manual acks, bounded prefetch, a timeout per
@@ -100,7 +30,8 @@ const MAX_ERROR_HEADER_LENGTH = 1_000;
  * acked before its next home has confirmed it, so a crash anywhere loses
  * nothing (at worst the broker redelivers, and idempotent handlers absorb the
  * duplicate). Failure outcomes are reported only once the republish they
- * describe is confirmed.
+ * describe is confirmed. The subscription keeps the channel and its
+ * consumers; each delivery goes through the stages of delivery/pipeline.ts.
  */
 export class Subscription<Contract extends EventContract, Result, Tx extends InboxTransaction>
   implements ConsumerHandle
@@ -114,22 +45,20 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
   private applying: Promise<void> = Promise.resolve();
   private probing = false;
   private stopped = false;
-  private readonly contracts: readonly EventContract[];
-  private readonly jobTypes: ReadonlySet<string>;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly metrics: ReturnType<typeof metricsFor>;
-  /** The latest delivery: when it came, and how long it had waited in the work queue. */
-  private lastDelivery: { at: number; waitedMs: number } | undefined;
+  private readonly pipeline: DeliveryPipeline<Contract, Result, Tx>;
 
   constructor(
     private readonly setup: ConsumerSetup<Contract, Result, Tx>,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
-    private readonly publishOutcome: (event: EventEnvelope) => Promise<void>,
+    publishOutcome: (event: EventEnvelope) => Promise<void>,
   ) {
-    this.metrics = metricsFor(setup.queues);
-    this.contracts = [...setup.contracts, ...(setup.jobs?.contracts ?? [])];
-    this.jobTypes = new Set(setup.jobs?.contracts.map((contract) => contract.type));
+    const state: ConsumerState = {
+      mode: () => this.mode,
+      isLive: (channel) => !this.stopped && this.channel === channel,
+    };
+    this.pipeline = new DeliveryPipeline(setup, options, state, logger, publishOutcome);
   }
 
   get queues(): ServiceQueues {
@@ -145,8 +74,9 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
    */
   oldestAgeSeconds(ready: number): number | undefined {
     if (ready === 0) return 0;
-    if (!this.lastDelivery) return undefined;
-    return (this.lastDelivery.waitedMs + Date.now() - this.lastDelivery.at) / 1000;
+    const { lastDelivery } = this.pipeline;
+    if (!lastDelivery) return undefined;
+    return (lastDelivery.waitedMs + Date.now() - lastDelivery.at) / 1000;
   }
 
   /** Starts consuming on a fresh channel of `model`; called again after every reconnect. */
@@ -172,7 +102,7 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         if (message)
           this.track(
             withContext(contextFrom(message.properties.headers), () =>
-              this.reportBrokerDeadLetter(channel, message),
+              this.pipeline.reportBrokerDeadLetter(channel, message),
             ),
           );
         else this.onBrokerCancel();
@@ -208,7 +138,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     if (this.mode === 'consume' && this.consumerTags.length === 0) {
       for (const queue of [workQueue, ...(jobQueue ? [jobQueue.name] : [])]) {
         const { consumerTag } = await channel.consume(queue, (message) => {
-          if (message) this.track(this.process(channel, this.publisher!, message, { queue }));
+          if (message)
+            this.track(this.pipeline.deliver(message, { channel, publisher: this.publisher!, queue }));
           else this.onBrokerCancel();
         });
         this.consumerTags.push(consumerTag);
@@ -249,7 +180,12 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
         }
         const { message, queue } = taken;
         this.logger.info({ messageId: message.properties.messageId }, 'probing with one message');
-        const work = this.process(channel, this.publisher!, message, { queue, probe: true });
+        const work = this.pipeline.deliver(message, {
+          channel,
+          publisher: this.publisher!,
+          queue,
+          probe: true,
+        });
         this.track(work);
         await work;
         for (let waited = 0; this.mode === 'probe' && waited < 5_000; waited += 100) await sleep(100);
@@ -268,33 +204,6 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
    */
   get consuming(): boolean {
     return this.channel !== undefined && (this.mode !== 'consume' || this.consumerTags.length > 0);
-  }
-
-  /**
-   * A message the broker dead-lettered on its own (its delivery limit, when
-   * no consumer of ours could park it first): its copy on the dead-letter
-   * exchange is reported as dead-lettered, then acked. Best effort, like
-   * every failure report: the message itself is in the DLQ either way.
-   */
-  private async reportBrokerDeadLetter(channel: ConfirmChannel, message: ConsumeMessage) {
-    const event = this.taskOnly(this.tryParse(message));
-    const headers = message.properties.headers ?? {};
-    const reason = String(headers['x-first-death-reason'] ?? 'unknown');
-    const deliveries =
-      numberHeader(headers, HEADERS.deliveryCount) ?? numberHeader(headers, HEADERS.acquiredCount);
-    const error = `dead-lettered by RabbitMQ (${reason}${deliveries === undefined ? '' : ` after ${deliveries + 1} deliveries`})`;
-    const outcome =
-      event && this.setup.reporter?.deadLettered(event, attemptStarting(headers), error, 'delivery-limit');
-    if (outcome) {
-      await this.publishOutcome(outcome).catch((failure: unknown) =>
-        this.logger.warn({ err: failure, type: outcome.type }, 'could not report a broker dead letter'),
-      );
-    }
-    try {
-      channel.ack(message);
-    } catch {
-      // Channel gone: the copy comes back and is reported again.
-    }
   }
 
   /**
@@ -336,408 +245,8 @@ export class Subscription<Contract extends EventContract, Result, Tx extends Inb
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
-
-  /**
-   * One delivery, traced as a consumer span that continues the producer's
-   * trace (the `traceparent` header, kept through retry tiers and replays):
-   * the handler's queries and the outcome event it publishes are its children.
-   */
-  private process(
-    channel: ConfirmChannel,
-    publisher: ConfirmPublisher,
-    message: Message,
-    options: DeliveryOptions,
-  ): Promise<void> {
-    const { properties, fields } = message;
-    return inSpan(
-      `process ${properties.type ?? fields.routingKey}`,
-      {
-        kind: SpanKind.CONSUMER,
-        parent: contextFrom(properties.headers),
-        attributes: {
-          'messaging.system': 'rabbitmq',
-          'messaging.operation.type': 'process',
-          'messaging.consumer.group.name': this.queues.service,
-          'messaging.rabbitmq.destination.routing_key': fields.routingKey,
-          'messaging.message.id': String(properties.messageId ?? ''),
-          attempt: numberHeader(properties.headers, HEADERS.attempt) ?? 1,
-        },
-      },
-      (span) => this.handle(channel, publisher, message, span, options),
-    );
-  }
-
-  private async handle(
-    channel: ConfirmChannel,
-    publisher: ConfirmPublisher,
-    message: Message,
-    span: Span,
-    { probe = false, queue }: DeliveryOptions,
-  ) {
-    const headers = message.properties.headers ?? {};
-    const attempt = numberHeader(headers, HEADERS.attempt) ?? 1;
-    const delivered = attemptStarting(headers);
-    const now = Date.now();
-    const enqueuedAt =
-      numberHeader(headers, HEADERS.enqueuedAt) ?? (message.properties.timestamp ?? 0) * 1000;
-    this.lastDelivery = { at: now, waitedMs: enqueuedAt > 0 ? Math.max(0, now - enqueuedAt) : 0 };
-    // A child logger per message costs a serialisation; most messages never log.
-    let log: Logger | undefined;
-    const logOf = () =>
-      (log ??= this.logger.child({
-        messageId: message.properties.messageId,
-        correlationId: headers[HEADERS.correlationId],
-        attempt,
-        ...logFieldsOf(span),
-      }));
-    const settle = new Settler(channel, publisher, message, this.queues, logOf);
-
-    // Crash-loop guard. A quorum queue counts how often a message came back
-    // without an outcome: in x-delivery-count (RabbitMQ 4.3+: failed
-    // deliveries, a consumer that went away included) and, since 4.3, every
-    // return in x-acquired-count. The guard reads both and parks the message
-    // itself, one return before the broker's x-delivery-limit, which stays as
-    // a backstop (docs/messaging.md, "Crash loops").
-    // An event the inbox already holds is no crash loop: its effect committed,
-    // and it came back only because its acks were lost with their channels
-    // (seen when nodes of a cluster die one after another). It runs as the
-    // duplicate it is, which acks it (and, for a task, reports its outcome
-    // again); a job the same way, since its inbox key is its event id too. Up
-    // to twice the limit, for returns the broker does not count (4.3+: a
-    // basic.nack requeue), so a handler that kills the process even on a
-    // duplicate is parked all the same.
-    const returns = Math.max(
-      numberHeader(headers, HEADERS.deliveryCount) ?? 0,
-      numberHeader(headers, HEADERS.acquiredCount) ?? 0,
-    );
-    const { deliveryLimit } = this.options;
-    if (returns >= deliveryLimit) {
-      const event = this.tryParse(message);
-      if (!(event && returns < 2 * deliveryLimit && (await this.alreadyHandled(event)))) {
-        const error = `delivered ${returns + 1} times without an outcome; a consumer probably died while handling it`;
-        return this.park(
-          settle,
-          attempt,
-          delivered,
-          'delivery-limit',
-          error,
-          'MESSAGING.DELIVERY_LIMIT',
-          this.taskOnly(event),
-        );
-      }
-    }
-
-    let body: unknown;
-    try {
-      body = JSON.parse(message.content.toString('utf8'));
-    } catch (error) {
-      return this.park(
-        settle,
-        attempt,
-        delivered,
-        'malformed-json',
-        `malformed JSON: ${errorMessage(error)}`,
-        MALFORMED_JSON,
-      );
-    }
-    let event: EventOf<Contract>;
-    try {
-      event = parseEvent(this.contracts, body) as EventOf<Contract>;
-    } catch (error) {
-      return this.park(
-        settle,
-        attempt,
-        delivered,
-        'schema-invalid',
-        errorMessage(error),
-        EVENT_SCHEMA_INVALID,
-      );
-    }
-    const isJob = this.jobTypes.has(event.type);
-    // A job's outcome is not a task's: it is never reported.
-    const reporter = isJob ? undefined : this.setup.reporter;
-
-    if (this.setup.rateLimiter) {
-      const waitedFrom = performance.now();
-      let turn: number;
-      try {
-        turn = await this.setup.rateLimiter.acquire(isJob ? 'jobs' : 'main');
-      } catch {
-        // The process is stopping: the message goes back to the queue with the channel.
-        return;
-      }
-      this.metrics.waited(isJob ? 'jobs' : 'main', waitedFrom);
-      logOf().debug({ turn }, 'rate limit turn');
-    }
-
-    if (!probe && this.mode !== 'consume') return this.putBack(channel, settle, queue);
-
-    const startedAt = performance.now();
-    const started = attemptStarting(headers);
-    try {
-      const result = await this.runHandler(event, attempt, logOf, isJob);
-      this.setup.onHandled?.(undefined);
-      const outcome = reporter?.completed(event, started, result);
-      // The completed event goes out before the ack: if it cannot, the
-      // attempt fails and its retry (a duplicate to the inbox) reports again.
-      if (outcome) await this.publishOutcome(outcome);
-      settle.ack();
-      this.metrics.handled(startedAt, Date.parse(event.occurredAt));
-      logOf().debug({ durationMs: Math.round(performance.now() - startedAt) }, 'handled');
-    } catch (error) {
-      failSpan(span, error);
-      this.metrics.failed(startedAt, errorCode(error));
-      const decision = decideAfterFailure(error, attempt, this.queues.retryQueues);
-      logOf().warn({ err: error, action: decision.action }, 'handler failed');
-      if (decision.action === 'dead-letter') {
-        return this.park(
-          settle,
-          attempt,
-          started,
-          decision.reason,
-          errorMessage(error),
-          errorCode(error),
-          isJob ? undefined : event,
-        );
-      }
-      const { tier } = decision.queue;
-      if (!(await settle.retry(decision.queue.name, decision.nextAttempt, error, tier.delayMs))) return;
-      this.metrics.retried(tier.label);
-      this.report(reporter?.failed(event, started, errorMessage(error), tier.label));
-    }
-  }
-
-  /**
-   * A delivery the broker handed this replica just before a hold cancelled
-   * its consumers (a pause, an open circuit): it goes back to the tail of its
-   * queue, by the same confirmed republish that moves a failed message to a
-   * retry tier, without running. So a holding replica keeps nothing: every
-   * waiting message is in the queue, where operators and the autoscaler see
-   * it, and the broker counts no consumer. No attempt is spent, and no
-   * delivery counted, which a `basic.nack` with requeue would do on RabbitMQ
-   * 3.10 to 4.2 (a service paused a few times could then park healthy
-   * messages as a crash loop). On a stop or a lost channel it is left to the
-   * broker, which returns it with the channel.
-   */
-  private async putBack(channel: ConfirmChannel, settle: Settler, queue: string) {
-    if (this.stopped || this.channel !== channel) return;
-    if (await settle.putBack(queue)) this.metrics.putBack();
-  }
-
-  private async park(
-    settle: Settler,
-    attempt: number,
-    reported: ReportedAttempt,
-    reason: DeadLetterReason,
-    error: string,
-    code: string,
-    event?: EventEnvelope,
-  ) {
-    if (!(await settle.deadLetter(reason, attempt, error, code))) return;
-    this.metrics.deadLettered(reason);
-    if (event) this.report(this.setup.reporter?.deadLettered(event, reported, error, reason));
-  }
-
-  /**
-   * Failure outcomes are a projection: the message already sits in its retry
-   * tier or DLQ, so a report the broker refuses is logged, not retried.
-   */
-  private report(outcome: EventEnvelope | undefined) {
-    if (!outcome) return;
-    this.publishOutcome(outcome).catch((error: unknown) =>
-      this.logger.warn({ err: error, type: outcome.type }, 'could not report a task outcome'),
-    );
-  }
-
-  /** Whether the service's inbox holds the event; when it cannot tell, no. */
-  private async alreadyHandled(event: EventEnvelope): Promise<boolean> {
-    const { inbox } = this.setup;
-    if (!inbox) return false;
-    return inboxHolds(inbox.db, inbox.schema, event.id).catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'could not read the inbox');
-      return false;
-    });
-  }
-
-  /** The event inside a message looked at before its handling (a crash loop), a task's or a job's, if it holds one. */
-  private tryParse(message: Message): EventEnvelope | undefined {
-    try {
-      return parseEvent(this.contracts, JSON.parse(message.content.toString('utf8')));
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The event if it is a task's: a job's outcome is never reported. */
-  private taskOnly(event: EventEnvelope | undefined): EventEnvelope | undefined {
-    return event && !this.jobTypes.has(event.type) ? event : undefined;
-  }
-
-  /**
-   * Runs the handler with a signal that aborts at the timeout, and returns
-   * only when the handler has: the delivery is settled (acked, or moved to a
-   * retry tier) after its attempt has really ended, never while it may still
-   * be sending. An abandoned attempt left running beside the retry is how one
-   * event became two emails. A handler that ignores its signal keeps its
-   * prefetch slot until it returns, which is the lesser harm.
-   */
-  private async runHandler(
-    event: EventOf<Contract>,
-    attempt: number,
-    logOf: () => Logger,
-    isJob: boolean,
-  ): Promise<Result> {
-    const { handlerTimeoutMs } = this.options;
-    const signal = AbortSignal.timeout(handlerTimeoutMs);
-    const transactionTimeoutMs = handlerTimeoutMs + TRANSACTION_GRACE_MS;
-    const { inbox, queues } = this.setup;
-    const context: HandlerContext<Tx> = {
-      get log() {
-        return logOf();
-      },
-      attempt,
-      signal,
-      transactionTimeoutMs,
-      inbox: inbox
-        ? inboxFor(inbox.db, inbox.schema, event, transactionTimeoutMs)
-        : {
-            claim: { schema: queues.service, eventId: event.id, eventType: event.type },
-            once: () => Promise.reject(new Error(`${queues.service} runs without an inbox database`)),
-          },
-    };
-    let result: Result;
-    try {
-      result = isJob
-        ? ((await this.setup.jobs!.handler(event, context)) as Result)
-        : await this.setup.handler(event, context);
-    } catch (error) {
-      const failure = signal.aborted
-        ? retryableError(HANDLER_TIMEOUT, `handler ran longer than ${handlerTimeoutMs} ms`, { cause: error })
-        : error;
-      this.setup.onHandled?.(errorCode(failure), errorMessage(failure));
-      throw failure;
-    }
-    if (signal.aborted) logOf().warn({ handlerTimeoutMs }, 'handler finished after its timeout');
-    return result;
-  }
-}
-
-interface DeliveryOptions {
-  /** The queue it came from. */
-  queue: string;
-  /** Taken by the circuit breaker's probe: handled whatever the mode. */
-  probe?: boolean;
-}
-
-/** The metric series of one queue, resolved once rather than per message. */
-function metricsFor(queues: ServiceQueues) {
-  const labels = { service: queues.service, queue: queues.workQueue };
-  const handledCount = messagingMetrics.handled.labels(labels);
-  const handledDuration = messagingMetrics.handlerDuration.labels({ ...labels, outcome: 'handled' });
-  const failedDuration = messagingMetrics.handlerDuration.labels({ ...labels, outcome: 'failed' });
-  const lag = messagingMetrics.eventLag.labels(labels);
-  const seconds = (since: number) => (performance.now() - since) / 1000;
-  return {
-    handled(startedAt: number, occurredAt: number) {
-      handledDuration.observe(seconds(startedAt));
-      handledCount.inc();
-      if (Number.isFinite(occurredAt)) lag.observe(Math.max(0, (Date.now() - occurredAt) / 1000));
-    },
-    failed(startedAt: number, code: string) {
-      failedDuration.observe(seconds(startedAt));
-      messagingMetrics.failed.inc({ ...labels, code });
-    },
-    retried: (tier: string) => messagingMetrics.retried.inc({ ...labels, tier }),
-    putBack: () => controlMetrics.putBack.inc({ service: queues.service }),
-    waited: (priority: Priority, since: number) =>
-      controlMetrics.rateLimitWait.observe({ service: queues.service, priority }, seconds(since)),
-    deadLettered: (reason: string) => messagingMetrics.deadLettered.inc({ ...labels, reason }),
-  };
-}
-
-/**
- * Ends one delivery. Republishing happens before the ack and waits for the
- * broker's confirm; if the republish fails, the delivery is requeued (the
- * crash-loop guard bounds how often that can happen) and the settle reports
- * false, so nothing is announced about a move that did not happen.
- */
-class Settler {
-  constructor(
-    private readonly channel: ConfirmChannel,
-    private readonly publisher: ConfirmPublisher,
-    private readonly message: Message,
-    private readonly queues: ServiceQueues,
-    private readonly log: () => Logger,
-  ) {}
-
-  ack() {
-    // After a reconnect the channel is gone; the broker has already requeued the message.
-    try {
-      this.channel.ack(this.message);
-    } catch (error) {
-      this.log().warn({ err: error }, 'could not ack: channel closed, the broker will redeliver');
-    }
-  }
-
-  /** Back to the tail of `queue` as it came, unhandled. */
-  putBack(queue: string): Promise<boolean> {
-    this.log().debug({ queue }, 'holding: delivery put back in its queue');
-    return this.republish(queue, {});
-  }
-
-  retry(queue: string, nextAttempt: number, error: unknown, delayMs: number): Promise<boolean> {
-    const headers = this.message.properties.headers ?? {};
-    return this.republish(queue, {
-      [HEADERS.enqueuedAt]: Date.now() + delayMs,
-      [HEADERS.attempt]: nextAttempt,
-      [HEADERS.firstFailureAt]: headers[HEADERS.firstFailureAt] ?? new Date().toISOString(),
-      [HEADERS.lastError]: truncate(errorMessage(error)),
-      [HEADERS.lastErrorCode]: errorCode(error),
-    });
-  }
-
-  deadLetter(reason: DeadLetterReason, attempt: number, error: string, code: string): Promise<boolean> {
-    const headers = this.message.properties.headers ?? {};
-    this.log().error({ reason, error }, 'dead-lettered');
-    return this.republish(this.queues.deadLetterQueue, {
-      [HEADERS.attempt]: attempt,
-      [HEADERS.firstFailureAt]: headers[HEADERS.firstFailureAt] ?? new Date().toISOString(),
-      [HEADERS.lastError]: truncate(error),
-      [HEADERS.lastErrorCode]: code,
-      [HEADERS.deadLetterReason]: reason,
-      [HEADERS.deadLetteredAt]: new Date().toISOString(),
-      [HEADERS.deadLetteredBy]: this.queues.service,
-    });
-  }
-
-  private async republish(queue: string, extraHeaders: Record<string, unknown>): Promise<boolean> {
-    const { properties, content } = this.message;
-    try {
-      // The default exchange ("") routes to the queue named by the routing key.
-      await this.publisher.publish('', queue, content, {
-        ...republishableProperties(properties),
-        messageId: String(properties.messageId ?? ''),
-        headers: { ...withoutQueueCounters(properties.headers), ...extraHeaders },
-        persistent: true,
-      });
-    } catch (error) {
-      this.log().error({ err: error, queue }, 'republish failed; requeueing the delivery');
-      try {
-        this.channel.nack(this.message, false, true);
-      } catch {
-        // Channel already closed: the broker requeues the delivery itself.
-      }
-      return false;
-    }
-    this.ack();
-    return true;
-  }
 }
 
 function sleep(ms: number) {
   return new Promise<void>((resolve) => setTimeout(resolve, ms));
-}
-
-function truncate(text: string) {
-  return text.length > MAX_ERROR_HEADER_LENGTH ? `${text.slice(0, MAX_ERROR_HEADER_LENGTH)}…` : text;
 }
