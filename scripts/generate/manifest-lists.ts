@@ -1,4 +1,6 @@
 import { DATABASE_SERVICES, SHOP_MANIFEST, SHOP_PROCESSES } from '@shop/contracts/registry';
+import { consumerBlocks, dashboardUrls } from './compose-blocks';
+import { consumerScrapeJobs, serviceDownExpression } from './prometheus-targets';
 import type { Region } from './regions';
 
 /**
@@ -33,6 +35,10 @@ export const MANIFEST_REGIONS: Region[] = [
         (role) => `      POSTGRES_${upper(role)}_PASSWORD: \${POSTGRES_${upper(role)}_PASSWORD:-${role}-dev}`,
       ),
   },
+  { file: 'docker-compose.yml', name: 'consumers', lines: consumerBlocks },
+  { file: 'docker-compose.yml', name: 'dashboard-urls', lines: dashboardUrls },
+  { file: 'deploy/observability/prometheus.yml', name: 'consumers', lines: consumerScrapeJobs },
+  { file: 'deploy/observability/alerts.yml', name: 'service-down', lines: serviceDownExpression },
   {
     file: 'deploy/postgres/init-service-roles.sh',
     name: 'passwords',

@@ -93,6 +93,12 @@ export interface ServiceManifest {
   scalesOut: boolean;
   /** What it does, in a line: the README's services table. */
   does: string;
+  /**
+   * A consumer's compose block beyond what every consumer gets (the shared
+   * environment, its own logins and port, failure knobs): more environment,
+   * volumes, and the services it waits to be healthy besides the broker.
+   */
+  compose?: { environment?: Record<string, string>; volumes?: string[]; waitsFor?: string[] };
 }
 
 /**
@@ -119,6 +125,16 @@ export const SHOP_MANIFEST = {
     exposure: 'internal',
     scalesOut: true,
     does: 'sends the order confirmation, and the delayed and recurring emails (review request, sales report)',
+    compose: {
+      // The job controls (docs/job-controls.md); an empty rate limit is none.
+      environment: {
+        EMAIL_RATE_LIMIT: '${EMAIL_RATE_LIMIT:-}',
+        REVIEW_REQUEST_DELAY: '${REVIEW_REQUEST_DELAY:-24h}',
+        SALES_REPORT_CRON: '${SALES_REPORT_CRON:-0 8 * * 1}',
+        SALES_REPORT_TO: '${SALES_REPORT_TO:-ops@shop.example}',
+      },
+      waitsFor: ['mailpit'],
+    },
   },
   pdf: {
     port: 3002,
@@ -127,6 +143,7 @@ export const SHOP_MANIFEST = {
     exposure: 'public',
     scalesOut: false,
     does: 'renders the PDF receipt and serves it',
+    compose: { volumes: ['receipts:/app/receipts'] },
   },
   inventory: {
     port: 3003,

@@ -1,0 +1,71 @@
+import { SHOP_MANIFEST, SHOP_REGISTRY, type ShopProcess } from '@shop/contracts/registry';
+
+/** Every consumer of the registry: each gets a compose block of the same shape. */
+const CONSUMERS = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopProcess[];
+const upper = (name: string) => name.toUpperCase().replaceAll('-', '_');
+
+/** One consumer's block of docker-compose.yml, from its manifest entry. */
+function consumerBlock(name: ShopProcess): string[] {
+  const manifest = SHOP_MANIFEST[name];
+  const compose: { environment?: Record<string, string>; volumes?: string[]; waitsFor?: string[] } =
+    'compose' in manifest ? manifest.compose : {};
+  const port = manifest.port;
+  const lines = manifest.scalesOut
+    ? [
+        `  # No published port, so \`docker compose up --scale ${name}=3\` runs three workers sharing`,
+        `  # ${name}.${SHOP_REGISTRY.entry(name).queue}.`,
+      ]
+    : [];
+  lines.push(
+    `  ${name}:`,
+    '    build: .',
+    `    command: ["node", "services/${name}/dist/main.js"]`,
+    '    environment:',
+    '      <<: *app-env',
+    `      DATABASE_URL: postgresql://${name}:\${POSTGRES_${upper(name)}_PASSWORD:-${name}-dev}@postgres:5432/\${POSTGRES_DB:-shop}`,
+    `      AMQP_URL: amqp://${name}:\${RABBITMQ_${upper(name)}_PASSWORD:-${name}-dev}@\${RABBITMQ_HOST:-rabbitmq}`,
+    `      PORT: "${port}"`,
+    `      SIMULATED_LATENCY_MS: \${${upper(name)}_LATENCY_MS:-0}`,
+    `      FAILURE_RATE: \${${upper(name)}_FAILURE_RATE:-0}`,
+  );
+  if (compose.environment) {
+    lines.push(`      # ${name}'s own settings: docs/configuration.md.`);
+    for (const [key, value] of Object.entries(compose.environment)) lines.push(`      ${key}: ${value}`);
+  }
+  if (!manifest.scalesOut) lines.push(`    ports: ["\${PUBLISH_ADDRESS:-127.0.0.1}:${port}:${port}"]`);
+  if (compose.volumes) lines.push('    volumes:', ...compose.volumes.map((volume) => `      - ${volume}`));
+  if (compose.waitsFor) {
+    lines.push('    depends_on:', '      <<: *needs-infrastructure');
+    for (const service of compose.waitsFor) lines.push(`      ${service}: { condition: service_healthy }`);
+  } else {
+    lines.push('    depends_on: *needs-infrastructure');
+  }
+  lines.push(...healthcheck(port), '    stop_grace_period: 45s');
+  return lines;
+}
+
+function healthcheck(port: number): string[] {
+  return [
+    '    healthcheck:',
+    '      test:',
+    '        [',
+    '          "CMD",',
+    '          "node",',
+    '          "-e",',
+    `          "fetch('http://localhost:${port}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",`,
+    '        ]',
+    '      interval: 5s',
+    '      timeout: 5s',
+    '      retries: 20',
+  ];
+}
+
+/** The consumers' blocks, a blank line between two. */
+export const consumerBlocks = (): string[] =>
+  CONSUMERS.flatMap((name, index) => [...(index > 0 ? [''] : []), ...consumerBlock(name)]);
+
+/** The dashboard's URL of every process it reads, inside the compose network. */
+export const dashboardUrls = (): string[] =>
+  (['checkout', ...CONSUMERS] as ShopProcess[]).map(
+    (name) => `      ${upper(name)}_URL: http://${name}:${SHOP_MANIFEST[name].port}`,
+  );
