@@ -6,6 +6,7 @@ import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import { startTracing } from '@shop/shared/tracing';
+import { orderFactsIn } from './data/order-facts';
 import { recordOrderWhenOrderCompleted } from './handlers/record-order-when-order-completed';
 import { ANALYTICS_API } from './http/analytics-api';
 import { summaryRoutes } from './http/summary-routes';
@@ -17,6 +18,7 @@ const logger = createLogger('analytics', config.LOG_LEVEL, config.LOG_FORMAT);
 async function main() {
   startTracing('analytics', config);
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  const facts = orderFactsIn(prisma);
   await serveConsumer({
     registry: SHOP_REGISTRY,
     service: 'analytics',
@@ -28,7 +30,7 @@ async function main() {
     routes: summaryRoutes(prisma),
     // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
     handler: withDemoKnobs(config, (event, context) =>
-      recordOrderWhenOrderCompleted(event, { ...context, prisma }),
+      recordOrderWhenOrderCompleted(event, { ...context, facts }),
     ),
   });
 }

@@ -12,6 +12,7 @@ import type { Registry } from '@shop/shared/registry';
 import { ScheduledJobs } from '@shop/shared/scheduler';
 import type { CheckoutConfig } from './config';
 import { Catalogue } from './data/catalogue';
+import { fulfillmentTasksIn } from './data/fulfillment-tasks';
 import { OrdersRepository } from './data/orders-repository';
 import { classicCheckout } from './demo/classic-checkout';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
@@ -118,10 +119,11 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
   const http = await startHttpServer(app, config.PORT, logger);
 
   const projector = registry.entry('checkout');
+  const fulfillmentTasks = fulfillmentTasksIn(prisma);
   broker.subscribe({
     service: projector.service,
     contracts: projector.consumes,
-    handler: (event, context) => projectTaskOutcome(event, { ...context, registry, prisma }),
+    handler: (event, context) => projectTaskOutcome(event, { ...context, registry, tasks: fulfillmentTasks }),
   });
 
   return {

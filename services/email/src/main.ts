@@ -6,6 +6,7 @@ import { exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import { startTracing } from '@shop/shared/tracing';
 import { loadEmailConfig } from './config';
+import { sentConfirmationsIn } from './data/sent-confirmations';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';
 import { sendEmailJob } from './handlers/send-email-jobs';
 import { EMAIL_API } from './http/email-api';
@@ -29,6 +30,7 @@ async function main() {
     sendTimeoutMs: config.SMTP_SEND_TIMEOUT_MS,
     maxConnections: config.PREFETCH,
   });
+  const confirmations = sentConfirmationsIn(prisma);
   const messageIdDomain = config.SMTP_FROM.match(/@([^>\s]+)/)?.[1] ?? 'shop.example';
   // SMTP is left out of readiness on purpose: while it is down, messages wait
   // in the retry tiers, which is the behaviour we want, not a restart.
@@ -44,7 +46,7 @@ async function main() {
     handler: withDemoKnobs(config, (event, context) =>
       sendConfirmationWhenOrderCompleted(event, {
         ...context,
-        prisma,
+        confirmations,
         mailer,
         receiptsBaseUrl: config.RECEIPTS_BASE_URL,
         messageIdDomain,

@@ -6,7 +6,7 @@ import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
 import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import { startTracing } from '@shop/shared/tracing';
-import { StockItems } from './data/stock-ledger';
+import { stockLedgerIn } from './data/stock-ledger';
 import { reserveStockWhenOrderCompleted } from './handlers/reserve-stock-when-order-completed';
 import { INVENTORY_API } from './http/inventory-api';
 import { inventoryRoutes } from './http/inventory-routes';
@@ -18,7 +18,7 @@ const logger = createLogger('inventory', config.LOG_LEVEL, config.LOG_FORMAT);
 async function main() {
   startTracing('inventory', config);
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-  const stockItems = new StockItems(prisma);
+  const stock = stockLedgerIn(prisma);
   await serveConsumer({
     registry: SHOP_REGISTRY,
     service: 'inventory',
@@ -30,7 +30,7 @@ async function main() {
     routes: inventoryRoutes(prisma),
     // The demo profile (SIMULATED_LATENCY_MS, FAILURE_RATE); a no-op unless set.
     handler: withDemoKnobs(config, (event, context) =>
-      reserveStockWhenOrderCompleted(event, { ...context, prisma, stockItems }),
+      reserveStockWhenOrderCompleted(event, { ...context, stock }),
     ),
   });
 }

@@ -8,6 +8,7 @@ import { createLogger } from '@shop/shared/logging';
 import { startTracing } from '@shop/shared/tracing';
 import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
+import { receiptRecords } from './data/receipts';
 import { DEFAULT_VAT_RATE } from './domain/included-vat';
 import { generateReceiptWhenOrderCompleted } from './handlers/generate-receipt-when-order-completed';
 import { PDF_API } from './http/pdf-api';
@@ -44,6 +45,7 @@ async function main() {
       generateReceiptWhenOrderCompleted(event, {
         ...context,
         files,
+        receipts: receiptRecords,
         receiptsBaseUrl: config.RECEIPTS_BASE_URL,
         vatRate: config.RECEIPT_VAT_RATE,
       }),

@@ -14,6 +14,16 @@ export interface SalesSummary {
 
 const TOP_PRODUCTS = 5;
 
+/** What the handler needs of the facts tables; unit tests give it one in memory. */
+export interface OrderFacts {
+  recordOnce(claim: InboxClaim, order: OrderCompleted['data']): Promise<Date>;
+}
+
+/** The facts tables in Postgres, through `recordOrderFactOnce`. */
+export function orderFactsIn(prisma: PrismaClient): OrderFacts {
+  return { recordOnce: (claim, order) => recordOrderFactOnce(prisma, claim, order) };
+}
+
 /**
  * One fact per order with one line per SKU, written with the inbox claim in
  * a single statement: the fact is inserted only if the claim is, and the

@@ -1,8 +1,8 @@
-import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import type { TransactionClient } from '@shop/contracts/database';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
 import type { EventOf } from '@shop/shared/events';
 import type { HandlerContext } from '@shop/shared/messaging';
-import { recordOrderFactOnce } from '../data/order-facts';
+import type { OrderFacts } from '../data/order-facts';
 
 /**
  * The fact and the inbox record commit together, in one statement (the hot
@@ -12,8 +12,8 @@ import { recordOrderFactOnce } from '../data/order-facts';
  */
 export async function recordOrderWhenOrderCompleted(
   event: EventOf<typeof OrderCompletedV1>,
-  context: HandlerContext<TransactionClient> & { prisma: PrismaClient },
+  context: HandlerContext<TransactionClient> & { facts: OrderFacts },
 ) {
-  const recordedAt = await recordOrderFactOnce(context.prisma, context.inbox.claim, event.data);
+  const recordedAt = await context.facts.recordOnce(context.inbox.claim, event.data);
   return { recordedAt: recordedAt.toISOString() };
 }

@@ -1,6 +1,22 @@
 import type { PrismaClient } from '@shop/contracts/database';
 import type { AttemptRecord, TaskState } from '../domain/task-status';
 
+/** What the outcome projector needs of the task tables; unit tests give it one in memory. */
+export interface FulfillmentTasks {
+  read(orderId: string, task: string): Promise<TaskState | undefined>;
+  recordAttemptAndRead(orderId: string, task: string, record: AttemptRecord): Promise<TaskState | undefined>;
+  replace(orderId: string, task: string, seen: TaskState, next: TaskState): Promise<boolean>;
+}
+
+/** The task tables in Postgres, through the functions below. */
+export function fulfillmentTasksIn(prisma: PrismaClient): FulfillmentTasks {
+  return {
+    read: (orderId, task) => readTask(prisma, orderId, task),
+    recordAttemptAndRead: (orderId, task, record) => recordAttemptAndReadTask(prisma, orderId, task, record),
+    replace: (orderId, task, seen, next) => replaceTask(prisma, orderId, task, seen, next),
+  };
+}
+
 /** A task's state as it is stored, or undefined for a task of an order this checkout does not know. */
 export async function readTask(
   prisma: PrismaClient,

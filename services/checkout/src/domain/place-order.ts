@@ -27,8 +27,22 @@ export interface PlaceOrderCommand {
   traceparent: string | null;
 }
 
+/** What placing an order needs of the orders' store: the OrdersRepository, or one in memory in unit tests. */
+export type PlaceOrderRepository = Pick<
+  OrdersRepository,
+  | 'findByIdempotencyKey'
+  | 'findById'
+  | 'statusOf'
+  | 'createPending'
+  | 'markDeclined'
+  | 'markFailed'
+  | 'confirm'
+  | 'failOwingRefund'
+  | 'refundDone'
+>;
+
 export interface PlaceOrderDeps {
-  orders: OrdersRepository;
+  orders: PlaceOrderRepository;
   catalogue: { find(skus: string[]): Promise<Product[]> };
   payments: PaymentGateway;
   /** The outbox's side of a commit: the lease to write the event's row with, and the hand-over after the commit. */
@@ -220,7 +234,7 @@ async function refuseCancelled(orderId: string, deps: PlaceOrderDeps): Promise<n
 async function replayEarlier(
   key: string,
   requestHash: string,
-  orders: OrdersRepository,
+  orders: PlaceOrderRepository,
 ): Promise<OrderSnapshot | undefined> {
   const earlier = await orders.findByIdempotencyKey(key);
   if (!earlier) return undefined;

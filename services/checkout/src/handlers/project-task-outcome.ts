@@ -1,8 +1,7 @@
-import type { PrismaClient } from '@shop/contracts/database';
 import type { EventEnvelope } from '@shop/shared/events';
 import type { HandlerContext } from '@shop/shared/messaging';
 import type { ReadOutcome, Registry } from '@shop/shared/registry';
-import { readTask, recordAttemptAndReadTask, replaceTask } from '../data/fulfillment-tasks';
+import type { FulfillmentTasks } from '../data/fulfillment-tasks';
 import { type AttemptRecord, applyOutcome, type TaskOutcome } from '../domain/task-status';
 
 /** Two outcomes of one task rarely collide; more than this many lost races in a row is a bug, not load. */
@@ -24,13 +23,12 @@ const MAX_RACES = 10;
  */
 export async function projectTaskOutcome(
   event: EventEnvelope,
-  context: HandlerContext & { registry: Registry; prisma: PrismaClient },
+  context: HandlerContext & { registry: Registry; tasks: FulfillmentTasks },
 ): Promise<void> {
   const outcome = context.registry.readOutcome(event);
   if (!outcome) return;
   const { subject: orderId, task } = outcome;
-  let current = await recordAttemptAndReadTask(
-    context.prisma,
+  let current = await context.tasks.recordAttemptAndRead(
     orderId,
     task,
     toAttemptRecord(outcome, event.occurredAt),
@@ -41,8 +39,8 @@ export async function projectTaskOutcome(
       return;
     }
     const next = applyOutcome(current, toTaskOutcome(outcome));
-    if (!next || (await replaceTask(context.prisma, orderId, task, current, next))) return;
-    current = await readTask(context.prisma, orderId, task);
+    if (!next || (await context.tasks.replace(orderId, task, current, next))) return;
+    current = await context.tasks.read(orderId, task);
   }
   throw new Error(`task ${task} of order ${orderId} changed under ${MAX_RACES} updates in a row`);
 }

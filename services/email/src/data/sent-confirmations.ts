@@ -1,4 +1,5 @@
 import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import { type JobToSchedule, scheduleJob } from '@shop/shared/scheduler';
 
 export interface SentConfirmation {
   orderId: string;
@@ -20,4 +21,22 @@ export function findSentConfirmation(db: PrismaClient | TransactionClient, order
 export async function claimConfirmation(tx: TransactionClient, sent: SentConfirmation): Promise<boolean> {
   const { count } = await tx.sentEmail.createMany({ data: [sent], skipDuplicates: true });
   return count === 1;
+}
+
+/** What sending a confirmation needs of the database; unit tests give it one in memory. */
+export interface SentConfirmations {
+  /** The order's confirmation record, read in `tx`, or on its own without one. */
+  find(orderId: string, tx?: TransactionClient): Promise<SentConfirmation | null>;
+  claim(tx: TransactionClient, sent: SentConfirmation): Promise<boolean>;
+  /** Schedules one of the service's jobs (the review request) in `tx`. */
+  scheduleJob(tx: TransactionClient, job: JobToSchedule): Promise<boolean>;
+}
+
+/** The confirmation records and the jobs table in Postgres. */
+export function sentConfirmationsIn(prisma: PrismaClient): SentConfirmations {
+  return {
+    find: (orderId, tx) => findSentConfirmation(tx ?? prisma, orderId),
+    claim: claimConfirmation,
+    scheduleJob,
+  };
 }

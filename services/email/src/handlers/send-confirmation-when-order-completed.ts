@@ -1,14 +1,14 @@
-import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import type { TransactionClient } from '@shop/contracts/database';
 import { type OrderCompletedV1, ReviewRequestDueV1 } from '@shop/contracts/events';
 import { createEvent, type EventOf } from '@shop/shared/events';
 import type { HandlerContext } from '@shop/shared/messaging';
-import { jobId, scheduleJob } from '@shop/shared/scheduler';
-import { claimConfirmation, findSentConfirmation } from '../data/sent-confirmations';
+import { jobId } from '@shop/shared/scheduler';
+import type { SentConfirmations } from '../data/sent-confirmations';
 import { composeConfirmationEmail } from '../domain/confirmation-email';
 import type { Mailer } from '../smtp/smtp-mailer';
 
 export interface SendConfirmationDeps extends HandlerContext<TransactionClient> {
-  prisma: PrismaClient;
+  confirmations: SentConfirmations;
   mailer: Mailer;
   receiptsBaseUrl: string;
   messageIdDomain: string;
@@ -42,9 +42,9 @@ export async function sendConfirmationWhenOrderCompleted(
 ) {
   const { orderId } = event.data;
   const outcome = await deps.inbox.once(
-    async (tx) => (await claimAndSend(tx, event, deps)) ?? (await findSentConfirmation(tx, orderId)),
+    async (tx) => (await claimAndSend(tx, event, deps)) ?? (await deps.confirmations.find(orderId, tx)),
   );
-  const sent = outcome.duplicate ? await findSentConfirmation(deps.prisma, orderId) : outcome.result;
+  const sent = outcome.duplicate ? await deps.confirmations.find(orderId) : outcome.result;
   if (!sent) throw new Error(`event ${event.id} was handled but order ${orderId} has no sent confirmation`);
   if (outcome.duplicate) deps.log.info({ orderId }, 'confirmation already sent; not sending it again');
   return { recipient: sent.recipient, messageId: sent.messageId };
@@ -63,24 +63,24 @@ async function claimAndSend(
     messageId: email.messageId,
     recipient: event.data.customer.email,
   };
-  if (!(await claimConfirmation(tx, record))) return undefined;
-  await scheduleReviewRequest(tx, event, deps.reviewRequestDelayMs);
+  if (!(await deps.confirmations.claim(tx, record))) return undefined;
+  await scheduleReviewRequest(tx, event, deps);
   await deps.mailer.send(email, deps.signal);
   return record;
 }
 
-/** The review request, due `delayMs` after the order was placed; one per order whatever the event id. */
+/** The review request, due `reviewRequestDelayMs` after the order was placed; one per order whatever the event id. */
 async function scheduleReviewRequest(
   tx: TransactionClient,
   event: EventOf<typeof OrderCompletedV1>,
-  delayMs: number,
+  deps: SendConfirmationDeps,
 ) {
   const { orderId, customer, items, placedAt } = event.data;
-  const dueAt = new Date(Date.parse(placedAt) + delayMs);
+  const dueAt = new Date(Date.parse(placedAt) + deps.reviewRequestDelayMs);
   const job = createEvent(
     ReviewRequestDueV1,
     { orderId, customer, items: items.map(({ sku, name }) => ({ sku, name })), placedAt },
     { id: jobId(`email/review-request/${orderId}`), correlationId: event.correlationId, occurredAt: dueAt },
   );
-  await scheduleJob(tx, { service: 'email', event: job, dueAt });
+  await deps.confirmations.scheduleJob(tx, { service: 'email', event: job, dueAt });
 }

@@ -8,6 +8,23 @@ export interface StockLevel {
   backordered: number;
 }
 
+/** What reserving stock needs of the ledger; unit tests give it one in memory. */
+export interface StockLedger {
+  ensure(skus: string[]): Promise<void>;
+  reserveOnce(claim: InboxClaim, orderId: string, quantities: OrderedQuantity[]): Promise<Allocation[]>;
+  movementsOf(orderId: string): Promise<Allocation[]>;
+}
+
+/** The ledger in Postgres, through `StockItems` and the functions below. */
+export function stockLedgerIn(prisma: PrismaClient): StockLedger {
+  const stockItems = new StockItems(prisma);
+  return {
+    ensure: (skus) => stockItems.ensure(skus),
+    reserveOnce: (claim, orderId, quantities) => reserveStockOnce(prisma, claim, orderId, quantities),
+    movementsOf: (orderId) => movementsOf(prisma, orderId),
+  };
+}
+
 /**
  * Makes sure each SKU has a stock row, at zero when inventory has never
  * heard of it (added to the catalogue, not yet stocked): its whole quantity

@@ -1,13 +1,12 @@
-import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
+import type { TransactionClient } from '@shop/contracts/database';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
 import type { EventOf } from '@shop/shared/events';
 import type { HandlerContext } from '@shop/shared/messaging';
-import { movementsOf, reserveStockOnce, type StockItems } from '../data/stock-ledger';
+import type { StockLedger } from '../data/stock-ledger';
 import { quantitiesBySku } from '../domain/allocate-stock';
 
 export interface ReserveStockDeps extends HandlerContext<TransactionClient> {
-  prisma: PrismaClient;
-  stockItems: StockItems;
+  stock: StockLedger;
 }
 
 /**
@@ -22,8 +21,8 @@ export async function reserveStockWhenOrderCompleted(
 ) {
   const { orderId, items } = event.data;
   const quantities = quantitiesBySku(items);
-  await deps.stockItems.ensure(quantities.map(({ sku }) => sku));
-  const reserved = await reserveStockOnce(deps.prisma, deps.inbox.claim, orderId, quantities);
-  const allocations = reserved.length > 0 ? reserved : await movementsOf(deps.prisma, orderId);
+  await deps.stock.ensure(quantities.map(({ sku }) => sku));
+  const reserved = await deps.stock.reserveOnce(deps.inbox.claim, orderId, quantities);
+  const allocations = reserved.length > 0 ? reserved : await deps.stock.movementsOf(orderId);
   return { lines: allocations.map(({ sku, quantity, backordered }) => ({ sku, quantity, backordered })) };
 }

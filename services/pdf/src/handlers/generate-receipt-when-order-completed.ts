@@ -4,11 +4,12 @@ import { receiptUrl } from '@shop/contracts/receipts';
 import type { EventOf } from '@shop/shared/events';
 import type { HandlerContext } from '@shop/shared/messaging';
 import type { ReceiptFiles } from '../data/receipt-files';
-import { recordReceipt } from '../data/receipts';
+import type { ReceiptRecords } from '../data/receipts';
 import { renderReceipt } from '../domain/render-receipt';
 
 export interface GenerateReceiptDeps extends HandlerContext<TransactionClient> {
   files: ReceiptFiles;
+  receipts: ReceiptRecords;
   receiptsBaseUrl: string;
   vatRate: number;
 }
@@ -27,6 +28,6 @@ export async function generateReceiptWhenOrderCompleted(
   const pdf = await renderReceipt(event.data, { vatRate: deps.vatRate });
   await deps.files.write(orderId, pdf);
   const record = { orderId, eventId: event.id, fileName: deps.files.fileName(orderId), bytes: pdf.length };
-  await deps.inbox.once((tx) => recordReceipt(tx, record));
+  await deps.inbox.once((tx) => deps.receipts.record(tx, record));
   return { url: receiptUrl(deps.receiptsBaseUrl, orderId), bytes: pdf.length };
 }
