@@ -1,9 +1,5 @@
-import {
-  type KubernetesObject,
-  type ManifestProblem,
-  podSpecsOf,
-  type RenderedResource,
-} from './render-kustomization';
+import { podSpecsOf } from './pod-specs';
+import type { KubernetesObject, ManifestProblem, RenderedResource } from './render-kustomization';
 
 /**
  * Checks who may read which credentials in the rendered manifests, as compose has it: each
