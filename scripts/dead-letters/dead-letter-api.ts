@@ -1,44 +1,21 @@
+import type { CHECKOUT_ROUTES } from '@shop/checkout';
+import type { z } from 'zod';
 import { adminApi as api } from '../admin-api';
 import type { FilterOptions } from './dlq-options';
 
 /** Checkout's dead-letter API as the dlq CLI calls it: the answers' shapes, search and dry run. */
 
-export interface Summary {
-  service: string;
-  queue: string;
-  parked: number;
-  oldestAgeMs: number | null;
-  arriving: number | null;
+/** What a route of checkout's admin API answers (200), as its description says. */
+type Answer<Route extends keyof typeof CHECKOUT_ROUTES> = (typeof CHECKOUT_ROUTES)[Route] extends {
+  answers: { 200: { body: infer Body extends z.ZodType } };
 }
+  ? z.output<Body>
+  : never;
 
-export interface DeadLetter {
-  id: string;
-  messageId: string;
-  type: string | null;
-  orderId: string | null;
-  correlationId: string | null;
-  attempts: number;
-  reason: string | null;
-  lastError: string | null;
-  lastErrorCode: string | null;
-  firstFailureAt: string | null;
-  parkedAt: string;
-  state: string;
-}
-
-interface Page {
-  items: DeadLetter[];
-  total: number;
-  next: string | null;
-}
-
-export interface Preview {
-  target: string | null;
-  ids: string[];
-  matching: number;
-  groups: { type: string | null; lastErrorCode: string | null; reason: string | null; count: number }[];
-  skipped: { id: string; state: string }[];
-}
+export type Summary = Answer<'deadLetterQueues'>[number];
+type Page = Answer<'deadLetters'>;
+export type DeadLetter = Page['items'][number];
+export type Preview = Answer<'preview'>;
 
 /** The filter as the API names it. */
 const filterOf = (options: FilterOptions) =>
