@@ -4,6 +4,16 @@ import { ADMIN_ERRORS } from './admin-errors';
 import { ADMIN, ADMIN_REFUSALS } from './admin-route-access';
 import { actor, consumerControls, instant, service } from './checkout-api-shapes';
 
+const scheduledJob = z.object({
+  id: z.string(),
+  service: z.string(),
+  type: z.string(),
+  dueAt: instant,
+  subject: z.string().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+});
+
 /** The operators' consumer controls and scheduled jobs (consumer-admin-routes.ts serves them). */
 export const CONSUMER_ROUTES = {
   consumers: defineRoute({
@@ -55,30 +65,9 @@ export const CONSUMER_ROUTES = {
       200: {
         description: 'The jobs; `limit` applies to the scheduled and to the parked ones each',
         body: z.object({
-          scheduled: z.array(
-            z.object({
-              id: z.string(),
-              service: z.string(),
-              type: z.string(),
-              dueAt: instant,
-              subject: z.string().nullable(),
-              attempts: z.number().int(),
-              lastError: z.string().nullable(),
-            }),
-          ),
+          scheduled: z.array(scheduledJob),
           parked: z
-            .array(
-              z.object({
-                id: z.string(),
-                service: z.string(),
-                type: z.string(),
-                dueAt: instant,
-                subject: z.string().nullable(),
-                attempts: z.number().int(),
-                lastError: z.string().nullable(),
-                parkedAt: instant,
-              }),
-            )
+            .array(scheduledJob.extend({ parkedAt: instant }))
             .describe(
               'Jobs the relay stopped publishing after JOB_MAX_ATTEMPTS refusals, most recently parked first; they wait for an operator (docs/job-controls.md, "Parked jobs")',
             ),
