@@ -6,7 +6,7 @@
  *
  * - every Grafana dashboard in deploy/observability/grafana/dashboards parses, names a
  *   provisioned datasource, and each panel query is valid PromQL over metrics the services
- *   expose (the list below, or prom-client's default process metrics);
+ *   expose (observability/known-series.ts, or prom-client's default process metrics);
  * - the alert rules parse, each expression the same way, and each alert has a `for`, a
  *   severity and a description;
  * - prometheus.yml loads the rules and scrapes every service with the metrics token, email
