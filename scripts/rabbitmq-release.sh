@@ -27,12 +27,11 @@ readonly RELEASE_DIR=${RABBITMQ_RELEASE_DIR:-/var/tmp/rabbitmq-release}
 readonly STARTUP_TIMEOUT=180
 # Inside the chroot: Debian's package puts the real scripts here (/usr/sbin's wrappers switch users).
 readonly SCRIPTS=/usr/lib/rabbitmq/bin
+# shellcheck source=scripts/rabbitmq/debian-chroot.sh
+. scripts/rabbitmq/debian-chroot.sh
+# shellcheck source=scripts/rabbitmq/amqp-handshake.sh
+. scripts/rabbitmq/amqp-handshake.sh
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo --non-interactive "$@"; fi
-}
-
-root_of() { echo "$RELEASE_DIR/$1/root"; }
 node_name() { echo "rabbit$1@localhost"; }
 node_dir() { echo "/var/lib/rabbitmq/node-$1"; }
 # The suite a port's node was last started from (absent: never started here).
@@ -50,67 +49,6 @@ check_suite() {
     echo "expected a Debian suite, such as forky or trixie; got '${1:-}'" >&2
     exit 2
   fi
-}
-
-# The mirror this machine's apt uses, so the chroot comes from the same place.
-mirror() {
-  if [ -n "${RABBITMQ_RELEASE_MIRROR:-}" ]; then
-    echo "$RABBITMQ_RELEASE_MIRROR"
-    return
-  fi
-  local uri
-  uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  echo "${uri:-http://deb.debian.org/debian}"
-}
-
-# Built into a directory of its own and renamed when complete, so an interrupted debootstrap is
-# never mistaken for a chroot. Bookworm's debootstrap has no script for forky; sid's fits every
-# suite since bookworm. https://wiki.debian.org/Debootstrap
-ensure_root() {
-  local suite=$1 root partial
-  root=$(root_of "$suite")
-  [ -x "$root$SCRIPTS/rabbitmq-server" ] && return
-  if ! command -v debootstrap >/dev/null; then
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap
-  fi
-  partial="$RELEASE_DIR/$suite/root.partial"
-  echo "installing Debian $suite's rabbitmq-server into $root (a few minutes)"
-  as_root rm -rf "$partial"
-  as_root mkdir -p "$RELEASE_DIR/$suite"
-  if ! as_root debootstrap --variant=minbase --include=rabbitmq-server,ca-certificates \
-    "$suite" "$partial" "$(mirror)" /usr/share/debootstrap/scripts/sid 2>&1 |
-    as_root tee "$RELEASE_DIR/$suite/debootstrap.log" >/dev/null; then
-    tail -n 20 "$RELEASE_DIR/$suite/debootstrap.log" >&2
-    echo "debootstrap of $suite failed; its log: $RELEASE_DIR/$suite/debootstrap.log" >&2
-    exit 1
-  fi
-  as_root mv "$partial" "$root"
-}
-
-# Runs a command in the suite's chroot as uid:gid, in a mount namespace of its own: /proc and the
-# bind mounts exist for that command and whatever it leaves running (a node), and vanish with them,
-# so nothing stays mounted on the host and deleting a directory never reaches through a mount.
-in_root() {
-  local suite=$1 user=$2 binds=$3
-  shift 3
-  local root
-  root=$(root_of "$suite")
-  # The node and the CLI resolve `localhost` and this machine's name like the host does.
-  as_root cp /etc/hosts "$root/etc/hosts"
-  # shellcheck disable=SC2016 # expanded by the inner shell
-  as_root unshare --mount --propagation private -- sh -c '
-    set -e
-    root=$1 binds=$2 user=$3
-    shift 3
-    mount -t proc proc "$root/proc"
-    for dir in $binds; do
-      mkdir -p "$root$dir"
-      mount --bind "$dir" "$root$dir"
-    done
-    exec chroot --userspec="$user" --groups="${user#*:}" "$root" \
-      /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
-  ' in-root "$root" "$binds" "$user" "$@"
 }
 
 # The chroot's own rabbitmq user (created by the package), as uid:gid.
@@ -164,53 +102,6 @@ vm_pid() {
   [ -s "$pid_file" ] || return 0
   pid=$(cat "$pid_file")
   if [ -d "/proc/$pid" ]; then echo "$pid"; fi
-}
-
-# Opens 127.0.0.1:<port> and completes an AMQP 0-9-1 handshake as guest (start, tune, open on
-# vhost /), then closes the connection. An open port is not enough: a node out of file handles
-# accepts TCP connections and never answers them. Frames as in the spec, section 4.2; tune-ok
-# asks for one channel and frames of 128 KiB (RabbitMQ refuses 0, "no limit", for channels).
-# https://www.rabbitmq.com/resources/specs/amqp0-9-1.pdf
-amqp_handshake() {
-  local port=$1 fd
-  { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
-  local ok=0
-  {
-    printf 'AMQP\0\0\011\001' >&"$fd" &&
-      expect_method "$fd" 000a000a &&
-      send_method "$fd" 000a000b "00000000$(shortstr PLAIN)$(longstr_hex "00$(hex guest)00$(hex guest)")$(shortstr en_US)" &&
-      expect_method "$fd" 000a001e &&
-      send_method "$fd" 000a001f 0001000200000000 &&
-      send_method "$fd" 000a0028 "$(shortstr /)0000" &&
-      expect_method "$fd" 000a0029 &&
-      send_method "$fd" 000a0032 00c80000000000 &&
-      expect_method "$fd" 000a0033
-  } 2>/dev/null || ok=1
-  exec {fd}>&-
-  return "$ok"
-}
-
-hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
-shortstr() { printf '%02x%s' "${#1}" "$(hex "$1")"; }
-longstr_hex() { printf '%08x%s' $((${#1} / 2)) "$1"; }
-
-# A method frame on channel 0: type 1, channel, size, class and method, arguments, frame end.
-send_method() {
-  local fd=$1 payload=$2$3
-  local frame
-  frame=$(printf '010000%08x%sce' $((${#payload} / 2)) "$payload")
-  # shellcheck disable=SC2059 # the format is the frame, as \x escapes
-  printf "$(sed 's/../\\x&/g' <<<"$frame")" >&"$fd"
-}
-
-# Reads one frame (5 s at most) and succeeds when it is the expected method on channel 0.
-expect_method() {
-  local fd=$1 expected=$2 header size payload
-  header=$(timeout 5 head -c 7 <&"$fd" | od -An -v -tx1 | tr -d ' \n')
-  [ "${#header}" -eq 14 ] && [ "${header:0:6}" = 010000 ] || return 1
-  size=$((16#${header:6:8}))
-  payload=$(timeout 5 head -c $((size + 1)) <&"$fd" | od -An -v -tx1 | tr -d ' \n')
-  [ "${payload:0:8}" = "$expected" ]
 }
 
 await_handshake() {

@@ -234,7 +234,7 @@ export function buildDefinitions(
       ...(queues.jobQueue?.routingKeys ?? []).map((routingKey) => ({
         source: topology.eventsExchange,
         vhost: VHOST,
-        destination: queues.jobQueue!.name,
+        destination: queues.jobQueue?.name,
         destination_type: 'queue',
         routing_key: routingKey,
         arguments: {},

@@ -4,8 +4,9 @@ import { addRoute } from '@shop/shared/http';
 import type { Express } from 'express';
 import helmet from 'helmet';
 import { DASHBOARD_ROUTES } from './dashboard-api';
+import type { DashboardDeps } from './dashboard-deps';
 import { DASHBOARD_ERRORS } from './dashboard-errors';
-import { type DashboardDeps, dashboardRoutes } from './dashboard-routes';
+import { dashboardRoutes } from './dashboard-routes';
 
 /** Every route the dashboard serves (dashboard-api.ts describes each), behind its own security headers. */
 export function dashboardHttpRoutes(deps: DashboardDeps) {

@@ -1,20 +1,10 @@
-import type { ServerResponse } from 'node:http';
 import { addRoute, isUuid, type ParsedRequest } from '@shop/shared/http';
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
-import type { LiveFeed, Snapshot } from '../live/live-feed';
-import type { CheckoutApi } from '../sources/checkout-api';
-import {
-  auditLog,
-  deadLetterCounts,
-  deadLetterDetail,
-  deadLetterList,
-  deadLetterPreview,
-} from '../views/dead-letters-view';
+import express, { type Express, type RequestHandler, type Response } from 'express';
+import type { LiveFeed } from '../live/live-feed';
+import { auditLog, deadLetterDetail, deadLetterList, deadLetterPreview } from '../views/dead-letters-view';
 import { type Html, html } from '../views/html';
-import { jobsView } from '../views/jobs-view';
 import { orderDetail, ordersTable } from '../views/orders-view';
 import { dashboardPage, signInPage } from '../views/page-view';
-import { queuesView, ratesOf } from '../views/queues-view';
 import {
   checkOrigin,
   clearSessionCookie,
@@ -26,27 +16,10 @@ import {
   signInLimit,
 } from './access';
 import { DASHBOARD_ROUTES } from './dashboard-api';
+import type { DashboardDeps } from './dashboard-deps';
 import { bodyOf, invalidRequest } from './dashboard-errors';
-import type { Role, Session, Sessions } from './sessions';
-
-export interface DashboardDeps {
-  sessions: Sessions;
-  feed: LiveFeed;
-  checkout: CheckoutApi;
-  /** The services with a dead-letter queue, in the registry's order. */
-  services: readonly string[];
-  /** Checkout's task names, in the registry's order (the columns of the orders table). */
-  tasks: readonly string[];
-  replayRate: number;
-  /** Open live streams, so shutdown can end them. */
-  streams: Set<ServerResponse>;
-  /**
-   * TRUST_PROXY: proxies whose X-Forwarded-Proto, -Host and -For to believe.
-   * Behind a TLS terminator the page's origin is then https, which the origin
-   * check compares against, and the session cookie is marked Secure.
-   */
-  trustProxy: number;
-}
+import { regions, stream } from './live-stream';
+import type { Session } from './sessions';
 
 const DEAD_LETTER_PAGE = 100;
 const AUDIT_PAGE = 50;
@@ -225,68 +198,6 @@ export function dashboardRoutes(deps: DashboardDeps) {
       act,
     );
   };
-}
-
-/** The fragments of the four regions for a role, from a snapshot that is recent enough. */
-export function regions(snapshot: Snapshot | undefined, role: Role, tasks: readonly string[]) {
-  const waiting = html`<p class="muted">Loading…</p>`;
-  if (!snapshot || Date.now() - snapshot.at > 5_000) {
-    return { queues: waiting, orders: waiting, deadLetterCounts: waiting, jobs: waiting };
-  }
-  return {
-    queues: queuesView(snapshot),
-    orders: ordersTable(snapshot.recentOrders, tasks, 'Recent orders'),
-    deadLetterCounts: deadLetterCounts(snapshot),
-    jobs: jobsView(snapshot, role === 'operator'),
-  };
-}
-
-/**
- * Server-sent events: every snapshot of the shared feed, rendered once per
- * role and sent as HTML fragments (only those that changed), plus the chart
- * series as JSON. The stream ends when the session does.
- */
-function stream(req: Request, res: Response, deps: DashboardDeps) {
-  const session = res.locals.session as Session;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    // Tells a buffering proxy (nginx) to pass each event on at once.
-    'x-accel-buffering': 'no',
-  });
-  deps.streams.add(res);
-  const sent = new Map<string, string>();
-  const sendEvent = (event: string, data: string) => {
-    if (sent.get(event) === data) return;
-    sent.set(event, data);
-    res.write(
-      `event: ${event}\n${data
-        .split('\n')
-        .map((line) => `data: ${line}`)
-        .join('\n')}\n\n`,
-    );
-  };
-  const unsubscribe = deps.feed.subscribe((snapshot) => {
-    if (!deps.sessions.isOpen(session)) {
-      sendEvent('signed-out', '');
-      res.end();
-      return;
-    }
-    const fragments = regions(snapshot, session.role, deps.tasks);
-    sendEvent('queues', String(fragments.queues));
-    sendEvent('orders', String(fragments.orders));
-    sendEvent('dead-letter-counts', String(fragments.deadLetterCounts));
-    sendEvent('jobs', String(fragments.jobs));
-    sendEvent('rates', JSON.stringify(ratesOf(snapshot)));
-    sendEvent('updated', new Date(snapshot.at).toISOString());
-  });
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  req.on('close', () => {
-    unsubscribe();
-    clearInterval(heartbeat);
-    deps.streams.delete(res);
-  });
 }
 
 /** The dead letters an action is about: the ticked ones (or the detail's one), or exactly those shown. */
