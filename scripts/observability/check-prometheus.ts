@@ -1,11 +1,10 @@
 import path from 'node:path';
+import { SHOP_MANIFEST, SHOP_PROCESSES } from '@shop/contracts/registry';
 import { checkPromql } from './known-series';
 import { problem, readYaml, relative } from './observability-files';
 
-/** Each service, and the port of its /metrics inside the compose network. */
-const SERVICES = { checkout: 3000, email: 3001, pdf: 3002, inventory: 3003, analytics: 3004 };
-/** Published without a host port so it can be scaled; scraped through DNS service discovery. */
-const SCALED_SERVICE = 'email';
+/** The processes Prometheus scrapes: all but the dashboard, which serves no /metrics of its own to it. */
+const SCRAPED = SHOP_PROCESSES.filter((name) => name !== 'dashboard');
 
 interface RuleFile {
   groups?: {
@@ -71,7 +70,8 @@ export function checkPrometheus(file: string, rulesFiles: string[]) {
       problem(file, `job ${job.job_name ?? '?'} sends no bearer token (authorization.credentials_file)`);
     }
   }
-  for (const [service, port] of Object.entries(SERVICES)) {
+  for (const service of SCRAPED) {
+    const { port, scalesOut } = SHOP_MANIFEST[service];
     const byDns = jobs.some((job) =>
       job.dns_sd_configs?.some(
         (sd) => sd.names?.includes(service) && sd.port === port && (sd.type ?? 'SRV') === 'A',
@@ -80,7 +80,8 @@ export function checkPrometheus(file: string, rulesFiles: string[]) {
     const byTarget = jobs.some((job) =>
       job.static_configs?.some((sc) => sc.targets?.includes(`${service}:${port}`)),
     );
-    if (service === SCALED_SERVICE && !byDns) {
+    // Published without a host port so it can be scaled: scraped through DNS service discovery.
+    if (scalesOut && !byDns) {
       problem(
         file,
         `${service} runs as several replicas: scrape it with dns_sd_configs (type A, port ${port})`,
