@@ -1,13 +1,17 @@
 /**
  * Writes the lists made from the shop's manifest into the files that hold
- * them (scripts/generate/manifest-lists.ts says which). With --check, writes
+ * them (scripts/generate/manifest-lists.ts says which, and
+ * kubernetes-consumers.ts the manifests it writes whole), then regenerates
+ * the broker definitions and the API documents. With --check, writes
  * nothing and fails when a file differs from what it would write: CI runs it
  * that way, so a list edited by hand, or a manifest changed without
  * regenerating, fails the build.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { consumerManifests } from './generate/kubernetes-consumers';
 import { MANIFEST_REGIONS } from './generate/manifest-lists';
 import { render } from './generate/regions';
 
@@ -17,7 +21,7 @@ const { check } = new Command('generate')
   .opts<{ check?: boolean }>();
 
 const root = path.resolve(__dirname, '..');
-const files = render(MANIFEST_REGIONS, root);
+const files = render(MANIFEST_REGIONS, root, consumerManifests());
 const drifted = files.filter(({ changed }) => changed);
 
 if (check) {

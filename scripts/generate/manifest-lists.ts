@@ -1,5 +1,6 @@
-import { DATABASE_SERVICES, SHOP_MANIFEST, SHOP_PROCESSES } from '@shop/contracts/registry';
+import { DATABASE_SERVICES, SHOP_MANIFEST, SHOP_PROCESSES, SHOP_REGISTRY } from '@shop/contracts/registry';
 import { consumerBlocks, dashboardUrls } from './compose-blocks';
+import { templatedNames } from './kubernetes-consumers';
 import { consumerScrapeJobs, serviceDownExpression } from './prometheus-targets';
 import type { Region } from './regions';
 
@@ -39,6 +40,28 @@ export const MANIFEST_REGIONS: Region[] = [
   { file: 'docker-compose.yml', name: 'dashboard-urls', lines: dashboardUrls },
   { file: 'deploy/observability/prometheus.yml', name: 'consumers', lines: consumerScrapeJobs },
   { file: 'deploy/observability/alerts.yml', name: 'service-down', lines: serviceDownExpression },
+  {
+    file: 'deploy/k8s/base/kustomization.yaml',
+    name: 'consumers',
+    lines: () => Object.keys(SHOP_REGISTRY.spec.consumers).map((name) => `  - ${name}.yaml`),
+  },
+  {
+    file: 'deploy/k8s/overlays/dev/secrets/kustomization.yaml',
+    name: 'templated-consumers',
+    lines: () =>
+      templatedNames().flatMap((name) => [
+        `  - name: shop-${name}`,
+        '    literals:',
+        `      - DATABASE_URL=postgresql://${name}:${name}-dev@postgres:5432/shop`,
+        `      - AMQP_URL=amqp://${name}:${name}-dev@rabbitmq:5672`,
+        '      - METRICS_TOKEN=dev-only-metrics-token-not-secret',
+      ]),
+  },
+  {
+    file: 'deploy/k8s/overlays/dev/secrets/kustomization.yaml',
+    name: 'postgres-passwords',
+    lines: () => ROLES.map((role) => `      - POSTGRES_${upper(role)}_PASSWORD=${role}-dev`),
+  },
   {
     file: 'deploy/postgres/init-service-roles.sh',
     name: 'passwords',

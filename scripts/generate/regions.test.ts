@@ -46,3 +46,21 @@ test('When a region differs from what it would hold, then render says the file c
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('When a file written whole is missing or differs, then render says it changed; once written, not', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'regions-'));
+  try {
+    const whole = { file: 'made.yaml', text: () => 'kind: Service\n' };
+    expect(render([], root, [whole])[0]).toEqual({
+      file: 'made.yaml',
+      text: 'kind: Service\n',
+      changed: true,
+    });
+    await writeFile(join(root, 'made.yaml'), 'kind: Deployment\n');
+    expect(render([], root, [whole])[0]?.changed).toBe(true);
+    await writeFile(join(root, 'made.yaml'), 'kind: Service\n');
+    expect(render([], root, [whole])[0]?.changed).toBe(false);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * A region of a hand-written file that a generator owns: the lines between
@@ -33,12 +33,32 @@ export function fillRegion(text: string, region: Region): string {
   return text.slice(0, match.index) + match[1] + body + match[3] + text.slice(match.index + match[0].length);
 }
 
-/** Each file's text with all its regions filled, and whether that differs from the file. */
-export function render(regions: Region[], root: string): { file: string; text: string; changed: boolean }[] {
+/** A file the generator writes whole: no hand-written part. */
+export interface GeneratedFile {
+  file: string;
+  text: () => string;
+}
+
+/**
+ * Each file's text with all its regions filled (or written whole), and
+ * whether that differs from the file; a whole file that does not exist yet
+ * differs.
+ */
+export function render(
+  regions: Region[],
+  root: string,
+  wholeFiles: GeneratedFile[] = [],
+): { file: string; text: string; changed: boolean }[] {
   const files = [...new Set(regions.map(({ file }) => file))];
-  return files.map((file) => {
+  const filled = files.map((file) => {
     const before = readFileSync(`${root}/${file}`, 'utf8');
     const text = regions.filter((region) => region.file === file).reduce(fillRegion, before);
     return { file, text, changed: text !== before };
   });
+  const whole = wholeFiles.map(({ file, text }) => {
+    const path = `${root}/${file}`;
+    const written = text();
+    return { file, text: written, changed: !existsSync(path) || readFileSync(path, 'utf8') !== written };
+  });
+  return [...filled, ...whole];
 }
