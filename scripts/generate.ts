@@ -14,6 +14,7 @@ import { Command } from 'commander';
 import { consumerManifests } from './generate/kubernetes-consumers';
 import { MANIFEST_REGIONS } from './generate/manifest-lists';
 import { render } from './generate/regions';
+import { serviceApisFile } from './generate/service-apis';
 
 const { check } = new Command('generate')
   .option('--check', 'write nothing; fail if a generated region differs')
@@ -21,7 +22,7 @@ const { check } = new Command('generate')
   .opts<{ check?: boolean }>();
 
 const root = path.resolve(__dirname, '..');
-const files = render(MANIFEST_REGIONS, root, consumerManifests());
+const files = render(MANIFEST_REGIONS, root, [...consumerManifests(), serviceApisFile()]);
 const drifted = files.filter(({ changed }) => changed);
 
 if (check) {

@@ -7,7 +7,8 @@ import { defineRegistry } from '@shop/shared/registry';
 import { z } from 'zod';
 import { asyncApiDocument } from './asyncapi-document';
 import { contractFiles, driftOf, readUnder } from './contract-files';
-import { openApiDocuments, SERVICE_APIS } from './openapi-documents';
+import { openApiDocuments } from './openapi-documents';
+import { SERVICE_APIS } from './service-apis';
 
 /** contracts:check's comparison: what the code generates against what is committed. */
 const ROOT = path.join(__dirname, '..', '..');

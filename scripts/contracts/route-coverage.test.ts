@@ -16,7 +16,7 @@ import {
 import { consumerHttpApp } from '@shop/shared/lifecycle';
 import { createLogger } from '@shop/shared/logging';
 import type { Express } from 'express';
-import { SERVICE_APIS } from './openapi-documents';
+import { SERVICE_APIS } from './service-apis';
 
 /**
  * Route coverage: each service's app, built by the same route functions its
