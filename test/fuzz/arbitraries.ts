@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { passesLuhn, TEST_CARDS } from '@shop/checkout';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import fc from 'fast-check';
 import type { FuzzRequest } from './send-request';
 
@@ -17,7 +18,8 @@ export const CATALOGUE_SKUS = [
   'NOTEBOOK-A5',
   'POSTER-QUEUE',
 ] as const;
-export const DEAD_LETTER_SERVICES = ['email', 'pdf', 'inventory', 'analytics'] as const;
+/** The services whose dead letters the store holds: every consumer of the registry. */
+export const DEAD_LETTER_SERVICES = Object.keys(SHOP_REGISTRY.spec.consumers);
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 const printableAscii = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
