@@ -9,7 +9,7 @@
  * - contracts/: the shop's events, errors, registry and database client.
  * - services/<name>/: one process each; none reaches into another.
  * - scripts/, bench/, test/: tooling around them, through each package's
- *   public entry, never into its files.
+ *   public entry, never into its files; the benchmarks stand on the scripts.
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -51,6 +51,14 @@ module.exports = {
       comment: 'The HTTP layer serves any service, with or without a broker.',
       from: { path: '^shared/src/http/' },
       to: { path: '^shared/src/messaging/' },
+    },
+    {
+      name: 'scripts-below-bench',
+      severity: 'error',
+      comment:
+        'The benchmarks use the scripts (a scratch database, the seed); the scripts never need a benchmark.',
+      from: { path: '^scripts/' },
+      to: { path: '^bench/' },
     },
     {
       name: 'products-import-no-tests',

@@ -28,6 +28,10 @@ const PLANTED: Record<string, string[]> = {
   'scripts/dlq.ts': ['services/checkout/src/http/checkout-api.ts', 'shared/src/messaging/broker.ts'],
   // service-tests-through-other-entries
   'services/dashboard/test/api.test.ts': ['services/checkout/src/http/checkout-api.ts'],
+  // scripts-below-bench
+  'scripts/chaos/chaos.ts': ['bench/support/environment.ts'],
+  'bench/support/environment.ts': ['scripts/database/scratch-run.ts'],
+  'scripts/database/scratch-run.ts': [],
   // no-circular
   'scripts/k8s/a.ts': ['scripts/k8s/b.ts'],
   'scripts/k8s/b.ts': ['scripts/k8s/a.ts'],
@@ -57,7 +61,7 @@ beforeAll(async () => {
       const lines = imports.map((target) => `import '${specifier(file, target)}';`);
       await writeFile(path, `${lines.join('\n')}\nexport const here = true;\n`);
     }
-    const roots = ['shared', 'contracts', 'services', 'scripts', 'test'];
+    const roots = ['shared', 'contracts', 'services', 'scripts', 'bench', 'test'];
     // The check exits non-zero when it finds a violation; its report is on stdout either way.
     const { stdout } = await promisify(execFile)(
       depcruise,
@@ -112,6 +116,11 @@ test('When tooling or a service test reaches past an entry, then the check fails
   expect(brokenBy('services/dashboard/test/api.test.ts')).toEqual(['service-tests-through-other-entries']);
 });
 
+test('When a script imports a benchmark, then scripts-below-bench fails the check', () => {
+  expect(brokenBy('scripts/chaos/chaos.ts')).toEqual(['scripts-below-bench']);
+  expect(brokenBy('bench/support/environment.ts')).toEqual([]);
+});
+
 test('When two files import each other, then no-circular fails the check', () => {
   expect(brokenBy('scripts/k8s/a.ts')).toEqual(['no-circular']);
 });
@@ -126,6 +135,7 @@ test('When imports go through the entries, down the floors, then the check passe
       'services/pdf/src/main.ts',
       'scripts/dlq.ts',
       'services/dashboard/test/api.test.ts',
+      'scripts/chaos/chaos.ts',
       // A circle is reported once, at the file the check met first.
       'scripts/k8s/a.ts',
     ].sort(),

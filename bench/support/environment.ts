@@ -1,45 +1,14 @@
 import { connect } from 'amqplib';
-import { createPrismaClient, type PrismaClient } from '../../contracts/src/database';
-import { dropDatabase, migrateDatabase } from '../../scripts/database';
-import { seedDatabase } from '../../scripts/seed';
-import { databaseVariables, loadConfig, messagingVariables } from '../../shared/src/config';
+import { environment } from '../../scripts/database/scratch-run';
 import { deleteTopology, type Topology } from '../../shared/src/messaging';
 
-/**
- * What every benchmark shares: the same variables and defaults as the
- * services (so a machine with RabbitMQ and Postgres needs no setup), a name
- * of its own per run, and a database and queues it removes afterwards.
- */
-export const environment = loadConfig({ ...databaseVariables, ...messagingVariables });
-
-export function benchRun(label: string) {
-  const id = `bench_${label}_${Date.now().toString(36)}`;
-  const url = new URL(environment.DATABASE_URL);
-  url.pathname = `/shop_${id}`;
-  return { id, databaseUrl: url.toString(), prefix: `${id}.` };
-}
-
-/** The Postgres application_name of the bench's own connections. */
-export const BENCH_APPLICATION_NAME = 'bench';
-
-/** A migrated, seeded database of the run's own; `drop` removes it. */
-export async function benchDatabase(
-  databaseUrl: string,
-): Promise<{ prisma: PrismaClient; drop(): Promise<void> }> {
-  await migrateDatabase(databaseUrl);
-  // Named, so that what the bench itself asks is not counted as the services' work (ServerCpu).
-  const named = new URL(databaseUrl);
-  named.searchParams.set('application_name', BENCH_APPLICATION_NAME);
-  const prisma = createPrismaClient(named.toString(), { poolSize: 3 });
-  await seedDatabase(prisma);
-  return {
-    prisma,
-    async drop() {
-      await prisma.$disconnect();
-      await dropDatabase(databaseUrl);
-    },
-  };
-}
+// A run's own database and name, which the chaos run shares with the benchmarks.
+export {
+  BENCH_APPLICATION_NAME,
+  benchDatabase,
+  benchRun,
+  environment,
+} from '../../scripts/database/scratch-run';
 
 /** A broker that takes the socket but never answers the handshake fails the run instead of hanging it. */
 const BROKER_SOCKET = { timeout: 10_000 };
