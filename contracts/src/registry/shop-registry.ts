@@ -9,10 +9,11 @@ import {
   ReviewRequestDueV1,
   SalesReportDueV1,
   StockReservedV1,
+  WebhookDeliveredV1,
 } from '../events';
 
 /**
- * The shop: four services each do one task for every completed order, on a
+ * The shop: five services each do one task for every completed order, on a
  * queue of their own, and checkout follows their outcomes to show each
  * order's task status. Every process reads this one description: the queues
  * it declares, the outcome events, checkout's task list and status
@@ -65,6 +66,14 @@ export const SHOP_REGISTRY = defineRegistry({
         "Records the order as one fact of the sales figures that GET /analytics/summary sums. The fact and the event's inbox record commit together, so a duplicate records nothing.",
       task: 'analytics',
       completed: OrderRecordedV1,
+    },
+    webhooks: {
+      queue: 'order-completed',
+      consumes: [OrderCompletedV1],
+      description:
+        "POSTs the order's event, signed (Standard Webhooks), to the merchant's endpoint; the event's id is the webhook-id, so the merchant drops a duplicate by it. A 2xx records the delivery with the event's inbox record, so a duplicate posts nothing once a delivery has committed; a 408, 429, 5xx or no answer is retried, any other 4xx parks the message at once.",
+      task: 'webhook',
+      completed: WebhookDeliveredV1,
     },
   },
   projector: {
@@ -151,6 +160,14 @@ export const SHOP_MANIFEST = {
     exposure: 'operators',
     scalesOut: false,
     does: "the operators' page: queues, orders and their tasks, dead letters, jobs",
+  },
+  webhooks: {
+    port: 3007,
+    package: '@shop/webhooks',
+    database: true,
+    exposure: 'internal',
+    scalesOut: false,
+    does: "POSTs each completed order, signed, to the merchant's webhook endpoint",
   },
 } as const satisfies Record<ShopConsumer | 'checkout' | 'dashboard', ServiceManifest>;
 
