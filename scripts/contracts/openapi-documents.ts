@@ -11,6 +11,7 @@ import {
   type OpenApiDocument,
   openApiDocument,
 } from '@shop/shared/http';
+import { WEBHOOKS_API } from '@shop/webhooks';
 
 /** Each service's HTTP API, the same description its createHttpApp serves as /openapi.json. */
 export const SERVICE_APIS = {
@@ -20,6 +21,7 @@ export const SERVICE_APIS = {
   inventory: INVENTORY_API,
   analytics: ANALYTICS_API,
   dashboard: DASHBOARD_API,
+  webhooks: WEBHOOKS_API,
 } satisfies Record<string, ApiDescription>;
 
 /** The OpenAPI document of every service, by service. */
