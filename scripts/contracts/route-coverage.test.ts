@@ -50,6 +50,7 @@ const APPS: Record<Service, () => Express> = {
   analytics: () => consumer(SERVICE_APIS.analytics, summaryRoutes(unused)),
   dashboard: () =>
     app(SERVICE_APIS.dashboard, dashboardHttpRoutes({ ...(unused as object), services: [] } as never)),
+  webhooks: () => consumer(SERVICE_APIS.webhooks),
 };
 
 const committed = (service: string): OpenApiDocument =>

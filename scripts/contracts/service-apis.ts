@@ -6,6 +6,7 @@ import { EMAIL_API } from '@shop/email';
 import { INVENTORY_API } from '@shop/inventory';
 import { PDF_API } from '@shop/pdf';
 import type { ApiDescription } from '@shop/shared/http';
+import { WEBHOOKS_API } from '@shop/webhooks';
 
 /** Each service's HTTP API, the same description its createHttpApp serves as /openapi.json. */
 export const SERVICE_APIS = {
@@ -15,4 +16,5 @@ export const SERVICE_APIS = {
   inventory: INVENTORY_API,
   analytics: ANALYTICS_API,
   dashboard: DASHBOARD_API,
+  webhooks: WEBHOOKS_API,
 } satisfies Record<string, ApiDescription>;

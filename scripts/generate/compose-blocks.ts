@@ -1,4 +1,9 @@
-import { SHOP_MANIFEST, SHOP_REGISTRY, type ShopProcess } from '@shop/contracts/registry';
+import {
+  type ServiceManifest,
+  SHOP_MANIFEST,
+  SHOP_REGISTRY,
+  type ShopProcess,
+} from '@shop/contracts/registry';
 
 /** Every consumer of the registry: each gets a compose block of the same shape. */
 const CONSUMERS = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopProcess[];
@@ -7,8 +12,7 @@ const upper = (name: string) => name.toUpperCase().replaceAll('-', '_');
 /** One consumer's block of docker-compose.yml, from its manifest entry. */
 function consumerBlock(name: ShopProcess): string[] {
   const manifest = SHOP_MANIFEST[name];
-  const compose: { environment?: Record<string, string>; volumes?: string[]; waitsFor?: string[] } =
-    'compose' in manifest ? manifest.compose : {};
+  const compose: ServiceManifest['compose'] & object = 'compose' in manifest ? manifest.compose : {};
   const port = manifest.port;
   const lines = manifest.scalesOut
     ? [
@@ -29,7 +33,7 @@ function consumerBlock(name: ShopProcess): string[] {
     `      FAILURE_RATE: \${${upper(name)}_FAILURE_RATE:-0}`,
   );
   if (compose.environment) {
-    lines.push(`      # ${name}'s own settings: docs/configuration.md.`);
+    lines.push('      # Its own settings: docs/configuration.md.');
     for (const [key, value] of Object.entries(compose.environment)) lines.push(`      ${key}: ${value}`);
   }
   if (!manifest.scalesOut) lines.push(`    ports: ["\${PUBLISH_ADDRESS:-127.0.0.1}:${port}:${port}"]`);
@@ -40,11 +44,30 @@ function consumerBlock(name: ShopProcess): string[] {
   } else {
     lines.push('    depends_on: *needs-infrastructure');
   }
-  lines.push(...healthcheck(port), '    stop_grace_period: 45s');
+  lines.push(...healthcheck(port, 'readyz'), '    stop_grace_period: 45s');
+  if (compose.companion) lines.push('', ...companionBlock(name, compose.companion));
   return lines;
 }
 
-function healthcheck(port: number): string[] {
+/** A process that runs beside a consumer in compose only, e.g. the merchant's webhook receiver. */
+function companionBlock(
+  of: string,
+  { name, command, port, environment }: NonNullable<NonNullable<ServiceManifest['compose']>['companion']>,
+): string[] {
+  return [
+    `  # Beside ${of}, in compose only: http://localhost:${port} shows what it received.`,
+    `  ${name}:`,
+    '    build: .',
+    `    command: ["node", "${command}"]`,
+    '    environment:',
+    `      PORT: "${port}"`,
+    ...Object.entries(environment).map(([key, value]) => `      ${key}: ${value}`),
+    `    ports: ["\${PUBLISH_ADDRESS:-127.0.0.1}:${port}:${port}"]`,
+    ...healthcheck(port, 'healthz'),
+  ];
+}
+
+function healthcheck(port: number, path: 'readyz' | 'healthz'): string[] {
   return [
     '    healthcheck:',
     '      test:',
@@ -52,7 +75,7 @@ function healthcheck(port: number): string[] {
     '          "CMD",',
     '          "node",',
     '          "-e",',
-    `          "fetch('http://localhost:${port}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",`,
+    `          "fetch('http://localhost:${port}/${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",`,
     '        ]',
     '      interval: 5s',
     '      timeout: 5s',

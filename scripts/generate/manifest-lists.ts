@@ -1,6 +1,13 @@
-import { DATABASE_SERVICES, SHOP_MANIFEST, SHOP_PROCESSES, SHOP_REGISTRY } from '@shop/contracts/registry';
+import {
+  DATABASE_SERVICES,
+  type ServiceManifest,
+  SHOP_MANIFEST,
+  SHOP_PROCESSES,
+  SHOP_REGISTRY,
+  type ShopProcess,
+} from '@shop/contracts/registry';
 import { consumerBlocks, dashboardUrls } from './compose-blocks';
-import { templatedNames } from './kubernetes-consumers';
+import { devSecretsOf, templatedNames } from './kubernetes-consumers';
 import { consumerScrapeJobs, serviceDownExpression } from './prometheus-targets';
 import type { Region } from './regions';
 
@@ -12,6 +19,8 @@ import type { Region } from './regions';
 const upper = (name: string) => name.toUpperCase().replaceAll('-', '_');
 /** The database roles: the migration role, then each service's. */
 const ROLES = ['migrator', ...DATABASE_SERVICES];
+/** Every consumer of the registry. */
+const CONSUMERS = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopProcess[];
 
 export const MANIFEST_REGIONS: Region[] = [
   {
@@ -27,6 +36,41 @@ export const MANIFEST_REGIONS: Region[] = [
     file: '.env.example',
     name: 'postgres-passwords',
     lines: () => ROLES.map((role) => `# POSTGRES_${upper(role)}_PASSWORD=${role}-dev`),
+  },
+  {
+    file: '.env.example',
+    name: 'rabbitmq-passwords',
+    // The broker's users of the shop's processes: checkout and every consumer (scripts/rabbitmq/).
+    lines: () =>
+      ['checkout', ...Object.keys(SHOP_REGISTRY.spec.consumers)].map(
+        (user) => `# RABBITMQ_${upper(user)}_PASSWORD=${user}-dev`,
+      ),
+  },
+  {
+    file: '.env.example',
+    name: 'latencies',
+    lines: () => CONSUMERS.map((name) => `# ${upper(name)}_LATENCY_MS=0`),
+  },
+  {
+    file: '.env.example',
+    name: 'failure-rates',
+    lines: () => CONSUMERS.map((name) => `# ${upper(name)}_FAILURE_RATE=0`),
+  },
+  {
+    file: '.env.example',
+    name: 'consumer-settings',
+    // Every variable a consumer's compose block (or its companion's) reads, with its default.
+    lines: () =>
+      CONSUMERS.flatMap((name) => {
+        const manifest: ServiceManifest = SHOP_MANIFEST[name];
+        const values = [
+          ...Object.values(manifest.compose?.environment ?? {}),
+          ...Object.values(manifest.compose?.companion?.environment ?? {}),
+        ];
+        return values.flatMap((value) => [...value.matchAll(/\$\{([A-Z0-9_]+):-([^}]*)\}/g)]);
+      })
+        .map(([, variable, fallback]) => `# ${variable}=${fallback}`)
+        .filter((line, index, lines) => lines.indexOf(line) === index),
   },
   {
     file: 'docker-compose.yml',
@@ -55,6 +99,7 @@ export const MANIFEST_REGIONS: Region[] = [
         `      - DATABASE_URL=postgresql://${name}:${name}-dev@postgres:5432/shop`,
         `      - AMQP_URL=amqp://${name}:${name}-dev@rabbitmq:5672`,
         '      - METRICS_TOKEN=dev-only-metrics-token-not-secret',
+        ...Object.entries(devSecretsOf(name)).map(([key, value]) => `      - ${key}=${value}`),
       ]),
   },
   {

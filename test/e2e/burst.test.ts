@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { waitFor } from '../support';
 import { FULFILLMENT_SERVICES, Stack } from './stack';
 
 /**
  * 500 orders while every fulfillment service fails 30% of its attempts on
  * purpose. Ten retry tiers give each task eleven attempts: the chance that
- * one task fails all of them is 0.3^11 ≈ 1.8e-6, so about 0.4% of runs
- * would see one of the 2,000 tasks reach a DLQ. Fewer tiers make this test
- * flaky (six attempts: ~1.5 dead letters per run).
+ * one task fails all of them is 0.3^11 ≈ 1.8e-6, so about 0.5% of runs
+ * would see one of the 2,500 tasks (five per order) reach a DLQ. Fewer
+ * tiers make this test flaky (six attempts: ~1.8 dead letters per run).
  */
 
 const ORDERS = 500;
+/** Every order gets one task per task consumer of the registry. */
+const TASKS = SHOP_REGISTRY.tasks.length;
 const CONCURRENT_REQUESTS = 16;
 
 describe('a burst of orders with failing attempts', () => {
@@ -30,7 +33,7 @@ describe('a burst of orders with failing attempts', () => {
     await stack?.stop();
   });
 
-  test('When 500 orders arrive with FAILURE_RATE=0.3 on every service, then every order ends with four completed tasks and no side effect doubled', async () => {
+  test('When 500 orders arrive with FAILURE_RATE=0.3 on every service, then every order ends with every task completed and no side effect doubled', async () => {
     const run = randomUUID().slice(0, 8);
     const emailOf = (index: number) => `burst-${run}-${index}@example.com`;
     const orderIds: string[] = [];
@@ -48,9 +51,9 @@ describe('a burst of orders with failing attempts', () => {
     );
 
     await waitFor(
-      `${ORDERS * 4} completed tasks`,
+      `${ORDERS * TASKS} completed tasks`,
       async () =>
-        (await stack.prisma.fulfillmentTask.count({ where: { status: 'completed' } })) === ORDERS * 4,
+        (await stack.prisma.fulfillmentTask.count({ where: { status: 'completed' } })) === ORDERS * TASKS,
       150_000,
     );
 
@@ -60,9 +63,9 @@ describe('a burst of orders with failing attempts', () => {
     expect(notCompleted).toBe(0);
     for (const orderId of [orderIds[0]!, orderIds[ORDERS - 1]!]) {
       const { fulfillment } = await stack.order(orderId);
-      expect(Object.values(fulfillment!).map((task) => task.status)).toEqual(Array(4).fill('completed'));
+      expect(Object.values(fulfillment!).map((task) => task.status)).toEqual(Array(TASKS).fill('completed'));
     }
-    // Attempts really failed, or this proved nothing: about 30% of the 2,000 tasks needed a retry.
+    // Attempts really failed, or this proved nothing: about 30% of the 2,500 tasks needed a retry.
     const retried = await stack.prisma.fulfillmentTask.count({ where: { attempts: { gt: 1 } } });
     expect(retried).toBeGreaterThan(400);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ServiceProcess } from '../service-process';
 import { sleep, waitFor } from '../support';
@@ -7,8 +8,8 @@ import { FULFILLMENT_SERVICES, Stack } from './stack';
 
 /**
  * The operators' dashboard in a real browser (Debian's Chromium) against the
- * whole shop: sign-in by accessible names, an order followed live to four
- * completed tasks, an SMTP outage seen in the Dead letters region, previewed
+ * whole shop: sign-in by accessible names, an order followed live until
+ * every task completed, an SMTP outage seen in the Dead letters region, previewed
  * and repaired by replaying the dead letters shown (one email per order), a
  * discard refused without a reason, a discard of the dead letters shown that
  * leaves one parked after them alone, and the access rules (401, read-only
@@ -123,7 +124,7 @@ describe('operator dashboard in a browser', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('not valid');
   });
 
-  test('When an operator has signed in and an order is placed over HTTP, then the session cookie is httpOnly and SameSite=Strict, and the order appears and its four tasks turn completed without a reload', async () => {
+  test('When an operator has signed in and an order is placed over HTTP, then the session cookie is httpOnly and SameSite=Strict, and the order appears and every task of it turns completed without a reload', async () => {
     const [cookie] = await operator.cookies();
     expect(cookie).toMatchObject({ name: 'dashboard_session', httpOnly: true, sameSite: 'Strict' });
     let reloads = 0;
@@ -137,8 +138,8 @@ describe('operator dashboard in a browser', () => {
     const row = region('Orders').locator(`tr[data-order-id="${orderId}"]`);
     await row.waitFor({ timeout: 10_000 });
     await waitFor(
-      'four completed tasks on the page',
-      async () => (await row.getByText('completed', { exact: true }).count()) === 4,
+      'every task completed on the page',
+      async () => (await row.getByText('completed', { exact: true }).count()) === SHOP_REGISTRY.tasks.length,
       20_000,
     ).catch(async (error: Error) => {
       // Whether the tasks were not done, or done but not shown.

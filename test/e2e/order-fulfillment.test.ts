@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { pdfText } from '../pdf-text';
 import { sleep, waitFor } from '../support';
-import { Stack } from './stack';
+import { FULFILLMENT_SERVICES, type OrderView, Stack } from './stack';
 
 /**
- * The whole shop, five processes, against the real RabbitMQ, Postgres and an
- * SMTP server started here: an order placed over HTTP, fulfilled by the four
- * services exactly once, through duplicates, an SMTP outage and a SIGKILL.
+ * The whole shop, checkout and every consumer of the registry, against the
+ * real RabbitMQ, Postgres, an SMTP server and a webhook receiver started
+ * here: an order placed over HTTP, fulfilled by every service exactly once,
+ * through duplicates, an SMTP outage and a SIGKILL.
  */
 
 describe('order fulfillment end to end', () => {
@@ -18,8 +20,13 @@ describe('order fulfillment end to end', () => {
     new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' }).format(cents / 100);
   const stockOf = async (sku: string) =>
     ((await (await stack.services.inventory.get(`/inventory/${sku}`)).json()) as { onHand: number }).onHand;
+  /** Every task of an order but `task`. */
+  const tasksBut = (task: string) =>
+    SHOP_REGISTRY.tasks.map((entry) => entry.task).filter((other) => other !== task) as (keyof NonNullable<
+      OrderView['fulfillment']
+    >)[];
   const workQueuesEmpty = async () => {
-    for (const service of ['email', 'pdf', 'inventory', 'analytics']) {
+    for (const service of FULFILLMENT_SERVICES) {
       if ((await stack.shop.inspector.depth(stack.shop.queuesOf(service).workQueue)) > 0) return false;
     }
     return true;
@@ -40,7 +47,7 @@ describe('order fulfillment end to end', () => {
     await stack?.stop();
   });
 
-  test('When an order is placed over HTTP, then one email, one receipt, one movement per line, one fact, and all four tasks completed', async () => {
+  test('When an order is placed over HTTP, then one email, one receipt, one movement per line, one fact, one webhook, and every task completed', async () => {
     const email = newCustomer();
     const [mugsBefore, stickersBefore] = [await stockOf('MUG-CLASSIC'), await stockOf('STICKER-PACK')];
 
@@ -72,10 +79,13 @@ describe('order fulfillment end to end', () => {
     expect(await stockOf('MUG-CLASSIC')).toBe(mugsBefore - 2);
     expect(await stockOf('STICKER-PACK')).toBe(stickersBefore - 3);
     expect(effects.facts).toBe(1);
+    expect(effects.webhooks).toEqual([
+      expect.objectContaining({ type: 'checkout.order.completed', duplicates: 0 }),
+    ]);
     expect(order.fulfillment!.receipt).toMatchObject({ status: 'completed', attempts: 1 });
 
     // What each service reported, as GET /orders/{id} shows it.
-    const { email: mail, receipt: pdf, inventory, analytics } = order.fulfillment!;
+    const { email: mail, receipt: pdf, inventory, analytics, webhook } = order.fulfillment!;
     const fact = await stack.prisma.orderFact.findUniqueOrThrow({ where: { orderId } });
     expect(mail.result).toEqual({ recipient: email, messageId: effects.emails[0]!.parsed.messageId });
     expect(pdf.result).toEqual({
@@ -90,7 +100,14 @@ describe('order fulfillment end to end', () => {
       ]),
     });
     expect(analytics.result).toEqual({ recordedAt: fact.recordedAt.toISOString() });
-    for (const task of [mail, pdf, inventory, analytics]) {
+    const orderCompleted = await stack.orderCompletedEventOf(orderId);
+    expect(webhook.result).toEqual({
+      deliveryId: orderCompleted.id,
+      endpoint: new URL(stack.webhooks.url).host,
+      statusCode: 200,
+    });
+    expect(effects.webhooks[0]!.id).toBe(orderCompleted.id);
+    for (const task of [mail, pdf, inventory, analytics, webhook]) {
       expect(task.timeline).toEqual([
         {
           attempt: 1,
@@ -190,6 +207,8 @@ describe('order fulfillment end to end', () => {
     expect(effects.receiptRows).toBe(1);
     expect(effects.movements).toHaveLength(1);
     expect(effects.facts).toBe(1);
+    // Posted once: the duplicate reached the webhooks service and posted nothing, not even a dropped duplicate.
+    expect(effects.webhooks).toEqual([expect.objectContaining({ duplicates: 0 })]);
     expect(await stockOf('NOTEBOOK-A5')).toBe(stockAfterFirst);
     expect((await stack.order(orderId)).fulfillment!.email.status).toBe('completed');
   });
@@ -215,7 +234,7 @@ describe('order fulfillment end to end', () => {
     expect([...seenAttempts]).toEqual([...seenAttempts].sort());
     expect(order.fulfillment!.email).toMatchObject({ status: 'failed', attempts: 4 });
     expect(order.fulfillment!.email.lastError).toContain('ECONNREFUSED');
-    for (const task of ['receipt', 'inventory', 'analytics'] as const) {
+    for (const task of tasksBut('email')) {
       expect(order.fulfillment![task].status).toBe('completed');
     }
 
@@ -246,11 +265,9 @@ describe('order fulfillment end to end', () => {
     const stockBefore = await stockOf('HOODIE-GREY-L');
 
     const orderId = await stack.placeOrder(email, [{ sku: 'HOODIE-GREY-L', quantity: 1 }]);
-    await waitFor('the other three tasks completed', async () => {
+    await waitFor('every other task completed', async () => {
       const { fulfillment } = await stack.order(orderId);
-      return ['email', 'receipt', 'analytics'].every(
-        (task) => fulfillment?.[task as 'email'].status === 'completed',
-      );
+      return tasksBut('inventory').every((task) => fulfillment?.[task].status === 'completed');
     });
     const killed = await stack.services.inventory.stop('SIGKILL');
 

@@ -9,6 +9,7 @@ import { freePort, ServiceProcess } from '../service-process';
 import { SmtpSink } from '../smtp-sink';
 import { waitFor } from '../support';
 import { TestShop } from '../test-shop';
+import { WebhookReceiver } from '../webhook-receiver';
 
 /** Every consumer of the registry: the stack starts one process of each. */
 export const FULFILLMENT_SERVICES = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[];
@@ -37,7 +38,7 @@ export interface OrderView {
   id: string;
   status: string;
   createdAt: string;
-  fulfillment: Record<'email' | 'receipt' | 'inventory' | 'analytics', TaskView> | null;
+  fulfillment: Record<'email' | 'receipt' | 'inventory' | 'analytics' | 'webhook', TaskView> | null;
 }
 
 export interface StackOptions {
@@ -50,10 +51,11 @@ export interface StackOptions {
 }
 
 /**
- * The whole shop as five real processes (checkout and the four fulfillment
- * services, each from its entry file) on free loopback ports, sharing a queue
- * prefix and a database of their own, with an SMTP server started here and a
- * receipts directory of their own.
+ * The whole shop as real processes (checkout and one of each consumer of the
+ * registry, each from its entry file) on free loopback ports, sharing a
+ * queue prefix and a database of their own, with an SMTP server and a
+ * merchant's webhook receiver started here and a receipts directory of their
+ * own.
  */
 /** A dead letter as checkout's admin API lists it. */
 export interface ParkedDeadLetter {
@@ -68,12 +70,14 @@ export interface ParkedDeadLetter {
 export class Stack {
   /** Checkout's ADMIN_TOKEN, for its operators' API. */
   readonly adminToken = 'e2e-admin-token-0123456789';
-  /** Processes started besides the five (replicas); stopped with the stack. */
+  /** Processes started besides the stack's own (replicas); stopped with the stack. */
   private readonly replicas: ServiceProcess[] = [];
 
   private constructor(
     readonly shop: TestShop,
     readonly smtp: SmtpSink,
+    /** The merchant's endpoint the webhooks service POSTs to. */
+    readonly webhooks: WebhookReceiver,
     readonly prisma: PrismaClient,
     readonly receiptsDir: string,
     readonly services: Record<ServiceName, ServiceProcess>,
@@ -82,9 +86,10 @@ export class Stack {
 
   static async start(options: StackOptions): Promise<Stack> {
     const retryDelays = options.retryDelays ?? '100ms,200ms';
-    const [shop, smtp, database, receiptsDir, pdfPort, analyticsPort] = await Promise.all([
+    const [shop, smtp, webhooks, database, receiptsDir, pdfPort, analyticsPort] = await Promise.all([
       TestShop.open(options.label, retryDelays),
       SmtpSink.start(),
+      WebhookReceiver.start(),
       createIsolatedDatabase(`${options.label.replaceAll('-', '_')}_${Date.now().toString(36)}`),
       mkdtemp(join(tmpdir(), 'receipts-')),
       freePort(),
@@ -100,6 +105,9 @@ export class Stack {
       RECEIPTS_DIR: receiptsDir,
       RECEIPTS_BASE_URL: `http://127.0.0.1:${pdfPort}`,
       ANALYTICS_URL: `http://127.0.0.1:${analyticsPort}`,
+      WEBHOOK_URL: webhooks.endpoint,
+      WEBHOOK_SECRET: WebhookReceiver.SECRET,
+      WEBHOOK_TIMEOUT_MS: '2000',
       ADMIN_TOKEN: 'e2e-admin-token-0123456789',
       ...options.env,
     };
@@ -118,6 +126,7 @@ export class Stack {
         starts.map((start) => (start.status === 'fulfilled' ? start.value.stop() : undefined)),
       );
       await smtp.stop();
+      await webhooks.stop();
       await shop.close();
       await database.drop();
       await rm(receiptsDir, { recursive: true, force: true });
@@ -129,7 +138,7 @@ export class Stack {
       ServiceProcess
     >;
     const prisma = createPrismaClient(database.url, { poolSize: 3 });
-    return new Stack(shop, smtp, prisma, receiptsDir, services, database.drop);
+    return new Stack(shop, smtp, webhooks, prisma, receiptsDir, services, database.drop);
   }
 
   /** POST /orders; resolves with the new order's id. */
@@ -162,7 +171,7 @@ export class Stack {
     return replica;
   }
 
-  /** Stops one of the five (SIGKILL unless told otherwise) and starts it again on its port. */
+  /** Stops one of the stack's processes (SIGKILL unless told otherwise) and starts it again on its port. */
   async restart(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.services[name].stop(signal);
     this.services[name] = await this.services[name].restart();
@@ -242,18 +251,21 @@ export class Stack {
 
   /** Observable side effects of one order, counted where they happen. */
   async effectsOf(orderId: string, email: string) {
-    const [movements, facts, receiptRows] = await Promise.all([
+    const [movements, facts, receiptRows, received] = await Promise.all([
       this.prisma.stockMovement.findMany({ where: { orderId } }),
       this.prisma.orderFact.count({ where: { orderId } }),
       this.prisma.receipt.count({ where: { orderId } }),
+      this.webhooks.deliveries(),
     ]);
     const files = (await readdir(this.receiptsDir)).filter((name) => name.startsWith(orderId));
-    return { emails: this.smtp.mailsTo(email), files, movements, facts, receiptRows };
+    const webhooks = received.filter((delivery) => delivery.orderId === orderId);
+    return { emails: this.smtp.mailsTo(email), files, movements, facts, receiptRows, webhooks };
   }
 
   async stop(): Promise<void> {
     await Promise.all([...Object.values(this.services), ...this.replicas].map((service) => service.stop()));
     await this.smtp.stop();
+    await this.webhooks.stop();
     await this.shop.close();
     await this.prisma.$disconnect();
     await this.dropDatabase();

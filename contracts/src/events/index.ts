@@ -5,3 +5,4 @@ export { ReceiptGeneratedV1 } from './receipt-generated.v1';
 export { ReviewRequestDueV1 } from './review-request-due.v1';
 export { SalesReportDueV1 } from './sales-report-due.v1';
 export { StockReservedV1 } from './stock-reserved.v1';
+export { WebhookDeliveredV1 } from './webhook-delivered.v1';

@@ -9,10 +9,11 @@ import {
   ReviewRequestDueV1,
   SalesReportDueV1,
   StockReservedV1,
+  WebhookDeliveredV1,
 } from '../events';
 
 /**
- * The shop: four services each do one task for every completed order, on a
+ * The shop: five services each do one task for every completed order, on a
  * queue of their own, and checkout follows their outcomes to show each
  * order's task status. Every process reads this one description: the queues
  * it declares, the outcome events, checkout's task list and status
@@ -66,6 +67,14 @@ export const SHOP_REGISTRY = defineRegistry({
       task: 'analytics',
       completed: OrderRecordedV1,
     },
+    webhooks: {
+      queue: 'order-completed',
+      consumes: [OrderCompletedV1],
+      description:
+        "POSTs the order's event, signed (Standard Webhooks), to the merchant's endpoint; the event's id is the webhook-id, so the merchant drops a duplicate by it. A 2xx records the delivery with the event's inbox record, so a duplicate posts nothing once a delivery has committed; a 408, 429, 5xx or no answer is retried, any other 4xx parks the message at once.",
+      task: 'webhook',
+      completed: WebhookDeliveredV1,
+    },
   },
   projector: {
     service: 'checkout',
@@ -98,13 +107,24 @@ export interface ServiceManifest {
    * (scripts/generate/kubernetes-consumers.ts): what its file's header says
    * of it, and how many replicas KEDA may run. Absent: hand-written manifests.
    */
-  kubernetes?: { about: readonly string[]; maxReplicas: number };
+  kubernetes?: {
+    about: readonly string[];
+    maxReplicas: number;
+    /** More of its settings read from its Secret, with their development values (the dev overlay's). */
+    secrets?: Record<string, string>;
+  };
   /**
    * A consumer's compose block beyond what every consumer gets (the shared
    * environment, its own logins and port, failure knobs): more environment,
    * volumes, and the services it waits to be healthy besides the broker.
    */
-  compose?: { environment?: Record<string, string>; volumes?: string[]; waitsFor?: string[] };
+  compose?: {
+    environment?: Record<string, string>;
+    volumes?: string[];
+    waitsFor?: string[];
+    /** A process that runs beside it in compose only (the merchant's receiver the webhooks POST to). */
+    companion?: { name: string; command: string; port: number; environment: Record<string, string> };
+  };
 }
 
 /**
@@ -189,6 +209,42 @@ export const SHOP_MANIFEST = {
     exposure: 'operators',
     scalesOut: false,
     does: "the operators' page: queues, orders and their tasks, dead letters, jobs",
+  },
+  webhooks: {
+    port: 3007,
+    package: '@shop/webhooks',
+    database: true,
+    exposure: 'internal',
+    scalesOut: false,
+    does: "POSTs each completed order, signed, to the merchant's webhook endpoint",
+    compose: {
+      // The merchant's endpoint: the receiver below unless WEBHOOK_URL names a real one.
+      environment: {
+        WEBHOOK_URL: '${WEBHOOK_URL:-http://webhook-receiver:3008/webhooks}',
+        WEBHOOK_SECRET: '${WEBHOOK_SECRET:-whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtbm90LXNlY3JldA==}',
+      },
+      waitsFor: ['webhook-receiver'],
+      companion: {
+        name: 'webhook-receiver',
+        command: 'services/webhooks/dist/receiver/main.js',
+        port: 3008,
+        environment: {
+          WEBHOOK_SECRET: '${WEBHOOK_SECRET:-whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtbm90LXNlY3JldA==}',
+          RECEIVER_FAIL_WITH: '${RECEIVER_FAIL_WITH:-}',
+        },
+      },
+    },
+    kubernetes: {
+      about: [
+        "POSTs each completed order, signed, to the merchant's endpoint (WEBHOOK_URL in its Secret).",
+        'Scaled by KEDA on its work queue; each replica waits on the merchant, not the CPU.',
+      ],
+      maxReplicas: 4,
+      secrets: {
+        WEBHOOK_URL: 'https://merchant.example/webhooks',
+        WEBHOOK_SECRET: 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtbm90LXNlY3JldA==',
+      },
+    },
   },
 } as const satisfies Record<ShopConsumer | 'checkout' | 'dashboard', ServiceManifest>;
 

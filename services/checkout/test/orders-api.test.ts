@@ -1,3 +1,4 @@
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { QueueInspector, uniquePrefix, waitFor } from '../../../test/support';
 import { SimulatedPaymentGateway, TEST_CARDS } from '../src/payment/simulated-payment-gateway';
 import {
@@ -72,7 +73,8 @@ describe('checkout orders API', () => {
       currency: 'EUR',
       paymentId: expect.stringMatching(/^pay_/),
     });
-    for (const task of ['email', 'receipt', 'inventory', 'analytics']) {
+    expect(Object.keys(order.fulfillment)).toEqual(SHOP_REGISTRY.tasks.map(({ task }) => task));
+    for (const { task } of SHOP_REGISTRY.tasks) {
       expect(order.fulfillment[task]).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
     }
 
