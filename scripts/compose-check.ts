@@ -125,7 +125,7 @@ async function placeAndFollowOrder(): Promise<number> {
     }),
   });
 
-  const done = await until('the four tasks completed', async () => {
+  const done = await until('every task completed', async () => {
     const view = await json<Order>(`${at('checkout')}/orders/${order.id}`);
     const tasks = Object.values(view.fulfillment ?? {});
     return tasks.length > 0 && tasks.every(({ status }) => status === 'completed') ? view : undefined;

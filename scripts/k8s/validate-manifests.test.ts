@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SHOP_PROCESSES } from '@shop/contracts/registry';
 import { type RenderedResource, renderKustomization } from './render-kustomization';
 import { validateManifests } from './validate-manifests';
 
@@ -116,8 +117,8 @@ describe('validate-k8s', () => {
       });
 
     expect(configMap?.object.metadata.name).toMatch(/^shop-config-[a-z0-9]{10}$/);
-    // The five services and the dashboard.
-    expect(references).toEqual(Array(6).fill(configMap?.object.metadata.name));
+    // Every process of the manifest has a Deployment.
+    expect(references).toEqual(Array(SHOP_PROCESSES.length).fill(configMap?.object.metadata.name));
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { OtlpReceiver, type ReceivedSpan } from '../otlp-receiver';
 import { waitFor } from '../support';
 import { FULFILLMENT_SERVICES, Stack } from './stack';
@@ -6,17 +7,15 @@ import { FULFILLMENT_SERVICES, Stack } from './stack';
 /**
  * The whole shop, five processes exporting their spans over OTLP/HTTP to a
  * receiver in this test process: one order's trace, from the caller's
- * traceparent through checkout, its outbox relay, the four services and
+ * traceparent through checkout, its outbox relay, every consumer and
  * checkout's projection of their outcomes.
  */
 
 /** The outcome event each service publishes when its task is done; checkout projects it. */
-const COMPLETED_EVENTS = [
-  'email.confirmation.sent',
-  'pdf.receipt.generated',
-  'inventory.stock.reserved',
-  'analytics.order.recorded',
-];
+/** Each task consumer's completed event (email.confirmation.sent, ...), from the registry. */
+const COMPLETED_EVENTS = SHOP_REGISTRY.entries.flatMap(({ completed }) =>
+  completed ? [completed.type] : [],
+);
 
 describe('one trace per order, across every process', () => {
   let receiver: OtlpReceiver;
@@ -73,7 +72,7 @@ describe('one trace per order, across every process', () => {
     return found[0]!;
   };
 
-  test("When an order comes with a traceparent, then checkout's request, its relay's publish, the four services and its projection all continue that trace", async () => {
+  test("When an order comes with a traceparent, then checkout's request, its relay's publish, every consumer and its projection all continue that trace", async () => {
     const traceId = randomBytes(16).toString('hex');
     const callerSpanId = randomBytes(8).toString('hex');
 
