@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../logging';
-import type { BrokerConsumer } from '../messaging/broker';
+import type { BrokerConsumer } from '../messaging/broker-consumer';
 import type { ServiceQueues } from '../messaging/topology';
 import { type ParkedRecord, parkedRecord } from './parked-message';
 

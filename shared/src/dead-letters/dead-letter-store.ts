@@ -1,51 +1,16 @@
-import type { DeadLetter, DeadLetterDetail, DeadLetterState, ParkedRecord } from './parked-message';
+import { type AuditEntry, type AuditQuery, auditHistory, recordAction } from './audit-log';
+import {
+  cursorOf,
+  type DeadLetterFilter,
+  type DeadLetterPage,
+  parseCursor,
+  whereOf,
+} from './dead-letter-filter';
+import { COLUMNS, deadLetterOf, type Row, type StoredMessage } from './dead-letter-rows';
+import type { DeadLetter, DeadLetterDetail, ParkedRecord } from './parked-message';
 import { parseBody } from './parked-message';
-
-/** Raw SQL and an interactive transaction: what the store needs of a Prisma client. */
-export interface StoreTransaction {
-  $queryRawUnsafe<Row = unknown>(query: string, ...values: unknown[]): Promise<Row>;
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
-}
-
-export interface StoreDatabase extends StoreTransaction {
-  $transaction<Result>(
-    work: (tx: StoreTransaction) => Promise<Result>,
-    options?: { timeout?: number },
-  ): Promise<Result>;
-}
-
-/** The application's tables: the dead letters, and the operators' audit log. */
-export interface StoreTables {
-  /** e.g. `checkout.dead_letters` (prisma/schema.prisma's DeadLetter). */
-  deadLetters: string;
-  /** e.g. `checkout.dead_letter_actions` (DeadLetterAction). */
-  audit: string;
-}
-
-/** Which dead letters of one DLQ to read; every given criterion must match. */
-export interface DeadLetterFilter {
-  /** Default: parked. */
-  state?: DeadLetterState;
-  subject?: string;
-  type?: string;
-  /** The error code, exactly (`ECONNREFUSED`, `EMAIL.SMTP_REJECTED`...). */
-  errorCode?: string;
-  /** Case-insensitive text searched in the last error and its code. */
-  errorContains?: string;
-  /** Parked at or after. */
-  since?: Date;
-  /** Parked before. */
-  until?: Date;
-}
-
-/** One page of a search, oldest parked first. */
-export interface DeadLetterPage {
-  items: DeadLetter[];
-  /** Dead letters matching the filter, on every page. */
-  total: number;
-  /** Pass as `after` for the next page; null on the last. */
-  next: string | null;
-}
+import { discardParked, replayParked, type Settlement, type Skipped } from './settle-dead-letters';
+import type { StoreDatabase, StoreTables } from './store-database';
 
 /** The same failure, many times: one row per type, error code and reason. */
 export interface FailureGroup {
@@ -60,71 +25,6 @@ export interface StoredCount {
   queue: string;
   parked: number;
   oldestParkedAt: string | null;
-}
-
-/** What an operator's replay or discard wrote down, for the audit. */
-export interface Settlement {
-  action: 'replay' | 'discard';
-  actor: string;
-  reason: string | null;
-}
-
-/** A dead letter an action did not settle, and the state it was found in (missing: not in this DLQ). */
-export interface Skipped {
-  id: string;
-  state: DeadLetterState | 'missing';
-}
-
-/** An entry of the operators' audit log: a replay or discard of a dead letter, or a pause or resume. */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: 'replay' | 'discard' | 'pause' | 'resume';
-  service: string;
-  deadLetterId: string | null;
-  messageId: string | null;
-  subject: string | null;
-  actor: string;
-  reason: string | null;
-  lastError: string | null;
-}
-
-/** Which audit entries to read: every given criterion must match; newest first. */
-export interface AuditQuery {
-  service?: string;
-  subject?: string;
-  limit: number;
-}
-
-// `seq` is read as text (a bigint) under another name: ORDER BY seq must mean the column.
-const COLUMNS = `id::text AS id, seq::text AS position, service, message_id, type, order_id, correlation_id, attempts, reason,
-  last_error, last_error_code, first_failure_at, parked_at, state::text AS state, settled_at`;
-
-interface Row {
-  id: string;
-  position: string;
-  service: string;
-  message_id: string;
-  type: string | null;
-  order_id: string | null;
-  correlation_id: string | null;
-  attempts: number;
-  reason: string | null;
-  last_error: string | null;
-  last_error_code: string | null;
-  first_failure_at: Date | null;
-  parked_at: Date;
-  state: DeadLetterState;
-  settled_at: Date | null;
-}
-
-/** A row as the replay republishes it. */
-export interface StoredMessage {
-  id: string;
-  messageId: string;
-  properties: Record<string, unknown>;
-  headers: Record<string, unknown>;
-  body: Buffer;
 }
 
 /**
@@ -275,14 +175,7 @@ export class DeadLetterStore {
     };
   }
 
-  /**
-   * Replays one parked dead letter: under the row's lock, `republish` sends it
-   * (and resolves once the broker confirmed), then the row is marked replayed
-   * and its audit entry written, all in one transaction. A row already
-   * settled, or held by a replay running elsewhere, is skipped. If the commit
-   * fails after the broker confirmed, the row stays parked and a later replay
-   * sends it again: a duplicate the service's inbox absorbs.
-   */
+  /** Replays one parked dead letter, in one transaction under the row's lock (see replayParked). */
   async replayOne(
     queue: string,
     id: string,
@@ -290,40 +183,12 @@ export class DeadLetterStore {
     republish: (message: StoredMessage) => Promise<void>,
     timeoutMs: number,
   ): Promise<Skipped | null> {
-    return this.db.$transaction(
-      async (tx) => {
-        const [row] = await tx.$queryRawUnsafe<(StoredMessage & { message_id: string })[]>(
-          `SELECT id::text AS id, message_id, properties, headers, body FROM ${this.tables.deadLetters}
-           WHERE queue = $1 AND id = $2::uuid AND state = 'parked' FOR UPDATE SKIP LOCKED`,
-          queue,
-          id,
-        );
-        if (!row) return { id, state: await this.stateOf(tx, queue, id) };
-        // Prisma reads bytea as a Uint8Array; amqplib publishes Buffers.
-        await republish({ ...row, messageId: row.message_id, body: Buffer.from(row.body) });
-        await tx.$executeRawUnsafe(
-          this.settleSql('replayed'),
-          queue,
-          [id],
-          settlement.actor,
-          settlement.reason,
-        );
-        return null;
-      },
-      { timeout: timeoutMs },
-    );
+    return replayParked(this.db, this.tables, { queue, id, settlement, republish, timeoutMs });
   }
 
   /** Discards the parked dead letters among `ids`, each with its audit entry, in one statement. */
   async discard(queue: string, ids: readonly string[], settlement: Settlement): Promise<string[]> {
-    const rows = await this.db.$queryRawUnsafe<{ id: string }[]>(
-      `${this.settleSql('discarded')} RETURNING dead_letter_id::text AS id`,
-      queue,
-      ids,
-      settlement.actor,
-      settlement.reason,
-    );
-    return rows.map(({ id }) => id);
+    return discardParked(this.db, this.tables, queue, ids, settlement);
   }
 
   /** The ids among `ids` that are not parked in `queue`, with the state each is in. */
@@ -336,116 +201,11 @@ export class DeadLetterStore {
 
   /** Writes an operator's action that settles no dead letter (a pause, a resume). */
   async record(entry: { action: 'pause' | 'resume'; service: string; actor: string }): Promise<void> {
-    await this.db.$executeRawUnsafe(
-      `INSERT INTO ${this.tables.audit} (action, service, actor) VALUES ($1::${typeIn(this.tables.audit, 'dead_letter_action_kind')}, $2, $3)`,
-      entry.action,
-      entry.service,
-      entry.actor,
-    );
+    return recordAction(this.db, this.tables.audit, entry);
   }
 
   /** The audit log, newest first. */
-  async history({ service, subject, limit }: AuditQuery): Promise<AuditEntry[]> {
-    const rows = await this.db.$queryRawUnsafe<
-      (Omit<AuditEntry, 'at' | 'subject'> & { at: Date; subject: string | null })[]
-    >(
-      `SELECT id::text AS id, at, action::text AS action, service, dead_letter_id::text AS "deadLetterId",
-         message_id AS "messageId", order_id AS subject, actor, reason, last_error AS "lastError"
-       FROM ${this.tables.audit}
-       WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR order_id = $2)
-       ORDER BY at DESC, id LIMIT $3`,
-      service ?? null,
-      subject ?? null,
-      limit,
-    );
-    return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+  async history(query: AuditQuery): Promise<AuditEntry[]> {
+    return auditHistory(this.db, this.tables.audit, query);
   }
-
-  /**
-   * Settles parked rows of a queue ($1) among ids ($2) and writes an audit
-   * entry for each, by actor ($3) with reason ($4), in one statement.
-   */
-  private settleSql(state: 'replayed' | 'discarded') {
-    const action = state === 'replayed' ? 'replay' : 'discard';
-    return `WITH settled AS (
-        UPDATE ${this.tables.deadLetters}
-        SET state = '${state}'::${typeIn(this.tables.deadLetters, 'dead_letter_state')}, settled_at = now()
-        WHERE queue = $1 AND id = ANY($2::uuid[]) AND state = 'parked'
-        RETURNING id, service, message_id, order_id, last_error
-      )
-      INSERT INTO ${this.tables.audit} (action, service, dead_letter_id, message_id, order_id, actor, reason, last_error)
-      SELECT '${action}'::${typeIn(this.tables.audit, 'dead_letter_action_kind')}, service, id, message_id,
-        order_id, $3, $4, last_error
-      FROM settled`;
-  }
-
-  private async stateOf(tx: StoreTransaction, queue: string, id: string): Promise<Skipped['state']> {
-    const [row] = await tx.$queryRawUnsafe<{ state: DeadLetterState }[]>(
-      `SELECT state::text AS state FROM ${this.tables.deadLetters} WHERE queue = $1 AND id = $2::uuid`,
-      queue,
-      id,
-    );
-    // Parked but locked: another replay has it in hand right now.
-    return row?.state ?? 'missing';
-  }
-}
-
-/** The WHERE clause of a filter over one queue, with its parameters in order. */
-function whereOf(table: string, queue: string, filter: DeadLetterFilter): { sql: string; values: unknown[] } {
-  const values: unknown[] = [queue, filter.state ?? 'parked'];
-  const clauses = ['queue = $1', `state = $2::${typeIn(table, 'dead_letter_state')}`];
-  const add = (sql: (n: number) => string, value: unknown) => {
-    values.push(value);
-    clauses.push(sql(values.length));
-  };
-  if (filter.subject !== undefined) add((n) => `order_id = $${n}`, filter.subject);
-  if (filter.type !== undefined) add((n) => `type = $${n}`, filter.type);
-  if (filter.errorCode !== undefined) add((n) => `last_error_code = $${n}`, filter.errorCode);
-  if (filter.errorContains !== undefined) {
-    add(
-      (n) =>
-        `strpos(lower(coalesce(last_error, '') || E'\\n' || coalesce(last_error_code, '')), lower($${n})) > 0`,
-      filter.errorContains,
-    );
-  }
-  if (filter.since !== undefined) add((n) => `parked_at >= $${n}`, filter.since);
-  if (filter.until !== undefined) add((n) => `parked_at < $${n}`, filter.until);
-  return { sql: clauses.join(' AND '), values };
-}
-
-function deadLetterOf(row: Row): DeadLetter {
-  return {
-    id: row.id,
-    service: row.service,
-    messageId: row.message_id,
-    type: row.type,
-    subject: row.order_id,
-    correlationId: row.correlation_id,
-    attempts: row.attempts,
-    reason: row.reason,
-    lastError: row.last_error,
-    lastErrorCode: row.last_error_code,
-    firstFailureAt: row.first_failure_at?.toISOString() ?? null,
-    parkedAt: row.parked_at.toISOString(),
-    state: row.state,
-    settledAt: row.settled_at?.toISOString() ?? null,
-  };
-}
-
-/** A page's end as an opaque cursor: the last row's parked time and place in the store. */
-function cursorOf(row: Row): string {
-  return Buffer.from(`${row.parked_at.toISOString()}|${row.position}`).toString('base64url');
-}
-
-/** The cursor's parts; a cursor this store did not write starts from the beginning. */
-function parseCursor(cursor: string): { parkedAt: Date; seq: string } | undefined {
-  const [at, seq] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const parkedAt = new Date(at ?? '');
-  if (Number.isNaN(parkedAt.getTime()) || !seq || !/^[0-9]{1,19}$/.test(seq)) return undefined;
-  return { parkedAt, seq };
-}
-
-/** A type of the store's table layout, in the schema of `table` (the migration creates both). */
-function typeIn(table: string, type: string): string {
-  return `${table.split('.')[0]}.${type}`;
 }

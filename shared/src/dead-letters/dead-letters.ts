@@ -4,20 +4,15 @@ import type { Broker } from '../messaging/broker';
 import { ConfirmPublisher } from '../messaging/confirm-publisher';
 import type { ServiceQueues } from '../messaging/topology';
 import { labelledGaugeOnScrape, readAtMostEvery, SCRAPE_READ_INTERVAL_MS } from '../metrics';
+import type { AuditEntry, AuditQuery } from './audit-log';
 import { DeadLetterDrain } from './dead-letter-drain';
-import type {
-  AuditEntry,
-  AuditQuery,
-  DeadLetterFilter,
-  DeadLetterPage,
-  DeadLetterStore,
-  FailureGroup,
-  Skipped,
-  StoredMessage,
-} from './dead-letter-store';
+import type { DeadLetterFilter, DeadLetterPage } from './dead-letter-filter';
+import type { StoredMessage } from './dead-letter-rows';
+import type { DeadLetterStore, FailureGroup } from './dead-letter-store';
 import { type DeadLetterDetail, revivedHeaders } from './parked-message';
 import { RateLimit } from './rate-limit';
 import { replayHeaders } from './replay-headers';
+import type { Skipped } from './settle-dead-letters';
 
 export const UNKNOWN_SERVICE = 'DEAD_LETTERS.UNKNOWN_SERVICE';
 

@@ -1,15 +1,7 @@
+export type { AuditEntry, AuditQuery } from './audit-log';
 export { DeadLetterDrain } from './dead-letter-drain';
-export {
-  type AuditEntry,
-  type AuditQuery,
-  type DeadLetterFilter,
-  type DeadLetterPage,
-  DeadLetterStore,
-  type FailureGroup,
-  type Skipped,
-  type StoreDatabase,
-  type StoreTables,
-} from './dead-letter-store';
+export type { DeadLetterFilter, DeadLetterPage } from './dead-letter-filter';
+export { DeadLetterStore, type FailureGroup } from './dead-letter-store';
 export {
   type ActionOptions,
   type DeadLetterSummary,
@@ -28,3 +20,5 @@ export {
   parkedRecord,
 } from './parked-message';
 export { REPLAY_HEADERS, replayHeaders } from './replay-headers';
+export type { Skipped } from './settle-dead-letters';
+export type { StoreDatabase, StoreTables } from './store-database';

@@ -1,7 +1,8 @@
 import { type AmqpUrls, type RetryTier, shutdownTimeoutMs } from '../config';
 import type { Logger } from '../logging';
 import type { Registry } from '../registry';
-import { Broker, type BrokerOptions } from './broker';
+import { Broker } from './broker';
+import type { BrokerOptions } from './broker-options';
 import { type Topology, topologyOf } from './topology';
 
 /** The messaging settings every process reads (see `messagingVariables`). */

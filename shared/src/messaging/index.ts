@@ -1,5 +1,7 @@
 export { BROKER_UNAVAILABLE } from '../errors';
-export { Broker, type BrokerConsumer, type BrokerOptions, TOPOLOGY_CONFLICT } from './broker';
+export { Broker } from './broker';
+export type { BrokerConsumer } from './broker-consumer';
+export type { BrokerOptions } from './broker-options';
 export { PUBLISH_NOT_CONFIRMED, PUBLISH_UNROUTABLE } from './confirm-publisher';
 export { connectBroker, type MessagingConfig, registryTopology } from './connect-broker';
 export type { ConsumerSetup, EventHandler, HandlerContext } from './consumer';
@@ -29,3 +31,4 @@ export {
   type TopologyOptions,
   topologyOf,
 } from './topology';
+export { TOPOLOGY_CONFLICT } from './topology-conflict';

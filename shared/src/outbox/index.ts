@@ -1,3 +1,4 @@
+export type { EventPublisher } from './event-publisher';
 export { OutboxBacklog } from './outbox-backlog';
-export { backoffMs, type EventPublisher, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { backoffMs, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { type OutboxDatabase, outboxTable } from './outbox-table';

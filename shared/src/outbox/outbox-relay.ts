@@ -2,14 +2,11 @@ import { errorMessage } from '../errors';
 import type { EventEnvelope } from '../events';
 import type { Logger } from '../logging';
 import { continueTrace } from '../tracing';
+import type { EventPublisher } from './event-publisher';
 import { type OutboxDatabase, outboxTable } from './outbox-table';
-
-/** The one thing the relay needs from the broker: a publish that resolves only after the confirm. */
-export interface EventPublisher {
-  /** Connected, and not blocked by a resource alarm: a publish now can be confirmed. */
-  readonly canPublish: boolean;
-  publish(event: EventEnvelope): Promise<void>;
-}
+import { withTimeout } from './publish-timeout';
+import { PublishedMarks } from './published-marks';
+import { type ClaimedRow, type RelayStatements, relayStatements } from './relay-statements';
 
 export interface OutboxRelayOptions {
   /** The outbox table, schema-qualified: "checkout.outbox". */
@@ -27,15 +24,6 @@ export interface OutboxRelayOptions {
    * runtime's scheduled jobs, which has a `service` column).
    */
   service?: string;
-}
-
-interface ClaimedRow {
-  id: string;
-  payload: EventEnvelope;
-  attempts: number;
-  created_at: Date;
-  /** The trace the writer was in; the publish continues it. */
-  traceparent: string | null;
 }
 
 /** A failed row waits 0.5 s, 1 s, 2 s... up to 30 s before its next attempt. */
@@ -67,15 +55,10 @@ export class OutboxRelay {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private woken = false;
-  private readonly sql: ReturnType<typeof relayStatements>;
+  private readonly sql: RelayStatements;
   private readonly publishTimeoutMs: number;
-  /** Ids confirmed by the broker and not yet marked. */
-  private unmarked: string[] = [];
-  private markTimer: NodeJS.Timeout | undefined;
-  private marking: Promise<void> = Promise.resolve();
+  private readonly marks: PublishedMarks;
   private readonly publishing = new Set<Promise<void>>();
-  /** Rows this relay has marked published; a number for tests and logs. */
-  publishedCount = 0;
 
   constructor(
     private readonly db: OutboxDatabase,
@@ -85,6 +68,18 @@ export class OutboxRelay {
   ) {
     this.sql = relayStatements(outboxTable(options.table), options.service);
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+    this.marks = new PublishedMarks(
+      db,
+      this.sql.published,
+      log,
+      options.batchSize,
+      options.markDelayMs ?? 20,
+    );
+  }
+
+  /** Rows this relay has marked published; a number for tests and logs. */
+  get publishedCount(): number {
+    return this.marks.count;
   }
 
   /** How long a row is a relay's alone once claimed. */
@@ -137,7 +132,7 @@ export class OutboxRelay {
     for (const [index, result] of results.entries()) {
       const row = rows[index]!;
       if (result.status === 'fulfilled') {
-        this.unmarked.push(row.id);
+        this.marks.add(row.id);
         continue;
       }
       const attempts = row.attempts + 1;
@@ -162,7 +157,7 @@ export class OutboxRelay {
           this.log.warn({ err: error, eventId: row.id }, 'could not record a failed publish'),
         );
     }
-    this.scheduleMarks();
+    this.marks.schedule();
   }
 
   /** Hands a leased row back to the sweep at once (the broker went away between lease and publish). */
@@ -179,42 +174,7 @@ export class OutboxRelay {
     this.wakeUp?.();
     await this.running;
     await Promise.all(this.publishing);
-    clearTimeout(this.markTimer);
-    await this.markPublished();
-  }
-
-  /** Writes the marks together, after a short delay or as soon as a batch is full. */
-  private scheduleMarks() {
-    if (this.unmarked.length >= this.options.batchSize) {
-      clearTimeout(this.markTimer);
-      this.markTimer = undefined;
-      void this.markPublished();
-    } else if (!this.markTimer && this.unmarked.length > 0) {
-      this.markTimer = setTimeout(() => {
-        this.markTimer = undefined;
-        void this.markPublished();
-      }, this.options.markDelayMs ?? 20);
-    }
-  }
-
-  private markPublished(): Promise<void> {
-    this.marking = this.marking.then(async () => {
-      const ids = this.unmarked;
-      if (ids.length === 0) return;
-      this.unmarked = [];
-      try {
-        await this.db.$executeRawUnsafe(this.sql.published, ids);
-        this.publishedCount += ids.length;
-        this.log.debug({ rows: ids.length }, 'outbox rows marked published');
-      } catch (error) {
-        // Unmarked rows are published again when their lease runs out: a duplicate, never a loss.
-        this.log.warn(
-          { err: error, rows: ids.length },
-          'could not mark published rows; they will go out again',
-        );
-      }
-    });
-    return this.marking;
+    await this.marks.flush();
   }
 
   private async loop() {
@@ -270,43 +230,4 @@ export class OutboxRelay {
       this.wakeUp = done;
     });
   }
-}
-
-function relayStatements(table: string, service: string | undefined) {
-  if (service !== undefined && !/^[a-z][a-z0-9-]*$/.test(service))
-    throw new Error(`Outbox service "${service}": use a-z, 0-9 and "-"`);
-  const scope = service === undefined ? '' : `AND service = '${service}'`;
-  return {
-    // The claim and its lease in one statement; RETURNING gives the rows in no set order, so they are sorted.
-    claim: `
-      WITH due AS (
-        SELECT id FROM ${table}
-        WHERE published_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now() ${scope}
-        ORDER BY created_at
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE ${table} AS outbox
-      SET next_attempt_at = now() + $2 * interval '1 millisecond'
-      FROM due WHERE outbox.id = due.id
-      RETURNING outbox.id::text AS id, outbox.payload, outbox.attempts, outbox.created_at, outbox.traceparent`,
-    published: `UPDATE ${table} SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
-    release: `UPDATE ${table} SET next_attempt_at = now() WHERE id = $1::uuid AND published_at IS NULL`,
-    failed: `
-      UPDATE ${table}
-      SET attempts = $2, last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond'
-      WHERE id = $1::uuid`,
-    parked: `
-      UPDATE ${table}
-      SET attempts = $2, last_error = $3, parked_at = now(), next_attempt_at = now() + $4 * interval '1 millisecond'
-      WHERE id = $1::uuid`,
-  };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no broker confirm within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

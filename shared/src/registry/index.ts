@@ -1,12 +1,9 @@
+export { defineRegistry, Registry } from './registry';
+export type { ConsumerEntry, ConsumerSpec, RegistrySpec } from './registry-spec';
 export {
   attemptFields,
-  type ConsumerEntry,
-  type ConsumerSpec,
-  defineRegistry,
   type OutcomeKind,
   type ReadOutcome,
-  Registry,
-  type RegistrySpec,
   type ResultOf,
   type TaskOutcomes,
-} from './registry';
+} from './task-outcomes';

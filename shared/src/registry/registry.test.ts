@@ -3,7 +3,8 @@ import { createEvent, defineEvent } from '../events';
 import { HEADERS } from '../messaging/headers';
 import { attemptStarting, OutcomeReporter } from '../messaging/outcomes';
 import { topologyOf } from '../messaging/topology';
-import { attemptFields, defineRegistry } from './registry';
+import { defineRegistry } from './registry';
+import { attemptFields } from './task-outcomes';
 
 const Placed = defineEvent({
   type: 'shop.order.placed',

@@ -2,7 +2,7 @@ import type { EventContract, EventEnvelope, EventOf } from '../events';
 import { createLogger } from '../logging';
 import type { HandlerContext } from '../messaging/consumer';
 import { OutcomeReporter } from '../messaging/outcomes';
-import type { EventPublisher } from '../outbox/outbox-relay';
+import type { EventPublisher } from '../outbox/event-publisher';
 import type { Registry } from '../registry';
 import { InMemoryInbox } from './in-memory-inbox';
 
