@@ -32,7 +32,8 @@ const app = (api: ApiDescription, routes: (app: Express) => void) =>
   createHttpApp({ logger, readiness: async () => ({}), api, routes, errors: SHOP_ERRORS });
 
 type Service = keyof typeof SERVICE_APIS;
-const APPS: Record<Service, () => Express> = {
+/** The services that serve routes of their own; any other is a consumer with only the common ones. */
+const WITH_ROUTES: Partial<Record<Service, () => Express>> = {
   checkout: () =>
     app(
       SERVICE_APIS.checkout,
@@ -44,14 +45,13 @@ const APPS: Record<Service, () => Express> = {
         trustProxy: 0,
       }),
     ),
-  email: () => consumer(SERVICE_APIS.email),
   pdf: () => consumer(SERVICE_APIS.pdf, receiptRoutes(unused)),
   inventory: () => consumer(SERVICE_APIS.inventory, inventoryRoutes(unused)),
   analytics: () => consumer(SERVICE_APIS.analytics, summaryRoutes(unused)),
   dashboard: () =>
     app(SERVICE_APIS.dashboard, dashboardHttpRoutes({ ...(unused as object), services: [] } as never)),
-  webhooks: () => consumer(SERVICE_APIS.webhooks),
 };
+const appOf = (service: Service) => WITH_ROUTES[service]?.() ?? consumer(SERVICE_APIS[service]);
 
 const committed = (service: string): OpenApiDocument =>
   JSON.parse(
@@ -59,14 +59,14 @@ const committed = (service: string): OpenApiDocument =>
   ) as OpenApiDocument;
 
 describe('route coverage', () => {
-  test('When every service is described, then each has an app here', () => {
-    expect(Object.keys(APPS).sort()).toEqual(Object.keys(SERVICE_APIS).sort());
+  test('When a service serves routes of its own here, then it is a described service', () => {
+    for (const service of Object.keys(WITH_ROUTES)) expect(Object.keys(SERVICE_APIS)).toContain(service);
   });
 
-  test.each(Object.keys(APPS) as Service[])(
+  test.each(Object.keys(SERVICE_APIS) as Service[])(
     'When %s builds its app, then it registers exactly the routes its committed document lists',
     (service) => {
-      const registered = registeredRoutes(APPS[service]());
+      const registered = registeredRoutes(appOf(service));
 
       expect([...registered].sort()).toEqual([...documentedRoutes(committed(service))].sort());
       expect(registered).toContain('get /openapi.json');
