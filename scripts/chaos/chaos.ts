@@ -28,7 +28,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { SHOP_REGISTRY, type ShopConsumer } from '@shop/contracts/registry';
 import { type AmqpUrls, parseRetryDelays, type RetryTier } from '@shop/shared/config';
 import type { EventEnvelope } from '@shop/shared/events';
 import { createLogger } from '@shop/shared/logging';
@@ -38,6 +38,7 @@ import { clusterUrls, ensureCluster, killNode, restartNode, stopCluster } from '
 import { freePort, ServiceProcess } from '../../test/service-process';
 import { SmtpSink } from '../../test/smtp-sink';
 import { TcpProxy } from '../../test/tcp-proxy';
+import { WebhookReceiver } from '../../test/webhook-receiver';
 import { benchDatabase, benchRun, environment } from '../database/scratch-run';
 import { type BrokerControl, brokerControl } from './broker-control';
 import { check } from './checker';
@@ -75,7 +76,11 @@ const options = new Command('chaos')
     cluster?: boolean;
   }>();
 
-const SERVICES: ServiceName[] = ['checkout', 'email', 'pdf', 'inventory', 'analytics'];
+/** checkout and one process of every consumer of the registry. */
+const SERVICES: ServiceName[] = [
+  'checkout',
+  ...(Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[]),
+];
 const RETRY_DELAYS = '500ms,1s,2s,5s,10s,20s';
 const ADMIN_TOKEN = 'chaos-admin-token-0123456789';
 const log = (line: string) => console.log(line);
@@ -89,6 +94,8 @@ async function main(): Promise<number> {
   // Stock for every order, so no line is backordered and every order moves stock the same way.
   await database.prisma.$executeRawUnsafe('UPDATE inventory.stock_items SET on_hand = 1000000');
   const smtp = await SmtpSink.start();
+  // The merchant's endpoint the webhooks service POSTs to; it keeps the first delivery of each id.
+  const merchant = await WebhookReceiver.start();
   const receiptsDir = await mkdtemp(join(tmpdir(), 'chaos-receipts-'));
   if (options.cluster)
     log('Starting the local three-node cluster unless it runs (scripts/rabbitmq-cluster.sh start)');
@@ -116,6 +123,8 @@ async function main(): Promise<number> {
     QUEUE_PREFIX: bench.prefix,
     RETRY_DELAYS,
     SMTP_URL: smtp.url,
+    WEBHOOK_URL: merchant.endpoint,
+    WEBHOOK_SECRET: WebhookReceiver.SECRET,
     SMTP_CONNECT_TIMEOUT_MS: '2000',
     SMTP_SEND_TIMEOUT_MS: '8000',
     HANDLER_TIMEOUT_MS: '10000',
@@ -197,6 +206,7 @@ async function main(): Promise<number> {
     prisma: database.prisma,
     orders: client.orders,
     mails: smtp.received,
+    webhooks: await merchant.deliveries(),
     receiptsDir,
   });
   const deadline = Date.now() + options.convergeTimeout * 1_000;
@@ -206,6 +216,7 @@ async function main(): Promise<number> {
       prisma: database.prisma,
       orders: client.orders,
       mails: smtp.received,
+      webhooks: await merchant.deliveries(),
       receiptsDir,
     });
   }
@@ -256,6 +267,7 @@ async function main(): Promise<number> {
   for (const proxy of amqpProxies) await proxy.stop();
   if (cluster?.startedHere) await stopCluster();
   await smtp.stop();
+  await merchant.stop();
   await database.drop();
   await rm(receiptsDir, { recursive: true, force: true });
 

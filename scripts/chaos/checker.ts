@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrismaClient } from '@shop/contracts/database';
 import type { ReceivedMail } from '../../test/smtp-sink';
+import type { ReceivedWebhook } from '../../test/webhook-receiver';
 import type { PlacedOrder } from './order-client';
 
 /** One row of the checker's table: for one kind of effect, how many orders had it lost, doubled or unexpected. */
@@ -13,18 +14,20 @@ export interface EffectRow {
   doubled: number;
   unexpected: number;
   /**
-   * Emails only: copies that repeat a Message-ID the order already had. That
-   * is the one window SMTP leaves open (the process killed, or its database
-   * lost, between the server's 250 and the commit; docs/messaging.md, "Exactly once"): a mailbox that
-   * deduplicates by Message-ID shows one. Reported, not failed; a second
-   * Message-ID for an order is a doubled email.
+   * Emails and webhooks only: copies that repeat an id the order already had
+   * (a Message-ID, a webhook-id). That is the one window an external effect
+   * leaves open (the process killed, or its database lost, between the
+   * server's answer and the commit; docs/messaging.md, "Exactly once"): a
+   * mailbox that deduplicates by Message-ID shows one, and so does a merchant
+   * that deduplicates by webhook-id, as the receiver does. Reported, not
+   * failed; a second id for an order is a doubled effect.
    */
   resent: number;
 }
 
 export interface Verdict {
   rows: EffectRow[];
-  /** Accepted orders whose four tasks are not all completed, or orders still pending. */
+  /** Accepted orders whose tasks are not all completed, or orders still pending. */
   stuck: string[];
   /** The Message-IDs sent more than once, to find their events in the email service's log. */
   resentMessageIds: string[];
@@ -44,6 +47,8 @@ export async function check(options: {
   prisma: PrismaClient;
   orders: PlacedOrder[];
   mails: ReceivedMail[];
+  /** The merchant's first delivery of each webhook-id, with how many copies of it came after. */
+  webhooks: ReceivedWebhook[];
   receiptsDir: string;
 }): Promise<Verdict> {
   const { prisma, orders } = options;
@@ -61,6 +66,7 @@ export async function check(options: {
     );
   const effects: Record<string, Map<string, number>> = {
     email: new Map(),
+    webhook: new Map(),
     receipt: await perOrder('SELECT order_id::text, count(*)::int AS n FROM pdf.receipts GROUP BY order_id'),
     'stock movement': await perOrder(
       'SELECT order_id::text, count(*)::int AS n FROM inventory.stock_movements GROUP BY order_id',
@@ -85,6 +91,18 @@ export async function check(options: {
     effects.email!.set(order.orderId, ids.size);
   }
 
+  // A webhook-id is an OrderCompleted event's id: one per order, however often it is delivered.
+  let unexpectedWebhooks = 0;
+  let resentWebhooks = 0;
+  for (const delivery of options.webhooks) {
+    if (!delivery.orderId || !accepted.has(delivery.orderId)) {
+      unexpectedWebhooks++;
+      continue;
+    }
+    resentWebhooks += delivery.duplicates;
+    effects.webhook!.set(delivery.orderId, (effects.webhook!.get(delivery.orderId) ?? 0) + 1);
+  }
+
   const rows: EffectRow[] = Object.entries(effects).map(([effect, counts]) => {
     const once = effect === 'stock movement' ? LINES_PER_ORDER : 1;
     let lost = 0;
@@ -97,7 +115,9 @@ export async function check(options: {
     const unexpected =
       effect === 'email'
         ? unexpectedMails
-        : [...counts.keys()].filter((orderId) => !accepted.has(orderId)).length;
+        : effect === 'webhook'
+          ? unexpectedWebhooks
+          : [...counts.keys()].filter((orderId) => !accepted.has(orderId)).length;
     return {
       effect,
       expected: accepted.size,
@@ -105,7 +125,7 @@ export async function check(options: {
       lost,
       doubled,
       unexpected,
-      resent: effect === 'email' ? resentMessageIds.length : 0,
+      resent: effect === 'email' ? resentMessageIds.length : effect === 'webhook' ? resentWebhooks : 0,
     };
   });
   const files = [...accepted.keys()].filter(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { ShopConsumer } from '@shop/contracts/registry';
 import type { ClusterNode } from '../../test/rabbitmq-cluster';
 import type { ServiceProcess } from '../../test/service-process';
 import type { SmtpSink } from '../../test/smtp-sink';
@@ -9,7 +10,8 @@ import type { BrokerControl } from './broker-control';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export type ServiceName = 'checkout' | 'email' | 'pdf' | 'inventory' | 'analytics';
+/** A process of the run: checkout or a consumer of the registry. */
+export type ServiceName = 'checkout' | ShopConsumer;
 
 /**
  * What the faults act on: the running services, the proxies every service
@@ -87,6 +89,7 @@ export const SCHEDULE: Fault[] = [
   kill('pdf', 0.2),
   kill('inventory', 0.26),
   kill('analytics', 0.32),
+  kill('webhooks', 0.35),
   {
     name: 'drop every broker connection for 3 s',
     at: 0.38,
