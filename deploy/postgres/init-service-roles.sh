@@ -14,6 +14,7 @@ set -- "$@" -v email_password="$POSTGRES_EMAIL_PASSWORD"
 set -- "$@" -v pdf_password="$POSTGRES_PDF_PASSWORD"
 set -- "$@" -v inventory_password="$POSTGRES_INVENTORY_PASSWORD"
 set -- "$@" -v analytics_password="$POSTGRES_ANALYTICS_PASSWORD"
+set -- "$@" -v operations_password="$POSTGRES_OPERATIONS_PASSWORD"
 # end of generated: passwords
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" "$@" \
   -f /opt/event-driven-checkout/service-roles.sql

@@ -75,7 +75,7 @@ const options = new Command('chaos')
     cluster?: boolean;
   }>();
 
-const SERVICES: ServiceName[] = ['checkout', 'email', 'pdf', 'inventory', 'analytics'];
+const SERVICES: ServiceName[] = ['checkout', 'operations', 'email', 'pdf', 'inventory', 'analytics'];
 const RETRY_DELAYS = '500ms,1s,2s,5s,10s,20s';
 const ADMIN_TOKEN = 'chaos-admin-token-0123456789';
 const log = (line: string) => console.log(line);
@@ -216,7 +216,7 @@ async function main(): Promise<number> {
   const balanceOptions = {
     prisma: database.prisma,
     broker,
-    checkoutUrl: services.get('checkout')!.url,
+    operationsUrl: services.get('operations')!.url,
     adminToken: ADMIN_TOKEN,
   };
   let balance = await conservation(balanceOptions);

@@ -9,7 +9,7 @@ import type { BrokerControl } from './broker-control';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export type ServiceName = 'checkout' | 'email' | 'pdf' | 'inventory' | 'analytics';
+export type ServiceName = 'checkout' | 'operations' | 'email' | 'pdf' | 'inventory' | 'analytics';
 
 /**
  * What the faults act on: the running services, the proxies every service

@@ -116,8 +116,8 @@ describe('validate-k8s', () => {
       });
 
     expect(configMap?.object.metadata.name).toMatch(/^shop-config-[a-z0-9]{10}$/);
-    // The five services and the dashboard.
-    expect(references).toEqual(Array(6).fill(configMap?.object.metadata.name));
+    // The five services, the operations service and the dashboard.
+    expect(references).toEqual(Array(7).fill(configMap?.object.metadata.name));
   });
 });
 

@@ -122,7 +122,7 @@ export const SHOP_MANIFEST = {
     database: true,
     exposure: 'public',
     scalesOut: false,
-    does: "takes the order and the payment, writes the event to its outbox and publishes it; records each task's outcome; stores dead letters",
+    does: "takes the order and the payment, writes the event to its outbox and publishes it; records each task's outcome",
   },
   email: {
     port: 3001,
@@ -182,6 +182,14 @@ export const SHOP_MANIFEST = {
       maxReplicas: 3,
     },
   },
+  operations: {
+    port: 3009,
+    package: '@shop/operations',
+    database: true,
+    exposure: 'operators',
+    scalesOut: false,
+    does: "the operators' API: drains every service's DLQ into its dead-letter store; search, replay, discard, the audit log; consumer and job controls",
+  },
   dashboard: {
     port: 3005,
     package: '@shop/dashboard',
@@ -190,7 +198,7 @@ export const SHOP_MANIFEST = {
     scalesOut: false,
     does: "the operators' page: queues, orders and their tasks, dead letters, jobs",
   },
-} as const satisfies Record<ShopConsumer | 'checkout' | 'dashboard', ServiceManifest>;
+} as const satisfies Record<ShopConsumer | 'checkout' | 'operations' | 'dashboard', ServiceManifest>;
 
 export type ShopProcess = keyof typeof SHOP_MANIFEST;
 
