@@ -13,7 +13,7 @@ import type { OperationsConfig } from './config';
 import { OPERATIONS_API } from './http/operations-api';
 import { operationsHttpRoutes } from './http/operations-http';
 
-/** A replay or discard names up to 1,000 ids, each a UUID; the same limit checkout's admin API had. */
+/** The request body limit: the same as checkout's, where these routes were served before. */
 const BODY_LIMIT = '32kb';
 /** The dead-letter store's tables (prisma/schema.prisma's DeadLetter and DeadLetterAction). */
 const DEAD_LETTER_TABLES = {
