@@ -30,7 +30,7 @@ import {
 } from './support/environment';
 import { BenchProcess } from './support/processes';
 
-const SERVICES = ['checkout', 'email', 'pdf', 'inventory', 'analytics'] as const;
+const SERVICES = ['checkout', 'operations', 'email', 'pdf', 'inventory', 'analytics'] as const;
 const TOKEN = 'bench-admin-token-0123456789';
 
 export async function run(seconds = 30, pages = 3): Promise<BenchRow[]> {

@@ -1,17 +1,18 @@
+import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import { loadConfig } from '@shop/shared/config';
 import { z } from 'zod';
 
 /**
- * Calls checkout's admin API (CHECKOUT_URL, default http://localhost:3000,
- * with ADMIN_TOKEN): a GET, or a POST of `body`. A refusal becomes an error
+ * Calls the operations service's API (OPERATIONS_URL, default
+ * http://localhost:3009, the manifest's port, with ADMIN_TOKEN): a GET, or a POST of `body`. A refusal becomes an error
  * with the problem's title and detail. The operators' CLIs are its clients.
  */
 export async function adminApi<T>(path: string, body?: Record<string, unknown>): Promise<T> {
   const config = loadConfig({
-    CHECKOUT_URL: z.url().default('http://localhost:3000'),
-    ADMIN_TOKEN: z.string({ error: "set it to checkout's ADMIN_TOKEN" }).min(1),
+    OPERATIONS_URL: z.url().default(`http://localhost:${SHOP_MANIFEST.operations.port}`),
+    ADMIN_TOKEN: z.string({ error: "set it to the operations service's ADMIN_TOKEN" }).min(1),
   });
-  const response = await fetch(new URL(path, config.CHECKOUT_URL), {
+  const response = await fetch(new URL(path, config.OPERATIONS_URL), {
     method: body ? 'POST' : 'GET',
     headers: {
       authorization: `Bearer ${config.ADMIN_TOKEN}`,
@@ -19,7 +20,7 @@ export async function adminApi<T>(path: string, body?: Record<string, unknown>):
     },
     ...(body ? { body: JSON.stringify(body) } : {}),
   }).catch((error: unknown) => {
-    throw new Error(`checkout is not reachable at ${config.CHECKOUT_URL}: ${String(error)}`);
+    throw new Error(`the operations service is not reachable at ${config.OPERATIONS_URL}: ${String(error)}`);
   });
   const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {

@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.."
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGPASSWORD=${PGPASSWORD:-postgres}
+# The services with an inbox (processed_events); operations, which has none, is checked on its own.
 readonly SERVICES=(checkout email pdf inventory analytics)
-readonly ROLES=(migrator "${SERVICES[@]}")
+readonly ROLES=(migrator "${SERVICES[@]}" operations)
 readonly RUN=$$
 failures=0
 
@@ -54,7 +55,8 @@ expect_refused() {
 apply_roles() {
   PGOPTIONS="-c client_min_messages=warning" superuser -d "$1" -f deploy/postgres/service-roles.sql \
     -v migrator_password=migrator-dev -v checkout_password=checkout-dev -v email_password=email-dev \
-    -v pdf_password=pdf-dev -v inventory_password=inventory-dev -v analytics_password=analytics-dev
+    -v pdf_password=pdf-dev -v inventory_password=inventory-dev -v analytics_password=analytics-dev \
+    -v operations_password=operations-dev
 }
 
 migrate() {
@@ -78,6 +80,15 @@ check_database() {
     expect_refused "$service" "$database" "SELECT count(*) FROM public._prisma_migrations"
   done
   expect_ok checkout "$database" "SELECT count(*) FROM checkout.products; SELECT count(*) FROM checkout.outbox"
+  # The dead-letter store and the audit log are the operations service's alone.
+  expect_ok operations "$database" \
+    "INSERT INTO operations.dead_letter_actions (action, service, actor) VALUES ('pause', 'email', 'check'); SELECT count(*) FROM operations.dead_letters; DELETE FROM operations.dead_letter_actions WHERE actor = 'check'"
+  expect_ok operations "$database" \
+    "INSERT INTO runtime.consumer_controls (service) VALUES ('email') ON CONFLICT DO NOTHING; SELECT count(*) FROM runtime.scheduled_jobs"
+  expect_refused checkout "$database" "SELECT count(*) FROM operations.dead_letters"
+  expect_refused email "$database" "SELECT count(*) FROM operations.dead_letter_actions"
+  expect_refused operations "$database" "SELECT count(*) FROM checkout.orders"
+  expect_refused operations "$database" "CREATE TABLE operations.scratch (id int)"
   # The shared schemas: the runtime's tables for every service, the simulated gateway for checkout.
   for service in "${SERVICES[@]}"; do
     expect_ok "$service" "$database" \
@@ -132,7 +143,7 @@ superuser -d postgres -c "CREATE DATABASE $database"
 apply_roles "$database" >/dev/null
 migrate migrator:migrator-dev "$database"
 echo "tables owned by someone other than migrator: $(superuser -d "$database" -c \
-  "SELECT count(*) FROM pg_tables WHERE schemaname IN ('checkout','email','pdf','inventory','analytics','runtime','gateway','public') AND tableowner <> 'migrator'")"
+  "SELECT count(*) FROM pg_tables WHERE schemaname IN ('checkout','operations','email','pdf','inventory','analytics','runtime','gateway','public') AND tableowner <> 'migrator'")"
 check_database "$database"
 
 echo
@@ -142,7 +153,7 @@ superuser -d postgres -c "CREATE DATABASE $database"
 migrate "$PGUSER:$PGPASSWORD" "$database"
 apply_roles "$database" >/dev/null
 echo "tables owned by someone other than migrator: $(superuser -d "$database" -c \
-  "SELECT count(*) FROM pg_tables WHERE schemaname IN ('checkout','email','pdf','inventory','analytics','runtime','gateway','public') AND tableowner <> 'migrator'")"
+  "SELECT count(*) FROM pg_tables WHERE schemaname IN ('checkout','operations','email','pdf','inventory','analytics','runtime','gateway','public') AND tableowner <> 'migrator'")"
 check_database "$database"
 # migrator can now run the next migration on the objects it was handed.
 expect_ok migrator "$database" "ALTER TABLE checkout.outbox ADD COLUMN access_check int; ALTER TABLE checkout.outbox DROP COLUMN access_check"

@@ -6,7 +6,7 @@
  *   npm run consumers -- resume <service>
  *   npm run consumers -- jobs               scheduled jobs by due time, parked jobs, recurring schedules
  *
- * A client of checkout's admin API (CHECKOUT_URL, ADMIN_TOKEN), like `npm run dlq`.
+ * A client of the operations service's API (OPERATIONS_URL, ADMIN_TOKEN), like `npm run dlq`.
  */
 import { hostname, userInfo } from 'node:os';
 import { Command } from 'commander';

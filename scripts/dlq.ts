@@ -10,9 +10,9 @@
  * Filters: --order, --type, --code, --error, --since, --until. replay and
  * discard first ask for a dry run, print what it selected, and act on exactly
  * those ids (--dry-run stops there; --yes skips the question). A client of
- * checkout's admin API: reads CHECKOUT_URL (default http://localhost:3000) and
- * ADMIN_TOKEN, so every action is audited by checkout, the same as from the
- * dashboard.
+ * the operations service's API: reads OPERATIONS_URL (default
+ * http://localhost:3009) and ADMIN_TOKEN, so every action is audited by the
+ * operations service, the same as from the dashboard.
  */
 import { Command } from 'commander';
 import { adminApi as api } from './admin-api';

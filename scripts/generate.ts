@@ -38,4 +38,10 @@ if (check) {
   console.log(
     drifted.length > 0 ? `Wrote ${drifted.map(({ file }) => file).join(', ')}.` : 'Nothing to write.',
   );
+  // The other files made from the registry, which CI checks in steps of their own: the broker's
+  // users, permissions and queues, and the OpenAPI and AsyncAPI documents.
+  for (const script of ['rabbitmq:definitions', 'contracts:generate']) {
+    const { status } = spawnSync('npm', ['run', '-s', script], { cwd: root, stdio: 'inherit' });
+    if (status !== 0) process.exit(status ?? 1);
+  }
 }

@@ -15,6 +15,7 @@ set -- "$@" -v pdf_password="$POSTGRES_PDF_PASSWORD"
 set -- "$@" -v inventory_password="$POSTGRES_INVENTORY_PASSWORD"
 set -- "$@" -v analytics_password="$POSTGRES_ANALYTICS_PASSWORD"
 set -- "$@" -v webhooks_password="$POSTGRES_WEBHOOKS_PASSWORD"
+set -- "$@" -v operations_password="$POSTGRES_OPERATIONS_PASSWORD"
 # end of generated: passwords
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" "$@" \
   -f /opt/event-driven-checkout/service-roles.sql

@@ -76,9 +76,10 @@ const options = new Command('chaos')
     cluster?: boolean;
   }>();
 
-/** checkout and one process of every consumer of the registry. */
+/** checkout, the operations service, and one process of every consumer of the registry. */
 const SERVICES: ServiceName[] = [
   'checkout',
+  'operations',
   ...(Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[]),
 ];
 const RETRY_DELAYS = '500ms,1s,2s,5s,10s,20s';
@@ -227,7 +228,7 @@ async function main(): Promise<number> {
   const balanceOptions = {
     prisma: database.prisma,
     broker,
-    checkoutUrl: services.get('checkout')!.url,
+    operationsUrl: services.get('operations')!.url,
     adminToken: ADMIN_TOKEN,
   };
   let balance = await conservation(balanceOptions);

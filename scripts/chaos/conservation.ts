@@ -24,7 +24,8 @@ export async function conservation(options: {
   prisma: PrismaClient;
   /** A connection of the run's own, declaring the run's topology. */
   broker: Broker;
-  checkoutUrl: string;
+  /** The operations service, whose store holds the parked events. */
+  operationsUrl: string;
   adminToken: string;
 }): Promise<{ rows: BalanceRow[]; ok: boolean }> {
   const { prisma } = options;
@@ -39,7 +40,7 @@ export async function conservation(options: {
         `SELECT count(*)::int AS n FROM "${queues.service}".processed_events WHERE event_type = '${OrderCompletedV1.type}'`,
       );
       const query = new URLSearchParams({ type: OrderCompletedV1.type, limit: '1' });
-      const response = await fetch(`${options.checkoutUrl}/admin/dlq/${queues.service}?${query}`, {
+      const response = await fetch(`${options.operationsUrl}/admin/dlq/${queues.service}?${query}`, {
         headers: { authorization: `Bearer ${options.adminToken}` },
       });
       const { total: parked } = (await response.json()) as { total: number };

@@ -10,8 +10,8 @@ import type { BrokerControl } from './broker-control';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A process of the run: checkout or a consumer of the registry. */
-export type ServiceName = 'checkout' | ShopConsumer;
+/** A process of the run: checkout, the operations service or a consumer of the registry. */
+export type ServiceName = 'checkout' | 'operations' | ShopConsumer;
 
 /**
  * What the faults act on: the running services, the proxies every service

@@ -203,7 +203,7 @@ function services(registry: Registry, events: readonly EventContract[]): string[
 /** How a consumer settles each message: the same for every queue, from the messaging runtime. */
 function delivery(queues: ServiceQueues, reportsOutcomes: boolean): string {
   const tiers = queues.retryQueues.map(({ tier }) => tier.label).join(', ');
-  return `Manual acknowledgement: a message is acknowledged only once it is handled${reportsOutcomes ? ' and its completed event confirmed by RabbitMQ' : ''}, or once the queue it moves to has confirmed it, so a crash loses nothing and at worst delivers it again. A failed attempt waits in the retry queues (${tiers}), then tries again; after the last, or at once for a permanent error, a message that does not match its contract or a crash loop, it moves to ${queues.deadLetterQueue}, which checkout drains into its dead-letter store for an operator to replay or discard.`;
+  return `Manual acknowledgement: a message is acknowledged only once it is handled${reportsOutcomes ? ' and its completed event confirmed by RabbitMQ' : ''}, or once the queue it moves to has confirmed it, so a crash loses nothing and at worst delivers it again. A failed attempt waits in the retry queues (${tiers}), then tries again; after the last, or at once for a permanent error, a message that does not match its contract or a crash loop, it moves to ${queues.deadLetterQueue}, which the operations service drains into its dead-letter store for an operator to replay or discard.`;
 }
 
 function queueBinding(queue: string) {

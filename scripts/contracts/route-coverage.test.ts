@@ -5,6 +5,7 @@ import { checkoutHttpRoutes } from '@shop/checkout';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { dashboardHttpRoutes } from '@shop/dashboard';
 import { inventoryRoutes } from '@shop/inventory';
+import { operationsHttpRoutes } from '@shop/operations';
 import { receiptRoutes } from '@shop/pdf';
 import {
   type ApiDescription,
@@ -39,8 +40,6 @@ const WITH_ROUTES: Partial<Record<Service, () => Express>> = {
       SERVICE_APIS.checkout,
       checkoutHttpRoutes({
         orders: unused,
-        deadLetters: unused,
-        consumers: { ...(unused as object), services: [] } as never,
         adminToken: 'a-token-for-the-test',
         trustProxy: 0,
       }),
@@ -48,6 +47,15 @@ const WITH_ROUTES: Partial<Record<Service, () => Express>> = {
   pdf: () => consumer(SERVICE_APIS.pdf, receiptRoutes(unused)),
   inventory: () => consumer(SERVICE_APIS.inventory, inventoryRoutes(unused)),
   analytics: () => consumer(SERVICE_APIS.analytics, summaryRoutes(unused)),
+  operations: () =>
+    app(
+      SERVICE_APIS.operations,
+      operationsHttpRoutes({
+        deadLetters: unused,
+        consumers: { ...(unused as object), services: [] } as never,
+        adminToken: 'a-token-for-the-test',
+      }),
+    ),
   dashboard: () =>
     app(SERVICE_APIS.dashboard, dashboardHttpRoutes({ ...(unused as object), services: [] } as never)),
 };

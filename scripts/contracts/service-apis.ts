@@ -4,6 +4,7 @@ import { CHECKOUT_API } from '@shop/checkout';
 import { DASHBOARD_API } from '@shop/dashboard';
 import { EMAIL_API } from '@shop/email';
 import { INVENTORY_API } from '@shop/inventory';
+import { OPERATIONS_API } from '@shop/operations';
 import { PDF_API } from '@shop/pdf';
 import type { ApiDescription } from '@shop/shared/http';
 import { WEBHOOKS_API } from '@shop/webhooks';
@@ -15,6 +16,7 @@ export const SERVICE_APIS = {
   pdf: PDF_API,
   inventory: INVENTORY_API,
   analytics: ANALYTICS_API,
-  dashboard: DASHBOARD_API,
   webhooks: WEBHOOKS_API,
+  operations: OPERATIONS_API,
+  dashboard: DASHBOARD_API,
 } satisfies Record<string, ApiDescription>;

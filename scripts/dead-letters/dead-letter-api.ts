@@ -1,16 +1,8 @@
-import type { CHECKOUT_ROUTES } from '@shop/checkout';
-import type { z } from 'zod';
+import type { OperationsAnswer as Answer } from '@shop/contracts/operations-api';
 import { adminApi as api } from '../admin-api';
 import type { FilterOptions } from './dlq-options';
 
-/** Checkout's dead-letter API as the dlq CLI calls it: the answers' shapes, search and dry run. */
-
-/** What a route of checkout's admin API answers (200), as its description says. */
-type Answer<Route extends keyof typeof CHECKOUT_ROUTES> = (typeof CHECKOUT_ROUTES)[Route] extends {
-  answers: { 200: { body: infer Body extends z.ZodType } };
-}
-  ? z.output<Body>
-  : never;
+/** The operations service's dead-letter API as the dlq CLI calls it: the answers' shapes, search and dry run. */
 
 export type Summary = Answer<'deadLetterQueues'>[number];
 type Page = Answer<'deadLetters'>;

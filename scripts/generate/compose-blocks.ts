@@ -89,6 +89,6 @@ export const consumerBlocks = (): string[] =>
 
 /** The dashboard's URL of every process it reads, inside the compose network. */
 export const dashboardUrls = (): string[] =>
-  (['checkout', ...CONSUMERS] as ShopProcess[]).map(
+  (['checkout', 'operations', ...CONSUMERS] as ShopProcess[]).map(
     (name) => `      ${upper(name)}_URL: http://${name}:${SHOP_MANIFEST[name].port}`,
   );

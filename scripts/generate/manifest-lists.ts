@@ -40,9 +40,10 @@ export const MANIFEST_REGIONS: Region[] = [
   {
     file: '.env.example',
     name: 'rabbitmq-passwords',
-    // The broker's users of the shop's processes: checkout and every consumer (scripts/rabbitmq/).
+    // The broker's users of the shop's processes: every process but the dashboard, which counts
+    // the queues as operations (scripts/rabbitmq/shop-accounts.ts).
     lines: () =>
-      ['checkout', ...Object.keys(SHOP_REGISTRY.spec.consumers)].map(
+      SHOP_PROCESSES.filter((name) => name !== 'dashboard').map(
         (user) => `# RABBITMQ_${upper(user)}_PASSWORD=${user}-dev`,
       ),
   },

@@ -41,22 +41,29 @@ describe('RabbitMQ definitions', () => {
     expect(allows(read, 'email.dlq')).toBe(false);
   });
 
-  test('When checkout runs the dead-letter API, then it reads every DLQ and publishes through the default exchange', () => {
-    const { read, write } = permissionsOf('checkout');
+  test('When the operations service runs the dead-letter API, then it reads every DLQ and publishes through the default exchange', () => {
+    const { read, write } = permissionsOf('operations');
 
     for (const { deadLetterQueue } of topology.services) expect(allows(read, deadLetterQueue)).toBe(true);
     expect(allows(read, 'email.order-completed')).toBe(false);
     expect(allows(write, 'amq.default')).toBe(true);
   });
 
-  test("When the dashboard counts every queue as checkout, then checkout may look up each service's retry queues and consume none but its own", () => {
-    const { configure, write, read } = permissionsOf('checkout');
+  test("When the dashboard counts every queue as operations, then operations may look up each service's retry queues and consume none", () => {
+    const { configure, write, read } = permissionsOf('operations');
 
     for (const name of ['email.retry.1s', 'pdf.retry.10m', 'analytics.retry.250ms']) {
       expect([name, allows(write, name)]).toEqual([name, true]);
       expect([name, allows(read, name)]).toEqual([name, false]);
       expect([name, allows(configure, name)]).toEqual([name, false]);
     }
+    expect(allows(read, 'checkout.task-outcomes')).toBe(false);
+  });
+
+  test("When checkout runs, then it reads no DLQ: the dead letters are the operations service's", () => {
+    const { read } = permissionsOf('checkout');
+
+    for (const { deadLetterQueue } of topology.services) expect(allows(read, deadLetterQueue)).toBe(false);
     expect(allows(read, 'checkout.retry.1s')).toBe(true);
   });
 

@@ -30,12 +30,15 @@ const RETRY_TIER_LABEL = '[0-9]+(ms|s|m|h)';
 export const RETRY_TIER_PLACEHOLDER = 'TIER';
 
 export interface ServiceAccount {
-  /** The service and its RabbitMQ user: one of the topology's services. */
+  /** The service and its RabbitMQ user: one of the topology's services, or the dead letters' operator. */
   service: string;
   passwordHash: string;
   /** The event types (routing keys) it publishes to the events exchange. */
   publishes: string[];
-  /** Reads every service's dead-letter queue and replays into any work queue (checkout's dead-letter API). */
+  /**
+   * Reads every service's dead-letter queue and replays into any work queue (the operations
+   * service's drain and API). Such an account needs no queue of its own in the topology.
+   */
   operatesDeadLetters?: boolean;
 }
 
@@ -87,7 +90,10 @@ const retryQueuesOf = (queues: ServiceQueues) =>
  */
 export function servicePermissions(topology: Topology, account: ServiceAccount): Permissions {
   const own = topology.services.find((queues) => queues.service === account.service);
-  if (!own) throw new Error(`The topology has no service "${account.service}"`);
+  if (!own && !account.operatesDeadLetters)
+    throw new Error(`The topology has no service "${account.service}"`);
+  // What a service does with its own queues; the operator of dead letters consumes none.
+  const ownRetryQueues = own ? retryQueuesOf(own) : [];
   const events = escapeRegex(topology.eventsExchange);
   const every = (pick: (queues: ServiceQueues) => string) =>
     topology.services.map((queues) => escapeRegex(pick(queues)));
@@ -108,12 +114,12 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       ...every((queues) => queues.deadLetterExchange),
       ...every((queues) => queues.deadLetterQueue),
       ...reportQueues(),
-      ...retryQueuesOf(own),
+      ...ownRetryQueues,
     ]),
     write: exactly([
       // Its events.
       events,
-      // Its failed messages into its own retry queues and DLQ, and checkout's replays: the
+      // Its failed messages into its own retry queues and DLQ, and the operator's replays: the
       // default exchange routes by queue name. Also the dead-letter target of its retry
       // queues, checked when it first declares one.
       escapeRegex(DEFAULT_EXCHANGE),
@@ -123,8 +129,8 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       ...reportQueues(),
       // The dead-letter target of its work queue, checked when it declares that queue where it
       // does not exist (deleted by hand): the owner can bring its own work queue back.
-      escapeRegex(own.deadLetterExchange),
-      // Every retry queue, to look them up: the dashboard counts every queue as checkout, and a
+      ...(own ? [escapeRegex(own.deadLetterExchange)] : []),
+      // Every retry queue, to look them up: the dashboard counts every queue as operations, and a
       // passive declare needs one permission on RabbitMQ 4.2.7 and 4.3.1 on (monitorPermissions
       // says why write is the one that gives nothing else away).
       ...(account.operatesDeadLetters ? topology.services.flatMap(retryQueuesOf) : []),
@@ -134,11 +140,11 @@ export function servicePermissions(topology: Topology, account: ServiceAccount):
       events,
       ...every((queues) => queues.deadLetterExchange),
       // Its own work, its jobs, and the copies of what the broker dead-lettered for it.
-      escapeRegex(own.workQueue),
-      ...(own.jobQueue ? [escapeRegex(own.jobQueue.name)] : []),
-      ...(own.brokerDeadLetterQueue ? [escapeRegex(own.brokerDeadLetterQueue)] : []),
+      ...(own ? [escapeRegex(own.workQueue)] : []),
+      ...(own?.jobQueue ? [escapeRegex(own.jobQueue.name)] : []),
+      ...(own?.brokerDeadLetterQueue ? [escapeRegex(own.brokerDeadLetterQueue)] : []),
       // Its retry queues, checked when it first declares one (they dead-letter).
-      ...retryQueuesOf(own),
+      ...ownRetryQueues,
       ...(account.operatesDeadLetters ? every((queues) => queues.deadLetterQueue) : []),
     ]),
   };

@@ -129,7 +129,7 @@ export async function checkWhatEachProcessDoes(topology: Topology, connections: 
         `${service}: gets it back from ${workQueue}`,
       );
     }
-    // A parked message into its DLQ, which checkout's dead-letter API reads and replays.
+    // A parked message into its DLQ, which the operations service drains and replays.
     report(
       'allowed',
       await outcome(as(service), publish('', deadLetterQueue)),
@@ -137,13 +137,13 @@ export async function checkWhatEachProcessDoes(topology: Topology, connections: 
     );
     report(
       'allowed',
-      await outcome(as('checkout'), take(deadLetterQueue)),
-      `checkout: reads ${deadLetterQueue}`,
+      await outcome(as('operations'), take(deadLetterQueue)),
+      `operations: reads ${deadLetterQueue}`,
     );
     report(
       'allowed',
-      await outcome(as('checkout'), publish('', workQueue)),
-      `checkout: replays into ${workQueue}`,
+      await outcome(as('operations'), publish('', workQueue)),
+      `operations: replays into ${workQueue}`,
     );
     report('allowed', await outcome(as(service), take(workQueue)), `${service}: consumes the replay`);
   }
@@ -164,13 +164,11 @@ export async function checkRefusals(topology: Topology, connections: Map<string,
         report('refused', await outcome(as(service), declare(name)), `${service}: declares ${name}`);
       }
     }
-    if (service !== 'checkout') {
-      report(
-        'refused',
-        await outcome(as(service), peek(own.deadLetterQueue)),
-        `${service}: reads its own ${own.deadLetterQueue}`,
-      );
-    }
+    report(
+      'refused',
+      await outcome(as(service), peek(own.deadLetterQueue)),
+      `${service}: reads its own ${own.deadLetterQueue}`,
+    );
     const foreign = topology.services.find((queues) => queues.service !== service)?.service ?? '';
     for (const routingKey of publishedBy(foreign).slice(0, 1)) {
       report(

@@ -11,8 +11,14 @@ import { type MonitorAccount, RETRY_TIER_PLACEHOLDER, type ServiceAccount } from
  * `npm start` on the host, which connect as guest/guest.
  */
 
-/** Publishes OrderCompleted, which the consumers consume, and runs the dead-letter API. */
+/** Publishes OrderCompleted, which the consumers consume. */
 const CHECKOUT = 'checkout';
+/**
+ * Drains every service's DLQ into its store and replays from it (the operations service), and
+ * counts every queue for the dashboard, which connects as this user. It consumes no queue of its
+ * own, so the topology does not name it.
+ */
+const OPERATIONS = 'operations';
 
 const FULL_ACCESS = [
   { name: 'admin', tags: ['administrator'], developmentOnly: false },
@@ -52,6 +58,7 @@ function accountNames(topology: Topology, { development }: { development: boolea
   return [
     ...fullAccessAccounts({ development }).map(({ name }) => name),
     ...topology.services.map(({ service }) => service),
+    OPERATIONS,
     QUEUE_MONITOR,
   ];
 }
@@ -105,11 +112,11 @@ export function publishedBy(service: string): string[] {
 
 /** The service accounts, without their password hashes. */
 export function serviceAccounts(topology: Topology): Omit<ServiceAccount, 'passwordHash'>[] {
-  return topology.services.map(({ service }) => ({
-    service,
-    publishes: publishedBy(service),
-    operatesDeadLetters: service === CHECKOUT,
-  }));
+  return [
+    ...topology.services.map(({ service }) => ({ service, publishes: publishedBy(service) })),
+    // It publishes no event: a replay goes through the default exchange to a work queue.
+    { service: OPERATIONS, publishes: [], operatesDeadLetters: true },
+  ];
 }
 
 /**

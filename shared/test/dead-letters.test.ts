@@ -25,7 +25,7 @@ import {
 const SMTP_DOWN = 'connect ECONNREFUSED 127.0.0.1:2525';
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const FAST = 500;
-const TABLES = { deadLetters: 'checkout.dead_letters', audit: 'checkout.dead_letter_actions' };
+const TABLES = { deadLetters: 'operations.dead_letters', audit: 'operations.dead_letter_actions' };
 
 describe('the dead-letter store', () => {
   let topology: Topology;
@@ -116,7 +116,7 @@ describe('the dead-letter store', () => {
   beforeEach(async () => {
     handled.length = 0;
     await prisma.$executeRawUnsafe(
-      'DELETE FROM checkout.dead_letters WHERE queue = ANY($1::text[])',
+      'DELETE FROM operations.dead_letters WHERE queue = ANY($1::text[])',
       topology.services.map(({ deadLetterQueue }) => deadLetterQueue),
     );
     for (const queues of topology.services) await inspector.channel.purgeQueue(queues.workQueue);

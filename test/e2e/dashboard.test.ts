@@ -30,7 +30,7 @@ describe('operator dashboard in a browser', () => {
 
   const region = (name: string) => page.getByRole('region', { name, exact: true });
   const emailsTo = (customers: string[]) => customers.map((customer) => stack.smtp.mailsTo(customer).length);
-  /** Email's parked dead letters, as checkout's store counts them. */
+  /** Email's parked dead letters, as the operations service's store counts them. */
   const parkedAtCheckout = async () =>
     (await stack.admin<{ service: string; parked: number }[]>('/admin/dlq')).body.find(
       ({ service }) => service === 'email',
@@ -63,7 +63,7 @@ describe('operator dashboard in a browser', () => {
       envOf: { email: { CIRCUIT_BREAKER_THRESHOLD: '1000' } },
     });
     const urls = Object.fromEntries(
-      (['checkout', ...FULFILLMENT_SERVICES] as const).map((name) => [
+      (['checkout', 'operations', ...FULFILLMENT_SERVICES] as const).map((name) => [
         `${name.toUpperCase()}_URL`,
         stack.services[name].url,
       ]),
@@ -257,7 +257,7 @@ describe('operator dashboard in a browser', () => {
   test("When an operator pauses email from the Jobs region, then no email goes out until Resume, and the order's review request and the weekly report are listed with their due times", async () => {
     const jobs = region('Jobs');
     await jobs.getByRole('button', { name: 'Pause email' }).click();
-    await waitFor('email paused at checkout', async () => {
+    await waitFor('email paused at the operations service', async () => {
       const { body } = await stack.admin<{ service: string; paused: boolean }[]>('/admin/consumers');
       return body.find(({ service }) => service === 'email')?.paused === true;
     });

@@ -7,8 +7,8 @@ import { FULFILLMENT_SERVICES, Stack } from './stack';
 
 /**
  * The operator's story with the real email service and the real CLI: SMTP is
- * down long enough for 20 orders' emails to be parked; checkout drains them
- * into its dead-letter store. However often operators read them, by every
+ * down long enough for 20 orders' emails to be parked; the operations service
+ * drains them into its dead-letter store. However often operators read them, by every
  * read path, they stay parked (on RabbitMQ 4.x, reads of the DLQ itself
  * used to dead-letter a message after 20 and drop it); once SMTP is back,
  * `npm run dlq` replays 5, then the other 15, and every order gets exactly
@@ -32,7 +32,7 @@ const ROOT = join(__dirname, '..', '..');
 describe('dead-letter replay end to end', () => {
   let stack: Stack;
 
-  /** Runs scripts/dlq.ts as an operator would, against this stack's checkout. */
+  /** Runs scripts/dlq.ts as an operator would, against this stack's operations service. */
   async function dlq(...args: string[]): Promise<string> {
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -41,7 +41,7 @@ describe('dead-letter replay end to end', () => {
         cwd: ROOT,
         env: {
           ...process.env,
-          CHECKOUT_URL: stack.services.checkout.url,
+          OPERATIONS_URL: stack.services.operations.url,
           ADMIN_TOKEN: stack.adminToken,
           USER: 'e2e-operator',
         },
@@ -68,9 +68,9 @@ describe('dead-letter replay end to end', () => {
     await stack?.stop();
   });
 
-  /** Checkout's admin API, as the dashboard and the CLI call it. */
+  /** The operations service's API, as the dashboard and the CLI call it. */
   async function admin<Body>(path: string, body?: unknown): Promise<Body> {
-    const response = await fetch(`${stack.services.checkout.url}${path}`, {
+    const response = await fetch(`${stack.services.operations.url}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -226,7 +226,9 @@ describe('job controls', () => {
 
     await Promise.all(emails.map((process) => process.stop('SIGKILL')));
     emails = [];
-    for (const name of ['checkout', 'pdf', 'inventory', 'analytics'] as const) await stack.restart(name);
+    for (const name of ['checkout', 'operations', 'pdf', 'inventory', 'analytics'] as const) {
+      await stack.restart(name);
+    }
     await startEmails(1, env);
 
     const [confirmation, review] = byArrival(await stack.smtp.waitForMailsTo(customer, 2, 20_000));

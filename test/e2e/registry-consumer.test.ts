@@ -11,6 +11,7 @@ import {
   type TestCheckout,
   type TestDatabase,
 } from '../../services/checkout/test/checkout-harness';
+import { startTestOperations, type TestOperations } from '../../services/operations/test/operations-harness';
 import { ChildProcessHandle } from '../child-process';
 import { REGISTRY_WITH_LOYALTY } from '../fixtures/registry-with-loyalty';
 import { freePort } from '../service-process';
@@ -20,11 +21,13 @@ import { QueueInspector, uniquePrefix, waitFor } from '../support';
  * Adding a consumer is a registry entry and a handler: a "loyalty" service
  * declared only in a registry (test/fixtures) gets its queues, receives
  * OrderCompleted from checkout's outbox, retries and dead-letters like the
- * others, and checkout shows it as one more task of every order, after the shop's own.
+ * others (the operations service drains its DLQ too), and checkout shows it as
+ * one more task of every order, after the shop's own.
  */
 describe('a consumer added by a registry entry', () => {
   let database: TestDatabase;
   let checkout: TestCheckout;
+  let operations: TestOperations;
   let loyalty: ChildProcessHandle;
   let inspector: QueueInspector;
   let prefix: string;
@@ -48,6 +51,7 @@ describe('a consumer added by a registry entry', () => {
     prefix = uniquePrefix('registry');
     const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix };
     checkout = await startTestCheckout(env, undefined, REGISTRY_WITH_LOYALTY);
+    operations = await startTestOperations(env, REGISTRY_WITH_LOYALTY);
     const port = await freePort();
     loyalty = ChildProcessHandle.start(join(__dirname, '..', 'fixtures', 'loyalty-consumer.ts'), {
       ...checkoutEnvironment(env),
@@ -65,6 +69,7 @@ describe('a consumer added by a registry entry', () => {
   afterAll(async () => {
     await loyalty?.kill('SIGTERM');
     await checkout?.stop();
+    await operations?.stop();
     await inspector?.deleteTopology(topology());
     await inspector?.close();
     await database?.drop();
@@ -107,7 +112,7 @@ describe('a consumer added by a registry entry', () => {
       return current.status === 'failed' && current;
     });
     expect(task.lastError).toBe('no loyalty account');
-    // Checkout drains loyalty.dlq into its dead-letter store like every other DLQ.
+    // The operations service drains loyalty.dlq into its dead-letter store like every other DLQ.
     const [parked] = await waitFor('the dead letter stored', async () => {
       const rows = await database.prisma.deadLetter.findMany({
         where: { queue: `${prefix}loyalty.dlq`, orderId: order.id },

@@ -16,7 +16,7 @@ export const FULFILLMENT_SERVICES = Object.keys(SHOP_REGISTRY.spec.consumers) as
 export type FulfillmentServiceName = ShopConsumer;
 /** The tasks every order gets, one per task consumer of the registry. */
 const TASK_COUNT = SHOP_REGISTRY.tasks.length;
-export type ServiceName = 'checkout' | FulfillmentServiceName;
+export type ServiceName = 'checkout' | 'operations' | FulfillmentServiceName;
 
 export type TaskStatus = 'pending' | 'retrying' | 'completed' | 'failed';
 export interface TimelineEntry {
@@ -51,13 +51,13 @@ export interface StackOptions {
 }
 
 /**
- * The whole shop as real processes (checkout and one of each consumer of the
- * registry, each from its entry file) on free loopback ports, sharing a
+ * The whole shop as real processes (checkout, the operations service and one
+ * of each consumer of the registry, each from its entry file) on free loopback ports, sharing a
  * queue prefix and a database of their own, with an SMTP server and a
  * merchant's webhook receiver started here and a receipts directory of their
  * own.
  */
-/** A dead letter as checkout's admin API lists it. */
+/** A dead letter as the operations service's API lists it. */
 export interface ParkedDeadLetter {
   id: string;
   messageId: string;
@@ -68,7 +68,7 @@ export interface ParkedDeadLetter {
 }
 
 export class Stack {
-  /** Checkout's ADMIN_TOKEN, for its operators' API. */
+  /** The operators' ADMIN_TOKEN, for the operations service's API (and checkout's order list). */
   readonly adminToken = 'e2e-admin-token-0123456789';
   /** Processes started besides the stack's own (replicas); stopped with the stack. */
   private readonly replicas: ServiceProcess[] = [];
@@ -117,7 +117,7 @@ export class Stack {
       ...(name === 'analytics' ? { PORT: String(analyticsPort) } : {}),
       ...options.envOf?.[name],
     });
-    const names: ServiceName[] = ['checkout', ...FULFILLMENT_SERVICES];
+    const names: ServiceName[] = ['checkout', 'operations', ...FULFILLMENT_SERVICES];
     const starts = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, envOf(name))));
     const failed = starts.find((start) => start.status === 'rejected');
     if (failed) {
@@ -177,9 +177,9 @@ export class Stack {
     this.services[name] = await this.services[name].restart();
   }
 
-  /** Checkout's operators' API: a GET, or a POST of `body`; the status and the parsed answer. */
+  /** The operations service's API: a GET, or a POST of `body`; the status and the parsed answer. */
   async admin<T = unknown>(path: string, body?: object): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.services.checkout.url}${path}`, {
+    const response = await fetch(`${this.services.operations.url}${path}`, {
       method: body ? 'POST' : 'GET',
       headers: {
         authorization: `Bearer ${this.adminToken}`,
@@ -190,7 +190,7 @@ export class Stack {
     return { status: response.status, body: (await response.json()) as T };
   }
 
-  /** The dead letters checkout's store holds parked for `service`, optionally of one order. */
+  /** The dead letters the operations service's store holds parked for `service`, optionally of one order. */
   async parked(service: string, orderId?: string): Promise<ParkedDeadLetter[]> {
     const query = new URLSearchParams({ limit: '500', ...(orderId ? { order: orderId } : {}) });
     const { status, body } = await this.admin<{ items: ParkedDeadLetter[] }>(

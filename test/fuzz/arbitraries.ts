@@ -6,7 +6,7 @@ import type { FuzzRequest } from './send-request';
 
 /**
  * Generators for the HTTP fuzz test: requests that are valid, nearly valid
- * or hostile, to every route of the five services.
+ * or hostile, to every route of the six services.
  */
 
 /** The seeded catalogue (scripts/seed.ts). */

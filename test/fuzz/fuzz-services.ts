@@ -16,6 +16,7 @@ import {
   type TestDatabase,
   topologyFor,
 } from '../../services/checkout/test/checkout-harness';
+import { startTestOperations, type TestOperations } from '../../services/operations/test/operations-harness';
 import { QueueInspector, testLogger, uniquePrefix } from '../support';
 
 export const ADMIN_TOKEN = 'admin-token-for-the-fuzz-test-0123';
@@ -32,14 +33,15 @@ export class RecordingGateway extends SimulatedPaymentGateway {
   }
 }
 
-export type ServiceName = 'checkout' | 'email' | 'pdf' | 'inventory' | 'analytics';
+export type ServiceName = 'checkout' | 'operations' | 'email' | 'pdf' | 'inventory' | 'analytics';
 
 export interface FuzzServices {
   urls: Record<ServiceName, string>;
   gateway: RecordingGateway;
   database: TestDatabase;
   checkout: TestCheckout;
-  /** Every table of checkout's a request could write to, counted in one statement. */
+  operations: TestOperations;
+  /** Every table of checkout's and the operations service's a request could write to, counted in one statement. */
   rowCounts(): Promise<RowCounts>;
   stop(): Promise<void>;
 }
@@ -53,9 +55,10 @@ export interface RowCounts {
 }
 
 /**
- * The five services' HTTP apps, in this process, on one database of their
- * own: checkout as its main.ts starts it (startCheckout, with the admin API
- * on and a gateway that records charges), and the four consumers' apps as
+ * The six services' HTTP apps, in this process, on one database of their
+ * own: checkout as its main.ts starts it (startCheckout, with the order list
+ * on and a gateway that records charges), the operations service as its
+ * main.ts starts it (with the admin API on), and the four consumers' apps as
  * serveConsumer builds them (consumerHttpApp with their routes), without
  * consuming: their HTTP side is what is fuzzed. Their /readyz reads
  * checkout's broker connection.
@@ -68,6 +71,12 @@ export async function startFuzzServices(): Promise<FuzzServices> {
     { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, ADMIN_TOKEN, DATABASE_POOL_SIZE: '4' },
     gateway,
   );
+  const operations = await startTestOperations({
+    DATABASE_URL: database.url,
+    QUEUE_PREFIX: prefix,
+    ADMIN_TOKEN,
+    DATABASE_POOL_SIZE: '4',
+  });
   const receiptsDir = await mkdtemp(join(tmpdir(), 'http-fuzz-receipts-'));
   const files = new ReceiptFiles(receiptsDir);
   await files.write(EXISTING_RECEIPT, Buffer.from('%PDF-1.4\n%%EOF\n'));
@@ -86,7 +95,7 @@ export async function startFuzzServices(): Promise<FuzzServices> {
       0,
       logger,
     );
-  const servers: Record<Exclude<ServiceName, 'checkout'>, RunningServer> = {
+  const servers: Record<Exclude<ServiceName, 'checkout' | 'operations'>, RunningServer> = {
     email: await consumer(EMAIL_API),
     pdf: await consumer(PDF_API, receiptRoutes(files)),
     inventory: await consumer(INVENTORY_API, inventoryRoutes(database.prisma)),
@@ -97,6 +106,7 @@ export async function startFuzzServices(): Promise<FuzzServices> {
   return {
     urls: {
       checkout: checkout.baseUrl,
+      operations: operations.baseUrl,
       email: url(servers.email.port),
       pdf: url(servers.pdf.port),
       inventory: url(servers.inventory.port),
@@ -105,17 +115,19 @@ export async function startFuzzServices(): Promise<FuzzServices> {
     gateway,
     database,
     checkout,
+    operations,
     async rowCounts() {
       const [counts] = await database.prisma.$queryRaw<[RowCounts]>`
         SELECT (SELECT count(*) FROM checkout.orders)::int AS orders,
                (SELECT count(*) FROM checkout.order_lines)::int AS lines,
                (SELECT count(*) FROM checkout.outbox)::int AS outbox,
                (SELECT count(*) FROM checkout.fulfillment_tasks)::int AS tasks,
-               (SELECT count(*) FROM checkout.dead_letter_actions)::int AS audit`;
+               (SELECT count(*) FROM operations.dead_letter_actions)::int AS audit`;
       return counts;
     },
     async stop() {
       await Promise.all(Object.values(servers).map((server) => server.close()));
+      await operations.stop();
       await checkout.stop();
       const inspector = await QueueInspector.open();
       await inspector.deleteTopology(topologyFor(prefix));

@@ -24,13 +24,14 @@ import {
 import { closeConnections, type FuzzRequest, type FuzzResponse, sendRequest } from './send-request';
 
 /**
- * Property-based fuzzing of every HTTP endpoint of the five services, with
+ * Property-based fuzzing of every HTTP endpoint of the six services, with
  * fast-check: 10,000 generated requests (bodies, headers, query strings and
  * paths; valid, nearly valid and hostile). For every one of them:
  *
  * - no answer is a 5xx, and every answer the app gives is problem+json when
  *   it refuses, with the security headers and a sane correlation id;
- * - a refused request writes no row to checkout's tables and charges no card:
+ * - a refused request writes no row to checkout's or the operations service's
+ *   tables and charges no card:
  *   only a 201 or a 402 charges, once, for the order it names, and writes that
  *   order (a 402 writes the declined order and its lines, nothing else); a
  *   replayed Idempotency-Key writes and charges nothing;
@@ -116,15 +117,19 @@ describe('HTTP fuzz of every service', () => {
   }
 
   /**
-   * Sends a request to checkout and checks its effect: what it charged and
-   * which rows it wrote, against what its answer says happened.
+   * Sends a request to checkout (or the operations service) and checks its
+   * effect: what it charged and which rows it wrote, against what its answer
+   * says happened.
    */
-  async function sendToCheckout(request: FuzzRequest): Promise<FuzzResponse> {
+  async function sendToCheckout(
+    request: FuzzRequest,
+    service: 'checkout' | 'operations' = 'checkout',
+  ): Promise<FuzzResponse> {
     const chargesBefore = services.gateway.chargedOrderIds.length;
     const countsBefore = counts;
     let response: FuzzResponse;
     try {
-      response = await send('checkout', request);
+      response = await send(service, request);
     } finally {
       // Counted even when the answer failed its checks, so the requests
       // fast-check tries while shrinking start from the true counts.
@@ -389,13 +394,14 @@ describe('HTTP fuzz of every service', () => {
 
     await fc.assert(
       fc.asyncProperty(request, async (generated) => {
-        await sendToCheckout(generated);
+        // The order list is checkout's; the rest is the operations service's.
+        await sendToCheckout(generated, generated.path.startsWith('/orders') ? 'checkout' : 'operations');
       }),
       settings('admin', RUNS.admin),
     );
 
-    expect(tally.get('checkout 401')).toBeGreaterThan(0);
-    expect(tally.get('checkout 200')).toBeGreaterThan(0);
+    expect(tally.get('operations 401')).toBeGreaterThan(0);
+    expect(tally.get('operations 200')).toBeGreaterThan(0);
   });
 
   test.each([

@@ -142,7 +142,7 @@ export const SHOP_MANIFEST = {
     database: true,
     exposure: 'public',
     scalesOut: false,
-    does: "takes the order and the payment, writes the event to its outbox and publishes it; records each task's outcome; stores dead letters",
+    does: "takes the order and the payment, writes the event to its outbox and publishes it; records each task's outcome",
   },
   email: {
     port: 3001,
@@ -202,14 +202,6 @@ export const SHOP_MANIFEST = {
       maxReplicas: 3,
     },
   },
-  dashboard: {
-    port: 3005,
-    package: '@shop/dashboard',
-    database: false,
-    exposure: 'operators',
-    scalesOut: false,
-    does: "the operators' page: queues, orders and their tasks, dead letters, jobs",
-  },
   webhooks: {
     port: 3007,
     package: '@shop/webhooks',
@@ -246,7 +238,23 @@ export const SHOP_MANIFEST = {
       },
     },
   },
-} as const satisfies Record<ShopConsumer | 'checkout' | 'dashboard', ServiceManifest>;
+  operations: {
+    port: 3009,
+    package: '@shop/operations',
+    database: true,
+    exposure: 'operators',
+    scalesOut: false,
+    does: "the operators' API: drains every service's DLQ into its dead-letter store; search, replay, discard, the audit log; consumer and job controls",
+  },
+  dashboard: {
+    port: 3005,
+    package: '@shop/dashboard',
+    database: false,
+    exposure: 'operators',
+    scalesOut: false,
+    does: "the operators' page: queues, orders and their tasks, dead letters, jobs",
+  },
+} as const satisfies Record<ShopConsumer | 'checkout' | 'operations' | 'dashboard', ServiceManifest>;
 
 export type ShopProcess = keyof typeof SHOP_MANIFEST;
 

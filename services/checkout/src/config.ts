@@ -40,7 +40,7 @@ export const checkoutVariables = {
    * been away too long), new orders get 503 instead of piling up more. See docs/troubleshooting.md.
    */
   OUTBOX_BACKLOG_LIMIT: z.coerce.number().int().positive().default(5_000),
-  /** Bearer token for the dead-letter admin API under /admin/dlq; unset, the API is off. */
+  /** The operators' bearer token, for listing orders (GET /orders); unset, that route answers 404. */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /**
    * How long an order may stay pending (charged, not yet confirmed) before the

@@ -1,15 +1,12 @@
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { ConsumerControls } from '@shop/shared/controls';
-import { DeadLetterStore, DeadLetters } from '@shop/shared/dead-letters';
 import { createHttpApp, startHttpServer } from '@shop/shared/http';
 import { databaseAndBrokerReadiness } from '@shop/shared/lifecycle';
 import type { Logger } from '@shop/shared/logging';
 import { connectBroker } from '@shop/shared/messaging';
 import { OutboxBacklog, OutboxRelay } from '@shop/shared/outbox';
 import type { Registry } from '@shop/shared/registry';
-import { ScheduledJobs } from '@shop/shared/scheduler';
 import type { CheckoutConfig } from './config';
 import { Catalogue } from './data/catalogue';
 import { fulfillmentTasksIn } from './data/fulfillment-tasks';
@@ -26,8 +23,6 @@ import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
 /** Documented in docs/http-api.md (413): an order is a few hundred bytes; 50 items fit with room to spare. */
 export const BODY_LIMIT = '32kb';
 const OUTBOX_TABLE = 'checkout.outbox';
-/** The dead-letter store's tables (prisma/schema.prisma's DeadLetter and DeadLetterAction). */
-const DEAD_LETTER_TABLES = { deadLetters: 'checkout.dead_letters', audit: 'checkout.dead_letter_actions' };
 
 export interface CheckoutOptions {
   payments?: PaymentGateway;
@@ -68,14 +63,6 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
   });
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
   const backlog = new OutboxBacklog(prisma, OUTBOX_TABLE, config.OUTBOX_BACKLOG_LIMIT);
-  // Checkout drains every service's DLQ into its store; operators act on the store's rows.
-  const deadLetters = new DeadLetters(
-    broker,
-    new DeadLetterStore(prisma, DEAD_LETTER_TABLES),
-    registry.subject.key,
-  );
-  deadLetters.startDrain(logger.child({ component: 'dead-letter-drain' }));
-  deadLetters.reportMetrics();
   const reconciler = new PendingOrderReconciler(
     { orders, payments, outbox: relay, log: logger.child({ component: 'reconciler' }) },
     config.PENDING_ORDER_TIMEOUT,
@@ -101,16 +88,6 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
         // The demo profile: POST /orders?mode=classic waits like the classic checkout.
         demo: classicCheckout(config.CLASSIC_MODE_ENABLED),
         ...(config.ORDER_RATE_LIMIT ? { orderRate: config.ORDER_RATE_LIMIT } : {}),
-      },
-      deadLetters,
-      consumers: {
-        controls: new ConsumerControls(prisma),
-        jobs: new ScheduledJobs(prisma, registry.subject.key),
-        broker,
-        // Every consumer the runtime runs; checkout's own projector is not paused from here.
-        services: registry.entries
-          .map(({ service }) => service)
-          .filter((service) => service !== registry.spec.projector?.service),
       },
       adminToken: config.ADMIN_TOKEN,
       trustProxy: config.TRUST_PROXY,

@@ -28,9 +28,13 @@ const variables = {
   ...messagingVariables,
   ...tracingVariables,
   ...serviceUrlVariables,
-  CHECKOUT_URL: url('http://localhost:3000'),
-  /** Checkout's admin token: signs operators in, and the dashboard calls checkout's admin API with it. */
-  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters, as checkout requires of the same token'),
+  CHECKOUT_URL: url(`http://localhost:${SHOP_MANIFEST.checkout.port}`),
+  /** The operators' API: dead letters, the audit log, consumers and jobs. */
+  OPERATIONS_URL: url(`http://localhost:${SHOP_MANIFEST.operations.port}`),
+  /** The operators' admin token: signs operators in; the dashboard calls the operations service's API and checkout's order search with it. */
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, 'use at least 16 characters, as the operations service requires of the same token'),
   /** Signs in read-only: every view, no action. Off when unset. */
   VIEWER_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** How often the page is updated: queues, orders, consumers. */

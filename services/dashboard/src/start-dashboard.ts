@@ -10,11 +10,12 @@ import { dashboardHttpRoutes } from './http/dashboard-http';
 import { Sessions } from './http/sessions';
 import { LiveFeed } from './live/live-feed';
 import { CheckoutApi } from './sources/checkout-api';
+import { OperationsApi } from './sources/operations-api';
 
 /**
  * The dashboard, wired in the order it starts: broker (read-only use: queue
- * counts), checkout's APIs, the shared live feed, sessions, HTTP. It owns no
- * data: everything it shows is read from the broker, checkout and the
+ * counts), checkout's and the operations service's APIs, the shared live feed, sessions, HTTP. It owns no
+ * data: everything it shows is read from the broker, checkout, the operations service and the
  * services' /metrics when asked.
  */
 export async function startDashboard(config: DashboardConfig, logger: Logger) {
@@ -23,10 +24,12 @@ export async function startDashboard(config: DashboardConfig, logger: Logger) {
     connectionName: `dashboard#${process.pid}`,
   });
   const checkout = new CheckoutApi(config.CHECKOUT_URL, config.ADMIN_TOKEN);
+  const operations = new OperationsApi(config.OPERATIONS_URL, config.ADMIN_TOKEN);
   const feed = new LiveFeed(
     {
       census: new QueueCensus(broker),
       checkout,
+      operations,
       serviceUrls: config.serviceUrls,
       metricsToken: config.METRICS_TOKEN,
       workQueues: Object.fromEntries(
@@ -52,6 +55,7 @@ export async function startDashboard(config: DashboardConfig, logger: Logger) {
       sessions,
       feed,
       checkout,
+      operations,
       services: broker.topology.services.map((queues) => queues.service),
       tasks: SHOP_REGISTRY.tasks.map(({ task }) => task),
       replayRate: config.DASHBOARD_REPLAY_RATE,

@@ -74,7 +74,7 @@ export interface DiscardOptions extends ActionOptions {
  * detail, a dry run of an action, and replay and discard of exactly the chosen
  * dead letters, each audited. Everything reads and writes the store; RabbitMQ
  * is only published to, by a replay, and counted (passively) for the summary.
- * Behind checkout's /admin/dlq API, which the `npm run dlq` CLI and the
+ * Behind the operations service's /admin/dlq API, which the `npm run dlq` CLI and the
  * dashboard call. See docs/dead-letters.md.
  */
 export class DeadLetters {

@@ -13,9 +13,9 @@ export interface StoreDatabase extends StoreTransaction {
 
 /** The application's tables: the dead letters, and the operators' audit log. */
 export interface StoreTables {
-  /** e.g. `checkout.dead_letters` (prisma/schema.prisma's DeadLetter). */
+  /** e.g. `operations.dead_letters` (prisma/schema.prisma's DeadLetter). */
   deadLetters: string;
-  /** e.g. `checkout.dead_letter_actions` (DeadLetterAction). */
+  /** e.g. `operations.dead_letter_actions` (DeadLetterAction). */
   audit: string;
 }
 

@@ -8,7 +8,7 @@ import type { OrderDemo } from '../demo/classic-checkout';
 import { orderNotFound } from '../domain/order-errors';
 import type { OrderSnapshot } from '../domain/order-snapshot';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
-import { requireAdmin } from './admin-routes';
+import { requireAdmin } from './admin-access';
 import { CHECKOUT_ROUTES } from './checkout-api';
 import { orderRateLimit } from './order-rate-limit';
 import { orderRepresentation } from './order-representation';

@@ -1,7 +1,7 @@
+import { ADMIN, ADMIN_REFUSALS } from '@shop/contracts/operations-api';
 import { defineRoute } from '@shop/shared/http';
 import { z } from 'zod';
 import { invalidRequest, ORDER_ERRORS, orderNotFound } from '../domain/order-errors';
-import { ADMIN, ADMIN_REFUSALS } from './admin-route-access';
 import { orderSchema, product } from './checkout-api-shapes';
 import { idempotencyKeySchema, listQuerySchema, orderRequestSchema } from './order-request-schema';
 

@@ -172,7 +172,7 @@ export const DASHBOARD_ROUTES = {
     path: '/api/dead-letters/{service}',
     summary: "A service's parked dead letters, filtered",
     description:
-      "Up to 100 of the service's parked dead letters from checkout's store, oldest first, filtered by error text, order, event type, error code or time parked; an operator's list has the boxes and buttons to act on them. Any signed-in session; changes nothing.",
+      "Up to 100 of the service's parked dead letters from the operations service's store, oldest first, filtered by error text, order, event type, error code or time parked; an operator's list has the boxes and buttons to act on them. Any signed-in session; changes nothing.",
     params: service,
     query: deadLetterFilter,
     answers: html('The list'),
@@ -183,7 +183,7 @@ export const DASHBOARD_ROUTES = {
     path: '/api/dead-letters/{service}/messages/{id}',
     summary: 'One dead letter: headers and body',
     description:
-      "The dead letter's headers and body as checkout's store holds them; an operator's view has the replay and discard buttons. Any signed-in session; changes nothing.",
+      "The dead letter's headers and body as the operations service's store holds them; an operator's view has the replay and discard buttons. Any signed-in session; changes nothing.",
     params: service.extend({ id: z.uuid() }),
     answers: html("The dead letter's detail"),
   }),
@@ -193,7 +193,7 @@ export const DASHBOARD_ROUTES = {
     path: '/api/audit',
     summary: 'The replays, discards, pauses and resumes, newest first',
     description:
-      "The latest 50 entries of checkout's audit log: who did what to which dead letter or consumer, and why. Any signed-in session; changes nothing.",
+      "The latest 50 entries of the operations service's audit log: who did what to which dead letter or consumer, and why. Any signed-in session; changes nothing.",
     answers: html('The audit log'),
   }),
   preview: defineRoute({
@@ -202,24 +202,24 @@ export const DASHBOARD_ROUTES = {
     path: '/api/dead-letters/{service}/preview',
     summary: 'The dry run of a replay or discard of the chosen dead letters: nothing is done',
     description:
-      "Asks checkout which of the chosen dead letters are still parked and how they group by event type, error code and reason; `scope` says which are chosen (`one` and `selected`: those in `ids`; `shown`: those in `shown`). Changes nothing. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
+      "Asks the operations service which of the chosen dead letters are still parked and how they group by event type, error code and reason; `scope` says which are chosen (`one` and `selected`: those in `ids`; `shown`: those in `shown`). Changes nothing. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
     answers: html('What a replay or discard would act on'),
   }),
   replay: defineRoute({
     ...action,
     method: 'post',
     path: '/api/dead-letters/{service}/replay',
-    summary: 'Replay exactly the chosen dead letters through checkout, rate-capped',
+    summary: 'Replay exactly the chosen dead letters through the operations service, rate-capped',
     description:
-      "Through checkout's admin API, each chosen dead letter that is still parked goes back on the service's work queue, at most DASHBOARD_REPLAY_RATE per second, audited with the actor `dashboard`; the status line says how many, and how many were no longer parked. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
+      "Through the operations service's API, each chosen dead letter that is still parked goes back on the service's work queue, at most DASHBOARD_REPLAY_RATE per second, audited with the actor `dashboard`; the status line says how many, and how many were no longer parked. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
   }),
   discard: defineRoute({
     ...action,
     method: 'post',
     path: '/api/dead-letters/{service}/discard',
-    summary: 'Discard exactly the chosen dead letters through checkout, with a reason',
+    summary: 'Discard exactly the chosen dead letters through the operations service, with a reason',
     description:
-      "Through checkout's admin API, each chosen dead letter that is still parked is discarded for good with the `reason` given (required), audited with the actor `dashboard`. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
+      "Through the operations service's API, each chosen dead letter that is still parked is discarded for good with the `reason` given (required), audited with the actor `dashboard`. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
   }),
   consumer: defineRoute({
     ...action,
@@ -227,7 +227,7 @@ export const DASHBOARD_ROUTES = {
     path: '/api/consumers/{service}/{action}',
     summary: 'Pause or resume a consumer on every replica',
     description:
-      "Through checkout's admin API: on pause every replica of the service stops taking messages and its queue buffers them, on resume they take them again; audited. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
+      "Through the operations service's API: on pause every replica of the service stops taking messages and its queue buffers them, on resume they take them again; audited. An operator's session with the page's CSRF token; a viewer's session is refused (403).",
     params: service.extend({ action: z.enum(['pause', 'resume']) }),
     query: undefined,
     body: undefined,
@@ -239,7 +239,7 @@ export const DASHBOARD_API: ApiDescription = {
   title: 'dashboard',
   version: '1.0.0',
   description:
-    "The operators' page: queues, orders, dead letters and jobs, live. Signed in with checkout's ADMIN_TOKEN (or VIEWER_TOKEN, read-only); every POST carries the session's CSRF token. It acts through checkout's admin API.",
+    "The operators' page: queues, orders, dead letters and jobs, live. Signed in with the operators' ADMIN_TOKEN (or VIEWER_TOKEN, read-only); every POST carries the session's CSRF token. It acts through the operations service's API, and reads orders from checkout.",
   auth: {
     session: {
       type: 'apiKey',
@@ -252,7 +252,7 @@ export const DASHBOARD_API: ApiDescription = {
   tags: {
     page: 'The page and what it reads: its assets, the live stream, orders, dead letters and the audit log',
     session: 'Signing in with a token, and out',
-    actions: "What an operator does to dead letters and consumers, through checkout's admin API",
+    actions: "What an operator does to dead letters and consumers, through the operations service's API",
   },
   routes: Object.values(DASHBOARD_ROUTES),
 };

@@ -2,7 +2,7 @@ import type { ShopErrorCode } from '@shop/contracts/errors';
 import { AppError, permanentError } from '@shop/shared/errors';
 import { fieldName } from '@shop/shared/http';
 import type { z } from 'zod';
-import type { Answer } from '../sources/checkout-api';
+import type { Answer } from '../sources/service-api';
 
 export const DASHBOARD_ERRORS = {
   invalidRequest: 'DASHBOARD.INVALID_REQUEST',

@@ -27,7 +27,7 @@ const HEX_PREFIX = /^[0-9a-f]{8,}$/i;
 
 /** The page, sign-in and sign-out, the live stream, and the fragments and actions behind /api (dashboard-api.ts describes each). */
 export function dashboardRoutes(deps: DashboardDeps) {
-  const { sessions, feed, checkout, tasks } = deps;
+  const { sessions, feed, checkout, operations, tasks } = deps;
   const known = [knownService(deps)];
   return (app: Express) => {
     if (deps.trustProxy > 0) app.set('trust proxy', deps.trustProxy);
@@ -127,7 +127,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
       app,
       DASHBOARD_ROUTES.deadLetters,
       async ({ params: { service }, query: filter }, _req, res) => {
-        const answer = await checkout.deadLetters(service, filter, DEAD_LETTER_PAGE);
+        const answer = await operations.deadLetters(service, filter, DEAD_LETTER_PAGE);
         const session = res.locals.session as Session;
         send(res, deadLetterList(service, answer, filter, session.role === 'operator'));
       },
@@ -138,14 +138,14 @@ export function dashboardRoutes(deps: DashboardDeps) {
       app,
       DASHBOARD_ROUTES.deadLetter,
       async ({ params: { service, id } }, _req, res) => {
-        const item = bodyOf(await checkout.deadLetter(service, id));
+        const item = bodyOf(await operations.deadLetter(service, id));
         send(res, deadLetterDetail(service, item, (res.locals.session as Session).role === 'operator'));
       },
       known,
     );
 
     addRoute(app, DASHBOARD_ROUTES.audit, async (_input, _req, res) => {
-      send(res, auditLog(await checkout.audit(AUDIT_PAGE)));
+      send(res, auditLog(await operations.audit(AUDIT_PAGE)));
     });
 
     const act = [requireCsrf, requireOperator, ...known];
@@ -153,7 +153,10 @@ export function dashboardRoutes(deps: DashboardDeps) {
       app,
       DASHBOARD_ROUTES.preview,
       async ({ params: { service }, query: { scope }, body }, _req, res) => {
-        send(res, deadLetterPreview(bodyOf(await checkout.preview(service, 'replay', chosen(scope, body)))));
+        send(
+          res,
+          deadLetterPreview(bodyOf(await operations.preview(service, 'replay', chosen(scope, body)))),
+        );
       },
       act,
     );
@@ -163,7 +166,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
       DASHBOARD_ROUTES.replay,
       async ({ params: { service }, query: { scope }, body }, _req, res) => {
         const { replayed, skipped } = bodyOf(
-          await checkout.replay(service, {
+          await operations.replay(service, {
             ids: chosen(scope, body),
             rate: deps.replayRate,
             actor: 'dashboard',
@@ -181,7 +184,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
         const ids = chosen(scope, body);
         if (!body.reason) throw invalidRequest([{ field: 'reason', message: 'A discard needs a reason' }]);
         const { discarded, skipped } = bodyOf(
-          await checkout.discard(service, { ids, reason: body.reason, actor: 'dashboard' }),
+          await operations.discard(service, { ids, reason: body.reason, actor: 'dashboard' }),
         );
         await acted(res, feed, `Discarded ${discarded} dead letter(s) of ${service}.${skippedNote(skipped)}`);
       },
@@ -192,7 +195,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
       app,
       DASHBOARD_ROUTES.consumer,
       async ({ params: { service, action } }, _req, res) => {
-        bodyOf(await checkout.setPaused(service, action === 'pause'));
+        bodyOf(await operations.setPaused(service, action === 'pause'));
         await acted(res, feed, `${action === 'pause' ? 'Paused' : 'Resumed'} ${service}.`);
       },
       act,

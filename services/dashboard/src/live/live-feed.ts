@@ -1,13 +1,8 @@
 import type { Logger } from '@shop/shared/logging';
 import type { QueueCensus, ServiceQueueCount } from '@shop/shared/messaging';
-import type {
-  Answer,
-  CheckoutApi,
-  ConsumerState,
-  DeadLetterSummary,
-  Jobs,
-  Order,
-} from '../sources/checkout-api';
+import type { CheckoutApi, Order } from '../sources/checkout-api';
+import type { ConsumerState, DeadLetterSummary, Jobs, OperationsApi } from '../sources/operations-api';
+import type { Answer } from '../sources/service-api';
 import { readMetrics, summariseMetrics } from '../sources/service-metrics';
 import { type RatePoint, type Reading, ratesBetween, type WindowStats, windowStats } from './service-stats';
 
@@ -37,7 +32,7 @@ export interface Snapshot {
   /** Why the queue counts are missing, when the broker could not be read. */
   brokerError: string | null;
   recentOrders: Answer<Order[]>;
-  /** Each service's dead letters, as checkout's store counts them. */
+  /** Each service's dead letters, as the operations service's store counts them. */
   deadLetters: Answer<DeadLetterSummary[]>;
   consumers: Answer<ConsumerState[]>;
   jobs: Answer<Jobs>;
@@ -46,6 +41,7 @@ export interface Snapshot {
 export interface LiveFeedDeps {
   census: QueueCensus;
   checkout: CheckoutApi;
+  operations: OperationsApi;
   /** Each service's base URL, by name, for its /metrics. */
   serviceUrls: Record<string, string>;
   /** METRICS_TOKEN, which the services' /metrics ask for; without it the charts stay empty. */
@@ -139,7 +135,7 @@ export class LiveFeed {
   }
 
   private async read(): Promise<Snapshot> {
-    const { census, checkout, serviceUrls, workQueues } = this.deps;
+    const { census, checkout, operations, serviceUrls, workQueues } = this.deps;
     const at = Date.now();
     const scrape = at - this.lastScrapeAt >= this.options.scrapeIntervalMs - 100;
     if (scrape) this.lastScrapeAt = at;
@@ -152,9 +148,9 @@ export class LiveFeed {
         (error: unknown) => ({ counts: [] as ServiceQueueCount[], error: (error as Error).message }),
       ),
       checkout.recentOrders(RECENT_ORDERS),
-      checkout.deadLetterSummary(),
-      checkout.consumers(),
-      readJobs ? checkout.jobs() : this.jobs,
+      operations.deadLetterSummary(),
+      operations.consumers(),
+      readJobs ? operations.jobs() : this.jobs,
       scrape
         ? Promise.all(
             services.map((service) => readMetrics(serviceUrls[service] as string, this.deps.metricsToken)),

@@ -1,6 +1,5 @@
 import type { Snapshot } from '../live/live-feed';
 import type {
-  Answer,
   AuditEntry,
   DeadLetter,
   DeadLetterDetail,
@@ -8,12 +7,13 @@ import type {
   DeadLetterPage,
   DeadLetterPreview,
   DeadLetterSummary,
-} from '../sources/checkout-api';
+} from '../sources/operations-api';
+import type { Answer } from '../sources/service-api';
 import { count, duration, shortId, time } from './format';
 import { html } from './html';
 import { unavailable } from './orders-view';
 
-/** One service's line of checkout's dead-letter summary, if checkout answered. */
+/** One service's line of the dead-letter summary, if the operations service answered. */
 export function summaryOf(snapshot: Snapshot, service: string): DeadLetterSummary | null {
   return snapshot.deadLetters.ok
     ? (snapshot.deadLetters.body.find((summary) => summary.service === service) ?? null)

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../live/live-feed';
-import type { Jobs } from '../sources/checkout-api';
+import type { Jobs } from '../sources/operations-api';
 import { jobsView } from './jobs-view';
 
 const snapshotWith = (jobs: Jobs): Snapshot => ({
@@ -42,7 +42,7 @@ describe('jobs view', () => {
     expect(page).toContain('no queue received the message sent to &lt;exchange&gt;');
   });
 
-  test('When no job is parked, or checkout does not say, then the region says none is', () => {
+  test('When no job is parked, or the operations service does not say, then the region says none is', () => {
     for (const jobs of [
       { scheduled: [], recurring: [], parked: [] },
       { scheduled: [], recurring: [] },

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../live/live-feed';
-import type { ConsumerState, Jobs } from '../sources/checkout-api';
+import type { ConsumerState, Jobs } from '../sources/operations-api';
 import { badge, time } from './format';
 import { html } from './html';
 import { unavailable } from './orders-view';

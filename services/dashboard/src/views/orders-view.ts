@@ -1,4 +1,5 @@
-import type { Answer, Order, OrderTask, TaskAttempt } from '../sources/checkout-api';
+import type { Order, OrderTask, TaskAttempt } from '../sources/checkout-api';
+import type { Answer } from '../sources/service-api';
 import { badge, money, shortId, time } from './format';
 import { html } from './html';
 

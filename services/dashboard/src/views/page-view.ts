@@ -22,7 +22,7 @@ export function signInPage(error?: string): Html {
       ${error ? html`<p id="sign-in-error" class="error" role="alert">${error}</p>` : ''}
       <button type="submit">Sign in</button>
     </form>
-    <p class="muted">The operators' token is checkout's <code>ADMIN_TOKEN</code>; a <code>VIEWER_TOKEN</code> signs in read-only.</p>
+    <p class="muted">The operators' token is the shop's <code>ADMIN_TOKEN</code>; a <code>VIEWER_TOKEN</code> signs in read-only.</p>
   </main>
 </body>
 </html>`;

@@ -1,5 +1,5 @@
 import type { ServiceState, Snapshot } from '../live/live-feed';
-import type { ConsumerState } from '../sources/checkout-api';
+import type { ConsumerState } from '../sources/operations-api';
 import { summaryOf } from './dead-letters-view';
 import { count, duration, percent, perSecond, seconds } from './format';
 import { html } from './html';

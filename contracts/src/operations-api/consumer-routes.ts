@@ -1,8 +1,8 @@
 import { defineRoute } from '@shop/shared/http';
 import { z } from 'zod';
-import { ADMIN_ERRORS } from './admin-errors';
-import { ADMIN, ADMIN_REFUSALS } from './admin-route-access';
-import { actor, consumerControls, instant, service } from './checkout-api-shapes';
+import { actor, consumerControls, instant, service } from './operations-api-shapes';
+import { ADMIN_ERRORS } from './operations-errors';
+import { ADMIN, ADMIN_REFUSALS } from './operator-access';
 
 const scheduledJob = z.object({
   id: z.string(),
@@ -14,7 +14,7 @@ const scheduledJob = z.object({
   lastError: z.string().nullable(),
 });
 
-/** The operators' consumer controls and scheduled jobs (consumer-admin-routes.ts serves them). */
+/** The operators' consumer controls and scheduled jobs (services/operations serves them). */
 export const CONSUMER_ROUTES = {
   consumers: defineRoute({
     ...ADMIN,

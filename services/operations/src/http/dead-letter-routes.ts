@@ -1,20 +1,14 @@
+import { ADMIN_ERRORS, deadLetterNotFound, OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
 import type { DeadLetterFilter, DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
-import { addRoute, hasBearerToken } from '@shop/shared/http';
+import { addRoute } from '@shop/shared/http';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { ADMIN_ERRORS, deadLetterNotFound } from './admin-errors';
-import { CHECKOUT_ROUTES } from './checkout-api';
-
-/** The actor recorded in the audit log for everything done through the API. */
-export const ADMIN_API_ACTOR = 'admin-api';
-
-export const actorOf = (named: string | undefined) =>
-  named ? `${named} via ${ADMIN_API_ACTOR}` : ADMIN_API_ACTOR;
+import { actorOf, requireAdmin } from './operator-access';
 
 /**
  * The operators' API over the dead-letter store, behind
  * `Authorization: Bearer <ADMIN_TOKEN>`; without a configured token every
- * route answers 404, as if absent (checkout-api.ts describes each route).
+ * route answers 404, as if absent (contracts/src/operations-api describes each route).
  *
  *   GET  /admin/dlq                          every service: parked, oldest, arriving
  *   GET  /admin/dlq/:service?filters         search, a page at a time
@@ -25,20 +19,20 @@ export const actorOf = (named: string | undefined) =>
  *   GET  /admin/audit?service&order&limit    replays, discards, pauses, resumes, newest first
  *
  * The `npm run dlq` CLI and the dashboard are clients of it, so every action
- * is audited by checkout.
+ * is audited here.
  */
-export function adminRoutes(deadLetters: DeadLetters, adminToken: string | undefined): Router {
+export function deadLetterRoutes(deadLetters: DeadLetters, adminToken: string | undefined): Router {
   const router = Router();
   router.use('/admin', requireAdmin(adminToken));
   const known = [knownService(deadLetters)];
 
-  addRoute(router, CHECKOUT_ROUTES.deadLetterQueues, async (_input, _req, res) => {
+  addRoute(router, OPERATIONS_ROUTES.deadLetterQueues, async (_input, _req, res) => {
     res.json(await deadLetters.summary());
   });
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.deadLetters,
+    OPERATIONS_ROUTES.deadLetters,
     async ({ params, query: { limit, after, ...filter } }, _req, res) => {
       const page = await deadLetters.search(params.service, filterOf(filter), { limit, after });
       res.json({ ...page, items: page.items.map(withOrderId) });
@@ -48,7 +42,7 @@ export function adminRoutes(deadLetters: DeadLetters, adminToken: string | undef
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.deadLetter,
+    OPERATIONS_ROUTES.deadLetter,
     async ({ params: { service, id } }, _req, res) => {
       const found = await deadLetters.read(service, id);
       if (!found) throw deadLetterNotFound(id);
@@ -59,7 +53,7 @@ export function adminRoutes(deadLetters: DeadLetters, adminToken: string | undef
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.preview,
+    OPERATIONS_ROUTES.preview,
     async ({ params: { service }, body: { action, ids, filter, limit } }, _req, res) => {
       const selection = ids ? { ids } : { filter: filterOf(filter ?? {}), limit };
       res.json(await deadLetters.preview(service, action, selection));
@@ -69,7 +63,7 @@ export function adminRoutes(deadLetters: DeadLetters, adminToken: string | undef
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.replay,
+    OPERATIONS_ROUTES.replay,
     async ({ params: { service }, body: { ids, rate, actor: named } }, _req, res) => {
       res.json(await deadLetters.replay(service, ids, { actor: actorOf(named), ratePerSecond: rate }));
     },
@@ -78,14 +72,14 @@ export function adminRoutes(deadLetters: DeadLetters, adminToken: string | undef
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.discard,
+    OPERATIONS_ROUTES.discard,
     async ({ params: { service }, body: { ids, reason, actor: named } }, _req, res) => {
       res.json(await deadLetters.discard(service, ids, { actor: actorOf(named), reason }));
     },
     known,
   );
 
-  addRoute(router, CHECKOUT_ROUTES.audit, async ({ query: { order, ...query } }, _req, res) => {
+  addRoute(router, OPERATIONS_ROUTES.audit, async ({ query: { order, ...query } }, _req, res) => {
     const entries = await deadLetters.history({ ...query, subject: order });
     res.json(entries.map(withOrderId));
   });
@@ -112,19 +106,6 @@ function filterOf(query: {
     ...(error ? { errorContains: error } : {}),
     ...(since ? { since: new Date(since) } : {}),
     ...(until ? { until: new Date(until) } : {}),
-  };
-}
-
-/** Lets a request through only with `Authorization: Bearer <ADMIN_TOKEN>`; 404 for all when no token is set. */
-export function requireAdmin(adminToken: string | undefined) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (!adminToken) throw permanentError(ADMIN_ERRORS.off, 'Not Found');
-    if (!hasBearerToken(req, adminToken)) {
-      throw permanentError(ADMIN_ERRORS.unauthorized, 'Unauthorized', {
-        details: { detail: 'Send Authorization: Bearer <ADMIN_TOKEN>' },
-      });
-    }
-    next();
   };
 }
 

@@ -1,3 +1,4 @@
+import { ADMIN_ERRORS, OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
 import type { ConsumerControlRow, ConsumerControls } from '@shop/shared/controls';
 import type { DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
@@ -5,9 +6,7 @@ import { addRoute } from '@shop/shared/http';
 import type { Broker } from '@shop/shared/messaging';
 import type { PendingJob, ScheduledJobs } from '@shop/shared/scheduler';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { ADMIN_ERRORS } from './admin-errors';
-import { actorOf, requireAdmin } from './admin-routes';
-import { CHECKOUT_ROUTES } from './checkout-api';
+import { actorOf, requireAdmin } from './operator-access';
 
 export interface ConsumerAdminDeps {
   controls: ConsumerControls;
@@ -36,7 +35,7 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
   router.use(['/admin/consumers', '/admin/jobs'], requireAdmin(adminToken));
   const known = [knownService(deps.services)];
 
-  addRoute(router, CHECKOUT_ROUTES.consumers, async (_input, _req, res) => {
+  addRoute(router, OPERATIONS_ROUTES.consumers, async (_input, _req, res) => {
     const rows = new Map((await deps.controls.list()).map((row) => [row.service, row]));
     const consumers = await consumerCounts(deps.broker, deps.services);
     res.json(
@@ -48,7 +47,7 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.pause,
+    OPERATIONS_ROUTES.pause,
     async ({ params: { service }, body: { actor: named } }, req, res) => {
       const row = await deps.controls.pause(service, actorOf(named));
       await deps.audit.record({ action: 'pause', service, actor: actorOf(named) });
@@ -60,7 +59,7 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
 
   addRoute(
     router,
-    CHECKOUT_ROUTES.resume,
+    OPERATIONS_ROUTES.resume,
     async ({ params: { service }, body: { actor: named } }, req, res) => {
       const row = await deps.controls.resume(service);
       await deps.audit.record({ action: 'resume', service, actor: actorOf(named) });
@@ -70,7 +69,7 @@ export function consumerAdminRoutes(deps: ConsumerAdminDeps, adminToken: string 
     known,
   );
 
-  addRoute(router, CHECKOUT_ROUTES.jobs, async ({ query: { service, limit } }, _req, res) => {
+  addRoute(router, OPERATIONS_ROUTES.jobs, async ({ query: { service, limit } }, _req, res) => {
     const filter = { ...(service ? { service } : {}), limit };
     const [scheduled, parked, recurring] = await Promise.all([
       deps.jobs.pending(filter),

@@ -1,6 +1,7 @@
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { OrderCompletedV1 } from '@shop/contracts/events';
+import { OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
 import { DeadLetterStore, DeadLetters } from '@shop/shared/dead-letters';
 import { createHttpApp, type RunningServer, startHttpServer } from '@shop/shared/http';
 import { Broker, HEADERS, type Topology } from '@shop/shared/messaging';
@@ -15,21 +16,21 @@ import {
   uniquePrefix,
   waitFor,
 } from '../../../test/support';
-import { adminRoutes } from '../src/http/admin-routes';
-import { CHECKOUT_API, CHECKOUT_ROUTES } from '../src/http/checkout-api';
+import { deadLetterRoutes } from '../src/http/dead-letter-routes';
+import { OPERATIONS_API } from '../src/http/operations-api';
 
 const DEAD_LETTER_ROUTES = [
-  CHECKOUT_ROUTES.deadLetterQueues,
-  CHECKOUT_ROUTES.deadLetters,
-  CHECKOUT_ROUTES.deadLetter,
-  CHECKOUT_ROUTES.preview,
-  CHECKOUT_ROUTES.replay,
-  CHECKOUT_ROUTES.discard,
-  CHECKOUT_ROUTES.audit,
+  OPERATIONS_ROUTES.deadLetterQueues,
+  OPERATIONS_ROUTES.deadLetters,
+  OPERATIONS_ROUTES.deadLetter,
+  OPERATIONS_ROUTES.preview,
+  OPERATIONS_ROUTES.replay,
+  OPERATIONS_ROUTES.discard,
+  OPERATIONS_ROUTES.audit,
 ];
 
 /**
- * The admin API over HTTP, as checkout mounts it, over a store the drain
+ * The admin API over HTTP, as the operations service mounts it, over a store the drain
  * fills: the bearer token guards every route, a dry run selects, and an
  * action moves exactly the ids it is given.
  */
@@ -93,8 +94,8 @@ describe('dead-letter admin API', () => {
         readiness: async () => ({}),
         errors: SHOP_ERRORS,
         // Only the dead-letter routes are mounted here, so the document describes only them.
-        api: { ...CHECKOUT_API, routes: DEAD_LETTER_ROUTES },
-        routes: (app) => app.use(adminRoutes(deadLetters, token)),
+        api: { ...OPERATIONS_API, routes: DEAD_LETTER_ROUTES },
+        routes: (app) => app.use(deadLetterRoutes(deadLetters, token)),
       }),
       0,
       testLogger(),
@@ -111,8 +112,8 @@ describe('dead-letter admin API', () => {
     deadLetters = new DeadLetters(
       broker,
       new DeadLetterStore(prisma, {
-        deadLetters: 'checkout.dead_letters',
-        audit: 'checkout.dead_letter_actions',
+        deadLetters: 'operations.dead_letters',
+        audit: 'operations.dead_letter_actions',
       }),
       'orderId',
     );
@@ -123,7 +124,7 @@ describe('dead-letter admin API', () => {
 
   beforeEach(async () => {
     await prisma.$executeRawUnsafe(
-      'DELETE FROM checkout.dead_letters WHERE queue = $1',
+      'DELETE FROM operations.dead_letters WHERE queue = $1',
       ledger().deadLetterQueue,
     );
     await inspector.channel.purgeQueue(ledger().workQueue);

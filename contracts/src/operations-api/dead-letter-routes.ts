@@ -1,7 +1,5 @@
 import { defineRoute, text } from '@shop/shared/http';
 import { z } from 'zod';
-import { ADMIN_ERRORS, deadLetterNotFound } from './admin-errors';
-import { ADMIN, ADMIN_REFUSALS } from './admin-route-access';
 import {
   actor,
   auditEntry,
@@ -11,9 +9,11 @@ import {
   instant,
   service,
   skippedEntry,
-} from './checkout-api-shapes';
+} from './operations-api-shapes';
+import { ADMIN_ERRORS, deadLetterNotFound } from './operations-errors';
+import { ADMIN, ADMIN_REFUSALS } from './operator-access';
 
-/** The operators' dead-letter routes and their audit log (admin-routes.ts serves them). */
+/** The operators' dead-letter routes and their audit log (services/operations serves them). */
 export const DEAD_LETTER_ROUTES = {
   deadLetterQueues: defineRoute({
     ...ADMIN,
@@ -21,7 +21,7 @@ export const DEAD_LETTER_ROUTES = {
     path: '/admin/dlq',
     summary: "Every service's parked dead letters: how many, and the oldest",
     description:
-      "For each consuming service: the dead letters parked in checkout's store, the oldest one's age, and how many still wait in its RabbitMQ dead-letter queue to be moved into the store. Operators only (ADMIN_TOKEN; 404 while none is configured). Changes nothing: RabbitMQ is only counted, passively.",
+      "For each consuming service: the dead letters parked in the operations service's store, the oldest one's age, and how many still wait in its RabbitMQ dead-letter queue to be moved into the store. Operators only (ADMIN_TOKEN; 404 while none is configured). Changes nothing: RabbitMQ is only counted, passively.",
     answers: {
       200: {
         description: 'One entry per service',
@@ -30,7 +30,7 @@ export const DEAD_LETTER_ROUTES = {
             service: z.string(),
             queue: z
               .string()
-              .meta({ description: "The service's DLQ, which checkout drains into the store" }),
+              .meta({ description: "The service's DLQ, which the operations service drains into the store" }),
             parked: z.number().int(),
             oldestParkedAt: instant.nullable(),
             oldestAgeMs: z.number().nullable(),

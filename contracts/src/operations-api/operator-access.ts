@@ -1,4 +1,4 @@
-import { ADMIN_ERRORS, adminInvalidRequest } from './admin-errors';
+import { ADMIN_ERRORS, adminInvalidRequest } from './operations-errors';
 
 /** What every operators' route shares: its tag, the admin token, and its refusals without one. */
 export const ADMIN = {

@@ -1,0 +1,19 @@
+import { shutdownDeadlineMs } from '@shop/shared/config';
+import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
+import { createLogger, type Logger } from '@shop/shared/logging';
+import { startTracing } from '@shop/shared/tracing';
+import { loadOperationsConfig } from './config';
+import { startOperations } from './start-operations';
+
+/** The operations process: config, logger, everything else (start-operations.ts), shutdown. */
+let logger: Logger | undefined;
+
+async function main() {
+  const config = loadOperationsConfig();
+  logger = createLogger('operations', config.LOG_LEVEL, config.LOG_FORMAT);
+  startTracing('operations', config);
+  const operations = await startOperations(config, logger, { onFatal: exitOnStartupFailure(logger) });
+  stopOnSignals(logger, operations.stop, shutdownDeadlineMs(config));
+}
+
+main().catch((error: unknown) => exitOnStartupFailure(logger)(error));
