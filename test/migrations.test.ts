@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { DATABASE_SERVICES } from '@shop/contracts/registry';
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import pg from 'pg';
 import { dropDatabase } from '../scripts/database';
 import { freePort } from './service-process';
@@ -54,7 +54,9 @@ test('When migrating a new database, then it is created with every service inbox
     "SELECT table_schema FROM information_schema.tables WHERE table_name = 'processed_events' ORDER BY 1",
   );
   // One inbox for each process with a database of its own (the manifest's), and no other.
-  expect(inboxes.map((row) => row.table_schema)).toEqual([...DATABASE_SERVICES].sort());
+  // Every consumer's inbox, and the projector's (checkout); operations reads no events.
+  const expected = [...new Set(SHOP_REGISTRY.entries.map(({ inbox }) => inbox))].sort();
+  expect(inboxes.map((row) => row.table_schema)).toEqual(expected);
   const countSeeded = () =>
     query<{ products: number; stock: number }>(
       'SELECT (SELECT count(*)::int FROM checkout.products) AS products, (SELECT count(*)::int FROM inventory.stock_items) AS stock',
