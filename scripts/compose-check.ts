@@ -7,9 +7,10 @@
  *   npm run compose:check -- --compose "docker-compose -p standin -f .compose.host.yml"
  *
  * Each fresh start is `down -v` then `up -d --build`, with no .env of its own (the compose file's
- * defaults). Once checkout, pdf, inventory, analytics and the dashboard answer /readyz, it places
- * one order over HTTP and waits for what the order promises: its four tasks completed, the
- * confirmation in Mailpit, the receipt PDF downloadable, the stock moved and the sale counted.
+ * defaults). Once every published process answers /readyz, it places
+ * one order over HTTP and waits for what the order promises: every task completed, the
+ * confirmation in Mailpit, the receipt PDF downloadable, the stock moved, the sale counted and
+ * the webhook at the merchant's receiver.
  * A start that fails prints the logs of the one-shots (database-roles, migrate) and stops.
  * Needs Docker with Compose v2 (or --compose naming another command); leaves the stack down
  * unless --leave-up.
@@ -54,6 +55,8 @@ const READY = Object.fromEntries(
 /** Where a process answers on the host, e.g. `at('checkout')`: http://127.0.0.1:3000. */
 const at = (name: ShopProcess) => `${HOST}:${SHOP_MANIFEST[name].port}`;
 const MAILPIT = `${HOST}:8025`;
+/** The merchant's webhook receiver that compose runs beside the webhooks service. */
+const RECEIVER = `${HOST}:${SHOP_MANIFEST.webhooks.compose.companion.port}`;
 /** What each profile adds, and the page that says it is up. */
 const PROFILE_READY: Record<string, Record<string, string>> = {
   observability: {
@@ -149,6 +152,10 @@ async function placeAndFollowOrder(): Promise<number> {
   await until('the sale counted', async () => {
     const sales = await json<{ orders: number }>(`${at('analytics')}/analytics/summary`);
     return sales.orders > salesBefore.orders ? true : undefined;
+  });
+  await until("the webhook at the merchant's receiver", async () => {
+    const { deliveries } = await json<{ deliveries: { orderId: string | null }[] }>(`${RECEIVER}/deliveries`);
+    return deliveries.some(({ orderId }) => orderId === order.id) ? true : undefined;
   });
   return (Date.now() - startedAt) / 1000;
 }
