@@ -1,19 +1,6 @@
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import fc from 'fast-check';
 import {
-  anyRequestTo,
-  CATALOGUE_SKUS,
-  DEAD_LETTER_SERVICES,
-  extraHeaders,
-  jsonJunk,
-  method,
-  nastyString,
-  orderRequestBody,
-  pathSegment,
-  queryString,
-  withBody,
-} from './arbitraries';
-import {
   ADMIN_TOKEN,
   EXISTING_RECEIPT,
   type FuzzServices,
@@ -21,6 +8,17 @@ import {
   type ServiceName,
   startFuzzServices,
 } from './fuzz-services';
+import { jsonJunk, nastyString } from './junk-values';
+import { CATALOGUE_SKUS, orderRequestBody } from './order-arbitraries';
+import {
+  anyRequestTo,
+  DEAD_LETTER_SERVICES,
+  extraHeaders,
+  method,
+  pathSegment,
+  queryString,
+  withBody,
+} from './request-arbitraries';
 import { closeConnections, type FuzzRequest, type FuzzResponse, sendRequest } from './send-request';
 
 /**
