@@ -59,7 +59,7 @@ describe('dead-letter replay end to end', () => {
       label: 'e2e-dlq',
       retryDelays: '100ms,200ms',
       // The circuit breaker would hold these emails in their queue while SMTP is down, which
-      // is its job (test/e2e/job-controls.test.ts); this test is about what reaches the DLQ.
+      // is its job (test/e2e/job-controls-delivery.test.ts); this test is about what reaches the DLQ.
       envOf: { email: { CIRCUIT_BREAKER_THRESHOLD: '1000' } },
     });
   });

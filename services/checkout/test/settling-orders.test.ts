@@ -1,99 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { AppError } from '@shop/shared/errors';
 import type { EventEnvelope } from '@shop/shared/events';
-import pg from 'pg';
-import { QueueInspector, testLogger, uniquePrefix, waitFor } from '../../../test/support';
+import { testLogger } from '../../../test/support';
 import { OrdersRepository } from '../src/data/orders-repository';
 import { type PlaceOrderDeps, placeOrder } from '../src/domain/place-order';
 import { reconcilePendingOrders } from '../src/domain/reconcile-pending-orders';
-import { requestFingerprint } from '../src/domain/request-fingerprint';
-import { PostgresChargeLedger } from '../src/payment/postgres-charge-ledger';
 import { SimulatedPaymentGateway } from '../src/payment/simulated-payment-gateway';
-import {
-  anOrderRequest,
-  createTestDatabase,
-  postOrder,
-  startTestCheckout,
-  type TestDatabase,
-  topologyFor,
-} from './checkout-harness';
+import { anOrderRequest, createTestDatabase, type TestDatabase } from './checkout-harness';
+import { type Fault, FaultyOrders, TASKS } from './settling-orders-fixture';
 
 /**
  * The ways an order can end up neither confirmed nor refused when the card
- * was charged, and how each is settled: the use case against the real
- * database with a repository that fails where a network would, and the
- * reconciler in a running checkout.
+ * was charged, and how the use case settles each, against the real database
+ * with a repository that fails where a network would.
  */
-
-const TASKS = SHOP_REGISTRY.tasks.map(({ task }) => task);
-
-type Fault = 'lose-commit-answer' | 'fail-before-commit' | 'fail-every-read' | 'lose-answer-while-queued';
-
-/** The real repository, failing at one chosen point. */
-class FaultyOrders extends OrdersRepository {
-  /** The confirm left running ('lose-answer-while-queued'), and the lock it queued behind. */
-  unanswered: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly database: TestDatabase,
-    private readonly fault: Fault,
-  ) {
-    super(database.prisma, TASKS);
-  }
-
-  override async confirm(...args: Parameters<OrdersRepository['confirm']>) {
-    if (this.fault === 'fail-before-commit') throw new Error('Connection terminated unexpectedly');
-    if (this.fault === 'lose-answer-while-queued') return this.loseAnswerWhileQueued(args);
-    const confirmed = await super.confirm(...args);
-    if (this.fault === 'lose-commit-answer') throw new Error('Connection terminated unexpectedly');
-    return confirmed;
-  }
-
-  override async statusOf(id: string) {
-    if (this.fault === 'fail-every-read') throw new Error('Connection terminated unexpectedly');
-    return super.statusOf(id);
-  }
-
-  override async findById(id: string) {
-    if (this.fault === 'fail-every-read') throw new Error('Connection terminated unexpectedly');
-    return super.findById(id);
-  }
-
-  /**
-   * The confirm statement reaches the server but waits there behind another
-   * session's lock on the order's row, while its answer is lost: the
-   * connection fails as the statement still runs. The lock is let go once a
-   * second statement queues behind it (whatever the settling path does to
-   * the order's row next), or after 10 s, and the confirm then commits.
-   */
-  private async loseAnswerWhileQueued(args: Parameters<OrdersRepository['confirm']>): Promise<boolean> {
-    const holder = new pg.Client({ connectionString: this.database.url });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT 1 FROM checkout.orders WHERE id = $1 FOR UPDATE', [args[0]]);
-    const confirm = super.confirm(...args).catch(() => false);
-    await waitFor('the confirm to queue behind the lock', async () => (await this.waitingForLocks()) === 1);
-    this.unanswered = waitFor(
-      'a second statement behind the lock',
-      async () => (await this.waitingForLocks()) >= 2,
-      10_000,
-    )
-      .catch(() => undefined)
-      .then(() => holder.query('ROLLBACK'))
-      .finally(() => holder.end())
-      .then(() => confirm);
-    throw new Error('Connection terminated unexpectedly');
-  }
-
-  /** Statements of this test's database waiting for a lock (the database is the file's own). */
-  private async waitingForLocks(): Promise<number> {
-    const [row] = await this.database.prisma.$queryRaw<{ waiting: number }[]>`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    return row?.waiting ?? 0;
-  }
-}
 
 describe('settling orders the confirm left open', () => {
   let database: TestDatabase;
@@ -299,107 +219,5 @@ describe('settling orders the confirm left open', () => {
     // The charge stands, so the reconciler confirms the order.
     expect(await reconcile(orderId, gateway)).toBe('confirmed');
     expect(await orderRow(orderId)).toMatchObject({ status: 'confirmed' });
-  });
-});
-
-describe('the reconciler of stale pending orders', () => {
-  let database: TestDatabase;
-  let inspector: QueueInspector;
-  let prefix: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('reconciler');
-    inspector = await QueueInspector.open();
-    prefix = uniquePrefix('reconciler');
-  });
-
-  afterAll(async () => {
-    await inspector.deleteTopology(topologyFor(prefix));
-    await inspector.close();
-    await database.drop();
-  });
-
-  /** What a crash between charge and confirm leaves behind: a pending order, and maybe the gateway's charge. */
-  async function leftByACrash(charged: boolean) {
-    const request = anOrderRequest();
-    const idempotencyKey = randomUUID();
-    const orderId = randomUUID();
-    const orders = new OrdersRepository(database.prisma, TASKS);
-    const products = await database.prisma.product.findMany();
-    const priceOf = (sku: string) => products.find((product) => product.sku === sku)!;
-    const lines = request.items.map(({ sku, quantity }) => ({
-      sku,
-      name: priceOf(sku).name,
-      quantity,
-      unitPriceCents: priceOf(sku).priceCents,
-      lineTotalCents: priceOf(sku).priceCents * quantity,
-    }));
-    const totalCents = lines.reduce((sum, line) => sum + line.lineTotalCents, 0);
-    await orders.createPending({
-      id: orderId,
-      customer: request.customer,
-      priced: { lines, totalCents, currency: 'EUR' },
-      idempotencyKey,
-      requestHash: requestFingerprint(request),
-      correlationId: randomUUID(),
-      createdAt: new Date(),
-    });
-    if (charged) {
-      await new SimulatedPaymentGateway(0, new PostgresChargeLedger(database.prisma)).charge({
-        orderId,
-        amountCents: totalCents,
-        currency: 'EUR',
-        cardNumber: request.payment.cardNumber,
-      });
-    }
-    return { orderId, idempotencyKey, request };
-  }
-
-  test('When a charged order was left pending, then after PENDING_ORDER_TIMEOUT it is confirmed, its event published, and its key answers 201', async () => {
-    const charged = await leftByACrash(true);
-    const never = await leftByACrash(false);
-    const checkout = await startTestCheckout({
-      DATABASE_URL: database.url,
-      QUEUE_PREFIX: prefix,
-      PENDING_ORDER_TIMEOUT: '500ms',
-    });
-    try {
-      await waitFor('both orders settled', async () => {
-        const [a, b] = await Promise.all([
-          database.prisma.order.findUnique({ where: { id: charged.orderId } }),
-          database.prisma.order.findUnique({ where: { id: never.orderId } }),
-        ]);
-        return a?.status !== 'pending' && b?.status !== 'pending' && [a, b];
-      });
-
-      expect(await database.prisma.order.findUniqueOrThrow({ where: { id: charged.orderId } })).toMatchObject(
-        {
-          status: 'confirmed',
-          paymentId: expect.stringMatching(/^pay_/),
-        },
-      );
-      const [event] = await inspector.take(`${prefix}email.order-completed`, 1);
-      expect(JSON.parse(event!.content.toString())).toMatchObject({
-        type: 'checkout.order.completed',
-        data: { orderId: charged.orderId },
-      });
-      const replay = await postOrder(checkout.baseUrl, charged.request, {
-        'Idempotency-Key': charged.idempotencyKey,
-      });
-      expect(replay).toMatchObject({ status: 201, body: { id: charged.orderId, status: 'confirmed' } });
-
-      // Never charged: failed, and its key free for a fresh attempt.
-      expect(await database.prisma.order.findUniqueOrThrow({ where: { id: never.orderId } })).toMatchObject({
-        status: 'failed',
-        idempotencyKey: null,
-      });
-      const retry = await postOrder(checkout.baseUrl, never.request, {
-        'Idempotency-Key': never.idempotencyKey,
-      });
-      expect(retry.status).toBe(201);
-      expect(retry.body.id).not.toBe(never.orderId);
-    } finally {
-      await checkout.stop();
-    }
   });
 });

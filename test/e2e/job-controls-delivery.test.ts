@@ -1,109 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { ReviewRequestDueV1 } from '@shop/contracts/events';
-import { createEvent, defineEvent } from '@shop/shared/events';
-import { scheduleJob } from '@shop/shared/scheduler';
-import { z } from 'zod';
-import type { ServiceProcess } from '../service-process';
-import type { ReceivedMail } from '../smtp-sink';
+import { createEvent } from '@shop/shared/events';
 import { sleep, waitFor } from '../support';
-import { Stack } from './stack';
+import {
+  address,
+  busiest,
+  type ConsumerState,
+  emailState,
+  emails,
+  mailsMatching,
+  metric,
+  run,
+  stack,
+  startEmails,
+  useJobControlsStack,
+  waitForEmail,
+} from './job-controls-fixture';
 
 /**
- * The job controls against the whole shop: pause with two replicas, a rate
- * limit shared by three, a delayed job through a restart of every process, a
- * recurring job with two replicas and its catch-up, the circuit breaker, and
- * priority. Each test starts the email processes it needs (the stack's own
- * is stopped) and stops them after.
+ * The controls on how email delivers, against the whole shop: pause with two
+ * replicas, a rate limit shared by three, the circuit breaker, and priority.
+ * Each test starts the email processes it needs (the stack's own is stopped)
+ * and stops them after.
  */
 
-interface ConsumerState {
-  service: string;
-  paused: boolean;
-  circuit: { state: string };
-  consumers: number | null;
-  rateLimit: string | null;
-}
-
-const kindOf = (mail: ReceivedMail) => mail.parsed.headers.get('x-email-kind');
-const byArrival = (mails: ReceivedMail[]) => [...mails].sort((a, b) => a.arrivedAt - b.arrivedAt);
-/** The most of the sorted `times` any half-open window [t, t + span) holds; the busiest starts at one of them. */
-const busiest = (times: number[], span: number) =>
-  Math.max(0, ...times.map((start, index) => times.slice(index).filter((at) => at < start + span).length));
-
 describe('job controls', () => {
-  let stack: Stack;
-  let emails: ServiceProcess[] = [];
-  const run = randomUUID().slice(0, 8);
-  const address = (label: string, index = 0) => `${label}-${run}-${index}@example.com`;
-  const mailsMatching = (label: string) =>
-    stack.smtp.received.filter((mail) => mail.recipients[0]?.startsWith(`${label}-${run}-`));
-
-  /**
-   * Starts that have not finished: a test that times out while one is under way still has its
-   * process stopped after it, or the replica would consume the next test's messages with this
-   * test's settings (a report sent to another address, a limit no longer set).
-   */
-  let starting: Promise<ServiceProcess>[] = [];
-  const startEmails = async (count: number, env: Record<string, string> = {}) => {
-    const starts = Array.from({ length: count }, () => stack.startReplica('email', env));
-    starting.push(...starts);
-    const started = await Promise.all(starts);
-    emails.push(...started);
-    return started;
-  };
-  const emailState = async () =>
-    (await stack.admin<ConsumerState[]>('/admin/consumers')).body.find(({ service }) => service === 'email')!;
-  /** Waits until email's controls match; a timeout says what they were last. */
-  const waitForEmail = async (
-    description: string,
-    matches: (state: ConsumerState) => boolean,
-    timeoutMs?: number,
-  ) => {
-    let last: ConsumerState | undefined;
-    try {
-      await waitFor(
-        description,
-        async () => {
-          last = await emailState();
-          return matches(last);
-        },
-        timeoutMs,
-      );
-    } catch (error) {
-      throw new Error(`${(error as Error).message}; email's controls were last ${JSON.stringify(last)}`);
-    }
-  };
-  const metric = async (process: ServiceProcess, series: string) => {
-    const text = await (await process.get('/metrics')).text();
-    const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : 0;
-  };
-
-  beforeAll(async () => {
-    stack = await Stack.start({
-      label: 'e2e-jobs',
-      // Enough tiers that nothing reaches the DLQ while the breaker test keeps SMTP down.
-      retryDelays: '250ms,300ms,350ms,400ms,450ms,500ms,550ms,600ms',
-    });
-    await stack.services.email.stop();
-  });
-
-  afterEach(async () => {
-    const started = await Promise.allSettled(starting);
-    const all = new Set([
-      ...emails,
-      ...started.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : [])),
-    ]);
-    await Promise.all([...all].map((process) => process.stop()));
-    emails = [];
-    starting = [];
-    // A test that failed while SMTP was down leaves the next one a server to send to.
-    if (!stack.smtp.listening) await stack.smtp.listen();
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  useJobControlsStack();
 
   test('When email is paused, then both replicas hold and orders wait in its queue; on resume each is sent once', async () => {
     const replicas = await startEmails(2);
@@ -204,117 +126,6 @@ describe('job controls', () => {
       await metric(emails[0]!, 'shop_rate_limit_wait_seconds_count{service="email",priority="main"}'),
     ).toBeGreaterThan(0);
   }, 60_000);
-
-  test('When every process is killed and restarted before a review request is due, then it is sent once, on time', async () => {
-    const env = { REVIEW_REQUEST_DELAY: '8s' };
-    await startEmails(1, env);
-    const customer = address('review');
-    const placedAt = Date.now();
-    const orderId = await stack.placeOrder(customer);
-    await stack.smtp.waitForMailsTo(customer, 1);
-
-    // The job is planned in the transaction that records the send, which commits just after
-    // the SMTP server has the mail.
-    const job = await waitFor('the review request planned', async () => {
-      const { body: jobs } = await stack.admin<{
-        scheduled: { type: string; subject: string; dueAt: string }[];
-      }>('/admin/jobs?service=email');
-      return jobs.scheduled.find(({ subject }) => subject === orderId);
-    });
-    expect(job.type).toBe('email.review-request.due');
-    expect(Date.parse(job.dueAt)).toBeGreaterThanOrEqual(placedAt + 7_000);
-
-    await Promise.all(emails.map((process) => process.stop('SIGKILL')));
-    emails = [];
-    for (const name of ['checkout', 'operations', 'pdf', 'inventory', 'analytics'] as const) {
-      await stack.restart(name);
-    }
-    await startEmails(1, env);
-
-    const [confirmation, review] = byArrival(await stack.smtp.waitForMailsTo(customer, 2, 20_000));
-    expect(kindOf(confirmation!)).toBe('order-confirmation');
-    expect(kindOf(review!)).toBe('review-request');
-    expect(review!.arrivedAt).toBeGreaterThanOrEqual(Date.parse(job.dueAt));
-    await sleep(1_500);
-    expect(stack.smtp.mailsTo(customer)).toHaveLength(2);
-  }, 60_000);
-
-  test('When two replicas run a recurring report, then each occurrence is sent once, periods chain, and a stop of every replica is caught up by one run', async () => {
-    const to = address('reports');
-    const env = { SALES_REPORT_CRON: '*/2 * * * * *', SALES_REPORT_TO: to };
-    await startEmails(2, env);
-    await waitFor('three reports', () => stack.smtp.mailsTo(to).length >= 3, 15_000);
-
-    await Promise.all(emails.map((process) => process.stop()));
-    emails = [];
-    const stoppedAt = Date.now();
-    await sleep(5_000);
-    await startEmails(2, env);
-    await waitFor('a report after the restart', () =>
-      stack.smtp.mailsTo(to).some((mail) => mail.arrivedAt > stoppedAt + 5_000),
-    );
-    await sleep(3_000);
-
-    const periods = byArrival(stack.smtp.mailsTo(to)).map((mail) => {
-      expect(kindOf(mail)).toBe('sales-report');
-      const [, since, until] = /Sales from (\S+) to (\S+)/.exec(mail.parsed.text ?? '')!;
-      return { since: Date.parse(since!), until: Date.parse(until!) };
-    });
-    periods.sort((a, b) => a.until - b.until);
-    expect(new Set(periods.map(({ until }) => until)).size).toBe(periods.length);
-    for (let index = 1; index < periods.length; index++) {
-      expect(periods[index]!.since).toBe(periods[index - 1]!.until);
-    }
-    // The stop spanned two or three occurrences: one run covered them, none ran twice.
-    const catchUps = periods.filter(({ since, until }) => until - since > 2_000);
-    expect(catchUps).toHaveLength(1);
-  }, 60_000);
-
-  test('When the broker refuses a due job until the relay parks it, then email counts it in /metrics and /admin/jobs lists it with when and why', async () => {
-    const [email] = await startEmails(1, { JOB_MAX_ATTEMPTS: '2' });
-    // A job of a type no queue is bound to: every publish of it comes back unroutable.
-    const UnroutedJobDueV1 = defineEvent({
-      type: 'email.unrouted-job.due',
-      version: 1,
-      summary: 'A job no queue is bound for',
-      description: 'Published to show that an unroutable job is refused',
-      data: z.object({ orderId: z.uuid() }),
-    });
-    const orderId = randomUUID();
-    const job = createEvent(UnroutedJobDueV1, { orderId }, { correlationId: `parked-${run}` });
-    await scheduleJob(stack.prisma, { service: 'email', event: job, dueAt: new Date() });
-
-    await waitFor(
-      'the parked job counted',
-      async () => (await metric(email!, 'shop_scheduled_jobs_parked{service="email"}')) === 1,
-    );
-    const { status, body } = await stack.admin<{
-      scheduled: { id: string }[];
-      parked: {
-        id: string;
-        type: string;
-        subject: string;
-        attempts: number;
-        lastError: string;
-        parkedAt: string;
-      }[];
-    }>('/admin/jobs?service=email');
-    expect(status).toBe(200);
-    expect(body.parked).toEqual([
-      {
-        id: job.id,
-        service: 'email',
-        type: 'email.unrouted-job.due',
-        dueAt: expect.any(String),
-        subject: orderId,
-        attempts: 2,
-        lastError: expect.stringContaining('no queue received the message'),
-        parkedAt: expect.any(String),
-      },
-    ]);
-    expect(Date.parse(body.parked[0]!.parkedAt)).toBeGreaterThanOrEqual(Date.parse(job.occurredAt));
-    expect(body.scheduled.map(({ id }) => id)).not.toContain(job.id);
-  });
 
   test('When SMTP cannot be reached, then the circuit opens instead of burning retries: while it is open only its probes attempt, a failed probe opens it again, and a good one closes it', async () => {
     await stack.smtp.stop();
