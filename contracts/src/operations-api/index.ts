@@ -19,4 +19,4 @@ export type OperationsAnswer<Route extends OperationsRoute> = (typeof OPERATIONS
   : never;
 
 export { ADMIN_ERRORS, adminInvalidRequest, deadLetterNotFound } from './operations-errors';
-export { ADMIN, ADMIN_REFUSALS } from './operator-access';
+export { ADMIN, ADMIN_REFUSALS, requireAdmin } from './operator-access';

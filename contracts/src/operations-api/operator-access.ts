@@ -1,3 +1,5 @@
+import { permanentError } from '@shop/shared/errors';
+import { requireBearerToken } from '@shop/shared/http';
 import { ADMIN_ERRORS, adminInvalidRequest } from './operations-errors';
 
 /** What every operators' route shares: its tag, the admin token, and its refusals without one. */
@@ -7,3 +9,17 @@ export const ADMIN = {
   invalid: adminInvalidRequest,
 } as const;
 export const ADMIN_REFUSALS = [ADMIN_ERRORS.off, ADMIN_ERRORS.unauthorized] as const;
+
+/**
+ * The guard of every operators' route (the operations service's API and
+ * checkout's order list): `Authorization: Bearer <ADMIN_TOKEN>`, and 404 for
+ * all when no token is set.
+ */
+export const requireAdmin = (adminToken: string | undefined) =>
+  requireBearerToken(adminToken, {
+    off: () => permanentError(ADMIN_ERRORS.off, 'Not Found'),
+    unauthorized: () =>
+      permanentError(ADMIN_ERRORS.unauthorized, 'Unauthorized', {
+        details: { detail: 'Send Authorization: Bearer <ADMIN_TOKEN>' },
+      }),
+  });

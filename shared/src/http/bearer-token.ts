@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 /**
  * Whether the request carries `Authorization: Bearer <token>`. Compared in
@@ -12,4 +12,20 @@ export function hasBearerToken(req: Request, token: string): boolean {
   const offered = Buffer.from(given);
   const expected = Buffer.from(token);
   return offered.length === expected.length && timingSafeEqual(offered, expected);
+}
+
+/**
+ * Lets a request through only with `Authorization: Bearer <token>`. With no
+ * token configured every request is refused with `off` (the routes do not
+ * exist), and one without the right token with `unauthorized`.
+ */
+export function requireBearerToken(
+  token: string | undefined,
+  refuse: { off(): Error; unauthorized(): Error },
+): RequestHandler {
+  return (req, _res, next) => {
+    if (!token) throw refuse.off();
+    if (!hasBearerToken(req, token)) throw refuse.unauthorized();
+    next();
+  };
 }

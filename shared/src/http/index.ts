@@ -8,7 +8,7 @@ export {
   invalidRequest,
   type ParsedRequest,
 } from './api-route';
-export { hasBearerToken } from './bearer-token';
+export { hasBearerToken, requireBearerToken } from './bearer-token';
 export { CORRELATION_HEADER, createHttpApp, type HttpAppOptions } from './create-http-app';
 export { type ErrorAnswer, type ErrorTable, REQUEST_INVALID, RUNTIME_ERROR_ANSWERS } from './error-table';
 export { HTTP_APP_ROUTES } from './http-app-routes';

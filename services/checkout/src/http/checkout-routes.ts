@@ -1,3 +1,4 @@
+import { requireAdmin } from '@shop/contracts/operations-api';
 import type { Rate } from '@shop/shared/controls';
 import { addRoute, sendProblem } from '@shop/shared/http';
 import { activeTraceparent } from '@shop/shared/tracing';
@@ -8,7 +9,6 @@ import type { OrderDemo } from '../demo/classic-checkout';
 import { orderNotFound } from '../domain/order-errors';
 import type { OrderSnapshot } from '../domain/order-snapshot';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
-import { requireAdmin } from './admin-access';
 import { CHECKOUT_ROUTES } from './checkout-api';
 import { orderRateLimit } from './order-rate-limit';
 import { orderRepresentation } from './order-representation';

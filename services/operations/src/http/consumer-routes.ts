@@ -1,4 +1,4 @@
-import { ADMIN_ERRORS, OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
+import { ADMIN_ERRORS, OPERATIONS_ROUTES, requireAdmin } from '@shop/contracts/operations-api';
 import type { ConsumerControlRow, ConsumerControls } from '@shop/shared/controls';
 import type { DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
@@ -6,7 +6,7 @@ import { addRoute } from '@shop/shared/http';
 import type { Broker } from '@shop/shared/messaging';
 import type { PendingJob, ScheduledJobs } from '@shop/shared/scheduler';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { actorOf, requireAdmin } from './operator-access';
+import { actorOf } from './operator-access';
 
 export interface ConsumerAdminDeps {
   controls: ConsumerControls;

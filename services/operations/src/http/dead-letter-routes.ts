@@ -1,9 +1,14 @@
-import { ADMIN_ERRORS, deadLetterNotFound, OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
+import {
+  ADMIN_ERRORS,
+  deadLetterNotFound,
+  OPERATIONS_ROUTES,
+  requireAdmin,
+} from '@shop/contracts/operations-api';
 import type { DeadLetterFilter, DeadLetters } from '@shop/shared/dead-letters';
 import { permanentError } from '@shop/shared/errors';
 import { addRoute } from '@shop/shared/http';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { actorOf, requireAdmin } from './operator-access';
+import { actorOf } from './operator-access';
 
 /**
  * The operators' API over the dead-letter store, behind
