@@ -28,7 +28,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHOP_REGISTRY, type ShopConsumer } from '@shop/contracts/registry';
+import { SHOP_CONSUMERS, SHOP_REGISTRY } from '@shop/contracts/registry';
 import { type AmqpUrls, parseRetryDelays, type RetryTier } from '@shop/shared/config';
 import type { EventEnvelope } from '@shop/shared/events';
 import { createLogger } from '@shop/shared/logging';
@@ -77,11 +77,7 @@ const options = new Command('chaos')
   }>();
 
 /** checkout, the operations service, and one process of every consumer of the registry. */
-const SERVICES: ServiceName[] = [
-  'checkout',
-  'operations',
-  ...(Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[]),
-];
+const SERVICES: ServiceName[] = ['checkout', 'operations', ...SHOP_CONSUMERS];
 const RETRY_DELAYS = '500ms,1s,2s,5s,10s,20s';
 const ADMIN_TOKEN = 'chaos-admin-token-0123456789';
 const log = (line: string) => console.log(line);

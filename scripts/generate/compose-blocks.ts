@@ -1,13 +1,11 @@
 import {
   type ServiceManifest,
+  SHOP_CONSUMERS,
   SHOP_MANIFEST,
   SHOP_REGISTRY,
   type ShopProcess,
 } from '@shop/contracts/registry';
-
-/** Every consumer of the registry: each gets a compose block of the same shape. */
-const CONSUMERS = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopProcess[];
-const upper = (name: string) => name.toUpperCase().replaceAll('-', '_');
+import { variableName } from '@shop/shared/config';
 
 /** One consumer's block of docker-compose.yml, from its manifest entry. */
 function consumerBlock(name: ShopProcess): string[] {
@@ -26,11 +24,11 @@ function consumerBlock(name: ShopProcess): string[] {
     `    command: ["node", "services/${name}/dist/main.js"]`,
     '    environment:',
     '      <<: *app-env',
-    `      DATABASE_URL: postgresql://${name}:\${POSTGRES_${upper(name)}_PASSWORD:-${name}-dev}@postgres:5432/\${POSTGRES_DB:-shop}`,
-    `      AMQP_URL: amqp://${name}:\${RABBITMQ_${upper(name)}_PASSWORD:-${name}-dev}@\${RABBITMQ_HOST:-rabbitmq}`,
+    `      DATABASE_URL: postgresql://${name}:\${POSTGRES_${variableName(name)}_PASSWORD:-${name}-dev}@postgres:5432/\${POSTGRES_DB:-shop}`,
+    `      AMQP_URL: amqp://${name}:\${RABBITMQ_${variableName(name)}_PASSWORD:-${name}-dev}@\${RABBITMQ_HOST:-rabbitmq}`,
     `      PORT: "${port}"`,
-    `      SIMULATED_LATENCY_MS: \${${upper(name)}_LATENCY_MS:-0}`,
-    `      FAILURE_RATE: \${${upper(name)}_FAILURE_RATE:-0}`,
+    `      SIMULATED_LATENCY_MS: \${${variableName(name)}_LATENCY_MS:-0}`,
+    `      FAILURE_RATE: \${${variableName(name)}_FAILURE_RATE:-0}`,
   );
   if (compose.environment) {
     lines.push('      # Its own settings: docs/configuration.md.');
@@ -85,10 +83,10 @@ function healthcheck(port: number, path: 'readyz' | 'healthz'): string[] {
 
 /** The consumers' blocks, a blank line between two. */
 export const consumerBlocks = (): string[] =>
-  CONSUMERS.flatMap((name, index) => [...(index > 0 ? [''] : []), ...consumerBlock(name)]);
+  SHOP_CONSUMERS.flatMap((name, index) => [...(index > 0 ? [''] : []), ...consumerBlock(name)]);
 
 /** The dashboard's URL of every process it reads, inside the compose network. */
 export const dashboardUrls = (): string[] =>
-  (['checkout', 'operations', ...CONSUMERS] as ShopProcess[]).map(
-    (name) => `      ${upper(name)}_URL: http://${name}:${SHOP_MANIFEST[name].port}`,
+  (['checkout', 'operations', ...SHOP_CONSUMERS] as ShopProcess[]).map(
+    (name) => `      ${variableName(name)}_URL: http://${name}:${SHOP_MANIFEST[name].port}`,
   );

@@ -1,11 +1,11 @@
 import {
   DATABASE_SERVICES,
   type ServiceManifest,
+  SHOP_CONSUMERS,
   SHOP_MANIFEST,
   SHOP_PROCESSES,
-  SHOP_REGISTRY,
-  type ShopProcess,
 } from '@shop/contracts/registry';
+import { variableName } from '@shop/shared/config';
 import { consumerBlocks, dashboardUrls } from './compose-blocks';
 import { devSecretsOf, templatedNames } from './kubernetes-consumers';
 import { consumerScrapeJobs, serviceDownExpression } from './prometheus-targets';
@@ -16,11 +16,8 @@ import type { Region } from './regions';
  * shop-manifest.ts): each is a region of a hand-written file, which
  * `npm run generate` fills and `npm run generate -- --check` (CI) compares.
  */
-const upper = (name: string) => name.toUpperCase().replaceAll('-', '_');
 /** The database roles: the migration role, then each service's. */
 const ROLES = ['migrator', ...DATABASE_SERVICES];
-/** Every consumer of the registry. */
-const CONSUMERS = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopProcess[];
 
 export const MANIFEST_REGIONS: Region[] = [
   {
@@ -35,7 +32,7 @@ export const MANIFEST_REGIONS: Region[] = [
   {
     file: '.env.example',
     name: 'postgres-passwords',
-    lines: () => ROLES.map((role) => `# POSTGRES_${upper(role)}_PASSWORD=${role}-dev`),
+    lines: () => ROLES.map((role) => `# POSTGRES_${variableName(role)}_PASSWORD=${role}-dev`),
   },
   {
     file: '.env.example',
@@ -44,25 +41,25 @@ export const MANIFEST_REGIONS: Region[] = [
     // the queues as operations (scripts/rabbitmq/shop-accounts.ts).
     lines: () =>
       SHOP_PROCESSES.filter((name) => name !== 'dashboard').map(
-        (user) => `# RABBITMQ_${upper(user)}_PASSWORD=${user}-dev`,
+        (user) => `# RABBITMQ_${variableName(user)}_PASSWORD=${user}-dev`,
       ),
   },
   {
     file: '.env.example',
     name: 'latencies',
-    lines: () => CONSUMERS.map((name) => `# ${upper(name)}_LATENCY_MS=0`),
+    lines: () => SHOP_CONSUMERS.map((name) => `# ${variableName(name)}_LATENCY_MS=0`),
   },
   {
     file: '.env.example',
     name: 'failure-rates',
-    lines: () => CONSUMERS.map((name) => `# ${upper(name)}_FAILURE_RATE=0`),
+    lines: () => SHOP_CONSUMERS.map((name) => `# ${variableName(name)}_FAILURE_RATE=0`),
   },
   {
     file: '.env.example',
     name: 'consumer-settings',
     // Every variable a consumer's compose block (or its companion's) reads, with its default.
     lines: () =>
-      CONSUMERS.flatMap((name) => {
+      SHOP_CONSUMERS.flatMap((name) => {
         const manifest: ServiceManifest = SHOP_MANIFEST[name];
         const values = [
           ...Object.values(manifest.compose?.environment ?? {}),
@@ -78,7 +75,8 @@ export const MANIFEST_REGIONS: Region[] = [
     name: 'postgres-passwords',
     lines: () =>
       ROLES.map(
-        (role) => `      POSTGRES_${upper(role)}_PASSWORD: \${POSTGRES_${upper(role)}_PASSWORD:-${role}-dev}`,
+        (role) =>
+          `      POSTGRES_${variableName(role)}_PASSWORD: \${POSTGRES_${variableName(role)}_PASSWORD:-${role}-dev}`,
       ),
   },
   { file: 'docker-compose.yml', name: 'consumers', lines: consumerBlocks },
@@ -88,7 +86,7 @@ export const MANIFEST_REGIONS: Region[] = [
   {
     file: 'deploy/k8s/base/kustomization.yaml',
     name: 'consumers',
-    lines: () => Object.keys(SHOP_REGISTRY.spec.consumers).map((name) => `  - ${name}.yaml`),
+    lines: () => SHOP_CONSUMERS.map((name) => `  - ${name}.yaml`),
   },
   {
     file: 'deploy/k8s/overlays/dev/secrets/kustomization.yaml',
@@ -106,12 +104,13 @@ export const MANIFEST_REGIONS: Region[] = [
   {
     file: 'deploy/k8s/overlays/dev/secrets/kustomization.yaml',
     name: 'postgres-passwords',
-    lines: () => ROLES.map((role) => `      - POSTGRES_${upper(role)}_PASSWORD=${role}-dev`),
+    lines: () => ROLES.map((role) => `      - POSTGRES_${variableName(role)}_PASSWORD=${role}-dev`),
   },
   {
     file: 'deploy/postgres/init-service-roles.sh',
     name: 'passwords',
-    lines: () => ROLES.map((role) => `set -- "$@" -v ${role}_password="$POSTGRES_${upper(role)}_PASSWORD"`),
+    lines: () =>
+      ROLES.map((role) => `set -- "$@" -v ${role}_password="$POSTGRES_${variableName(role)}_PASSWORD"`),
   },
   {
     file: 'deploy/postgres/service-roles.sql',

@@ -1,7 +1,7 @@
-import { SHOP_MANIFEST, SHOP_REGISTRY, type ShopProcess } from '@shop/contracts/registry';
+import { SHOP_CONSUMERS, SHOP_MANIFEST, type ShopProcess } from '@shop/contracts/registry';
 
 /** The processes Prometheus scrapes: checkout, operations and every consumer (the dashboard only reads). */
-const SCRAPED = ['checkout', 'operations', ...Object.keys(SHOP_REGISTRY.spec.consumers)] as ShopProcess[];
+const SCRAPED = ['checkout', 'operations', ...SHOP_CONSUMERS] as ShopProcess[];
 
 /**
  * One scrape job per consumer, so `job` names the service on every series.

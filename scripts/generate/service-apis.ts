@@ -1,7 +1,8 @@
 import { SHOP_MANIFEST, SHOP_PROCESSES } from '@shop/contracts/registry';
+import { variableName } from '@shop/shared/config';
 import type { GeneratedFile } from './regions';
 
-const constant = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_API`;
+const constant = (name: string) => `${variableName(name)}_API`;
 
 /**
  * scripts/contracts/service-apis.ts: each process's API description, from

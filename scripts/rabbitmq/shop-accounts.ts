@@ -1,5 +1,5 @@
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { loadConfig, messagingVariables } from '@shop/shared/config';
+import { loadConfig, messagingVariables, variableName } from '@shop/shared/config';
 import { type Topology, topologyOf } from '@shop/shared/messaging';
 import { z } from 'zod';
 import { type MonitorAccount, RETRY_TIER_PLACEHOLDER, type ServiceAccount } from './definitions';
@@ -33,7 +33,7 @@ export const fullAccessAccounts = ({ development }: { development: boolean }) =>
 const QUEUE_MONITOR = 'queue-monitor';
 
 /** RABBITMQ_EMAIL_PASSWORD for `email`, RABBITMQ_QUEUE_MONITOR_PASSWORD for `queue-monitor`, and so on. */
-const passwordVariable = (user: string) => `RABBITMQ_${user.toUpperCase().replaceAll('-', '_')}_PASSWORD`;
+const passwordVariable = (user: string) => `RABBITMQ_${variableName(user)}_PASSWORD`;
 
 /** Development defaults only: `<user>-dev`, and guest's well-known guest. */
 const defaultPassword = (user: string) => (user === 'guest' ? 'guest' : `${user}-dev`);

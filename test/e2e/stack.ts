@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
-import { SHOP_REGISTRY, type ShopConsumer } from '@shop/contracts/registry';
+import { SHOP_CONSUMERS, SHOP_REGISTRY, type ShopConsumer } from '@shop/contracts/registry';
 import type { EventEnvelope } from '@shop/shared/events';
 import { createIsolatedDatabase } from '../isolated-database';
 import { freePort, ServiceProcess } from '../service-process';
@@ -12,7 +12,7 @@ import { TestShop } from '../test-shop';
 import { WebhookReceiver } from '../webhook-receiver';
 
 /** Every consumer of the registry: the stack starts one process of each. */
-export const FULFILLMENT_SERVICES = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[];
+export const FULFILLMENT_SERVICES = SHOP_CONSUMERS;
 export type FulfillmentServiceName = ShopConsumer;
 /** The tasks every order gets, one per task consumer of the registry. */
 const TASK_COUNT = SHOP_REGISTRY.tasks.length;

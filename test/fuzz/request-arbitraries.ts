@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { SHOP_REGISTRY } from '@shop/contracts/registry';
+import { SHOP_CONSUMERS } from '@shop/contracts/registry';
 import fc from 'fast-check';
 import { jsonJunk, nastyString } from './junk-values';
 import { CATALOGUE_SKUS } from './order-arbitraries';
@@ -11,7 +11,7 @@ import type { FuzzRequest } from './send-request';
  */
 
 /** The services whose dead letters the store holds: every consumer of the registry. */
-export const DEAD_LETTER_SERVICES = Object.keys(SHOP_REGISTRY.spec.consumers);
+export const DEAD_LETTER_SERVICES = SHOP_CONSUMERS;
 
 /** Bytes node:http lets through in a header value: visible ASCII, space, tab and Latin-1. */
 const headerCharacter = fc

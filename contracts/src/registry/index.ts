@@ -2,6 +2,7 @@ export {
   DATABASE_SERVICES,
   portOf,
   type ServiceManifest,
+  SHOP_CONSUMERS,
   SHOP_MANIFEST,
   SHOP_PROCESSES,
   SHOP_REGISTRY,

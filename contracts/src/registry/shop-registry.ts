@@ -261,6 +261,9 @@ export type ShopProcess = keyof typeof SHOP_MANIFEST;
 /** The processes, in the manifest's order. */
 export const SHOP_PROCESSES = Object.keys(SHOP_MANIFEST) as ShopProcess[];
 
+/** The consumers of the registry, in its order. */
+export const SHOP_CONSUMERS = Object.keys(SHOP_REGISTRY.spec.consumers) as ShopConsumer[];
+
 /** The processes with a Postgres role and schema of their own. */
 export const DATABASE_SERVICES = SHOP_PROCESSES.filter((name) => SHOP_MANIFEST[name].database);
 

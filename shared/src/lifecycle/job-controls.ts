@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { duration, loadConfig } from '../config';
+import { duration, loadConfig, variableName } from '../config';
 import {
   ConsumerControls,
   type ConsumerMode,
@@ -16,9 +16,6 @@ import { labelledGaugeOnScrape } from '../metrics';
 import { OutboxRelay } from '../outbox';
 import type { ConsumerEntry } from '../registry';
 import { countParkedJobs, JOBS_TABLE, type PlannerDatabase, parseCron, RecurringPlanner } from '../scheduler';
-
-/** `sales-report` → `SALES_REPORT`, `email` → `EMAIL`: how a name becomes part of a variable. */
-const variableName = (name: string) => name.toUpperCase().replaceAll('-', '_');
 
 /**
  * The variables of a registry entry's job controls. The names follow the
