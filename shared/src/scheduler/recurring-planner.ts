@@ -40,10 +40,11 @@ export function parseCron(expression: string): Cron | string {
  * many replicas there are.
  *
  * Catch-up, on start: if occurrences were missed while no replica ran
- * (rows planned ahead that fell due unpublished, or none at all while older
- * runs show the schedule existed), the most recent one runs once, now; the
- * others are dropped, and the run that catches up covers them (`since` is
- * the previous run's occurrence). A schedule seen for the first time starts
+ * (the most recent has no row, while older runs show the schedule existed),
+ * the most recent one runs once, now; the rows planned ahead that fell due
+ * unpublished are dropped, and the run that catches up covers them (`since`
+ * is the previous run's occurrence). When the most recent occurrence has its
+ * row, every occurrence was planned, and the relay runs each. A schedule seen for the first time starts
  * with its next occurrence. Replicas starting together decide one at a
  * time (a lock per schedule): the first catches up, the others see it has
  * just planned. Deciding at once, two could each take another occurrence as
@@ -166,6 +167,14 @@ export class RecurringPlanner {
   private async catchUp(db: OutboxDatabase, job: RecurringJob, cron: Cron, now: Date) {
     const [missed] = cron.previousRuns(1, now);
     if (!missed) return;
+    // The latest occurrence already has its row: a replica planned it (one alive whose sign of
+    // life came late on a busy machine, or one that stopped within its planned-ahead window),
+    // and a relay runs it. Nothing went unplanned; catching up would fold it into another run.
+    const [planned] = await db.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM ${JOBS_TABLE} WHERE id = $1::uuid`,
+      this.idOf(job, missed),
+    );
+    if (planned) return;
     // Occurrences planned ahead that fell due while no replica ran are not run one by one:
     // they make way for one run, which covers the time since the last run that happened.
     // Only rows no relay has taken: a claim moves next_attempt_at past due_at, and a claimed
