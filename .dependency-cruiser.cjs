@@ -5,7 +5,9 @@
  * says why each rule is there.
  *
  * From the bottom up:
- * - shared/: the runtime. It knows no shop: nothing above it.
+ * - shared/: the runtime, four packages that know no shop. @shared/core at
+ *   the bottom; @shared/http and @shared/messaging on it, apart from each
+ *   other; @shared/operations on top of both.
  * - contracts/: the shop's events, errors, registry and database client.
  * - services/<name>/: one process each; none reaches into another.
  * - scripts/, bench/, test/: tooling around them, through each package's
@@ -28,7 +30,7 @@ module.exports = {
       name: 'runtime-knows-no-shop',
       severity: 'error',
       comment: 'shared/ is the runtime every service copies; it names no service, contract or tool.',
-      from: { path: '^shared/src/' },
+      from: { path: '^shared/[^/]+/src/' },
       to: { path: '^(contracts|services|scripts|bench|test)/' },
     },
     {
@@ -46,11 +48,27 @@ module.exports = {
       to: { path: '^services/', pathNot: '^services/$1/' },
     },
     {
+      name: 'core-below-the-runtime',
+      severity: 'error',
+      comment:
+        'Configuration, errors, logging, metrics and tracing serve every package and need none of them.',
+      from: { path: '^shared/core/src/' },
+      to: { path: '^shared/(http|messaging|operations)/' },
+    },
+    {
       name: 'http-below-messaging',
       severity: 'error',
       comment: 'The HTTP layer serves any service, with or without a broker.',
-      from: { path: '^shared/src/http/' },
-      to: { path: '^shared/src/messaging/' },
+      from: { path: '^shared/http/src/' },
+      to: { path: '^shared/(messaging|operations)/' },
+    },
+    {
+      name: 'messaging-below-operations',
+      severity: 'error',
+      comment:
+        'Messaging works without controls, schedules, a dead-letter store or an HTTP server; operations is built on it.',
+      from: { path: '^shared/messaging/src/' },
+      to: { path: '^shared/(http|operations)/' },
     },
     {
       name: 'scripts-below-bench',
@@ -64,18 +82,18 @@ module.exports = {
       name: 'products-import-no-tests',
       severity: 'error',
       comment: 'What ships never loads a test or its helpers.',
-      from: { path: '^(shared|contracts|services/[^/]+)/src/', pathNot: '\\.test\\.ts$' },
-      to: { path: ['\\.test\\.ts$', '^test/', '^(shared|contracts|services/[^/]+)/test/'] },
+      from: { path: '^(shared/[^/]+|contracts|services/[^/]+)/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: ['\\.test\\.ts$', '^test/', '^(shared/[^/]+|contracts|services/[^/]+)/test/'] },
     },
     {
       name: 'packages-through-their-entry',
       severity: 'error',
       comment:
-        'Outside shared/ and contracts/, their code is reached through an entry of package.json "exports" (an index.ts), so a package can change its insides.',
-      from: { pathNot: '^(shared|contracts)/' },
+        'From outside a runtime package or contracts/, its code is reached through an entry of package.json "exports" (an index.ts), so a package can change its insides.',
+      from: { path: '^(shared/[^/]+|[^/]+)/' },
       to: {
-        path: '^(shared|contracts)/src/',
-        pathNot: ['/index\\.ts$', '^contracts/src/database/generated/'],
+        path: '^(shared/[^/]+|contracts)/src/',
+        pathNot: ['^$1/', '/index\\.ts$', '^contracts/src/database/generated/'],
       },
     },
     {

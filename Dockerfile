@@ -31,7 +31,7 @@ COPY . .
 # them by walking up from scripts/dist/database), and the dashboard's page.
 RUN npm run build \
  && mkdir /out \
- && for package in shared contracts services/* scripts; do \
+ && for package in shared/* contracts services/* scripts; do \
       mkdir -p "/out/$package" \
       && cp -R "$package/dist" "/out/$package/dist" \
       && if [ -f "$package/package.json" ]; then cp "$package/package.json" "/out/$package/"; fi; \

@@ -27,7 +27,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: [
-        '<rootDir>/shared/src/**/*.test.ts',
+        '<rootDir>/shared/*/src/**/*.test.ts',
         '<rootDir>/contracts/src/**/*.test.ts',
         '<rootDir>/services/*/src/**/*.test.ts',
         '<rootDir>/scripts/**/*.test.ts',
@@ -37,7 +37,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: [
-        '<rootDir>/shared/test/**/*.test.ts',
+        '<rootDir>/shared/*/test/**/*.test.ts',
         '<rootDir>/services/*/test/**/*.test.ts',
         '<rootDir>/test/**/*.test.ts',
       ],

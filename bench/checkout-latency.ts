@@ -15,10 +15,10 @@
  * --requests. Its own database and queue prefix, removed afterwards.
  */
 
+import { registryTopology } from '@shared/messaging';
 import { loadCheckoutConfig } from '@shop/checkout';
 import { Command } from 'commander';
 import { SHOP_REGISTRY } from '../contracts/src/registry';
-import { registryTopology } from '../shared/src/messaging';
 import {
   type BenchRow,
   benchDatabase,

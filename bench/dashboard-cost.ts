@@ -13,10 +13,10 @@
  * removed afterwards; the services run from their TypeScript sources.
  */
 import { gzipSync } from 'node:zlib';
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { topologyOf } from '@shared/messaging';
 import { Command } from 'commander';
 import { SHOP_REGISTRY } from '../contracts/src/registry';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
-import { topologyOf } from '../shared/src/messaging';
 import { CountingSmtpServer } from './support/counting-smtp-server';
 import {
   type BenchRow,

@@ -13,14 +13,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { Broker, createEvent, topologyOf } from '@shared/messaging';
 import { Command } from 'commander';
 import type { PrismaClient } from '../contracts/src/database';
 import { OrderCompletedV1 } from '../contracts/src/events';
 import { SHOP_REGISTRY } from '../contracts/src/registry';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
-import { createEvent } from '../shared/src/events';
-import { createLogger } from '../shared/src/logging';
-import { Broker, topologyOf } from '../shared/src/messaging';
 import { CountingSmtpServer } from './support/counting-smtp-server';
 import {
   type BenchRow,

@@ -14,18 +14,15 @@
  * Loopback only, bounded by its counts. Its own database and queues, removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { Broker, createEvent, describeTopology, OutboxRelay } from '@shared/messaging';
+import { JOBS_TABLE, parseRate, type Rate, rateLimitPool, SharedRateLimiter } from '@shared/operations';
 import { Command } from 'commander';
 import pg from 'pg';
 import { createPrismaClient } from '../contracts/src/database';
 import { ReviewRequestDueV1 } from '../contracts/src/events';
 import { dropDatabase, migrateDatabase } from '../scripts/database';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
-import { parseRate, type Rate, rateLimitPool, SharedRateLimiter } from '../shared/src/controls';
-import { createEvent } from '../shared/src/events';
-import { createLogger } from '../shared/src/logging';
-import { Broker, describeTopology } from '../shared/src/messaging';
-import { OutboxRelay } from '../shared/src/outbox';
-import { JOBS_TABLE } from '../shared/src/scheduler';
 import {
   type BenchRow,
   benchRun,

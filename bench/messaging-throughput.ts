@@ -15,16 +15,15 @@
  * removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { Broker, createEvent, describeTopology } from '@shared/messaging';
 import { connect } from 'amqplib';
 import { Command } from 'commander';
 import pg from 'pg';
 import { createPrismaClient, inboxClaim } from '../contracts/src/database';
 import { OrderCompletedV1 } from '../contracts/src/events';
 import { dropDatabase, migrateDatabase } from '../scripts/database';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
-import { createEvent } from '../shared/src/events';
-import { createLogger } from '../shared/src/logging';
-import { Broker, describeTopology } from '../shared/src/messaging';
 import {
   type BenchRow,
   benchRun,

@@ -17,12 +17,13 @@
  * Loopback only, bounded by --events and a time limit per drain. Its own
  * database and queue prefix, removed afterwards.
  */
+
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { Broker, topologyOf } from '@shared/messaging';
+import { ConsumerControls } from '@shared/operations';
 import { Command } from 'commander';
 import { SHOP_REGISTRY } from '../contracts/src/registry';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
-import { ConsumerControls } from '../shared/src/controls';
-import { createLogger } from '../shared/src/logging';
-import { Broker, topologyOf } from '../shared/src/messaging';
 import { anOrderCompleted } from './fulfillment-drain';
 import { CountingSmtpServer } from './support/counting-smtp-server';
 import {

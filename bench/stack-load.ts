@@ -24,11 +24,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { topologyOf } from '@shared/messaging';
 import { Command } from 'commander';
 import type { PrismaClient } from '../contracts/src/database';
 import { SHOP_REGISTRY } from '../contracts/src/registry';
-import { parseRetryDelays, type RetryTier } from '../shared/src/config';
-import { topologyOf } from '../shared/src/messaging';
 import { CountingSmtpServer } from './support/counting-smtp-server';
 import {
   type BenchRow,

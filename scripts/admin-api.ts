@@ -1,5 +1,5 @@
+import { loadConfig } from '@shared/core/config';
 import { SHOP_MANIFEST } from '@shop/contracts/registry';
-import { loadConfig } from '@shop/shared/config';
 import { z } from 'zod';
 
 /**

@@ -16,16 +16,22 @@ const depcruise = join(repoRoot, 'node_modules', '.bin', 'depcruise');
 /** Planted imports: each file, the files it imports (paths in the tree). */
 const PLANTED: Record<string, string[]> = {
   // runtime-knows-no-shop
-  'shared/src/messaging/broker.ts': ['services/checkout/src/config.ts'],
+  'shared/messaging/src/broker.ts': ['services/checkout/src/config.ts'],
   'services/checkout/src/config.ts': [],
   // services-stay-apart
   'services/email/src/main.ts': ['services/checkout/src/index.ts'],
   // http-below-messaging
-  'shared/src/http/error-table.ts': ['shared/src/messaging/broker.ts'],
+  'shared/http/src/error-table.ts': ['shared/messaging/src/index.ts'],
+  // core-below-the-runtime
+  'shared/core/src/logging/index.ts': ['shared/messaging/src/index.ts'],
+  // messaging-below-operations
+  'shared/messaging/src/consumer.ts': ['shared/operations/src/index.ts'],
+  // packages-through-their-entry, between runtime packages
+  'shared/operations/src/queue-census.ts': ['shared/messaging/src/broker.ts'],
   // products-import-no-tests
   'services/pdf/src/main.ts': ['test/support.ts'],
   // packages-through-their-entry, services-through-their-entry
-  'scripts/dlq.ts': ['services/checkout/src/http/checkout-api.ts', 'shared/src/messaging/broker.ts'],
+  'scripts/dlq.ts': ['services/checkout/src/http/checkout-api.ts', 'shared/messaging/src/broker.ts'],
   // service-tests-through-other-entries
   'services/dashboard/test/api.test.ts': ['services/checkout/src/http/checkout-api.ts'],
   // scripts-below-bench
@@ -36,15 +42,17 @@ const PLANTED: Record<string, string[]> = {
   'scripts/k8s/a.ts': ['scripts/k8s/b.ts'],
   'scripts/k8s/b.ts': ['scripts/k8s/a.ts'],
   // allowed: through the entries, down the floors
-  'scripts/contracts.ts': ['services/checkout/src/index.ts', 'shared/src/http/index.ts'],
+  'scripts/contracts.ts': ['services/checkout/src/index.ts', 'shared/http/src/index.ts'],
   'services/checkout/src/index.ts': ['services/checkout/src/http/checkout-api.ts'],
-  'services/checkout/src/http/checkout-api.ts': ['shared/src/http/index.ts', 'contracts/src/events/index.ts'],
+  'services/checkout/src/http/checkout-api.ts': ['shared/http/src/index.ts', 'contracts/src/events/index.ts'],
   'services/checkout/test/orders.test.ts': ['services/checkout/src/http/checkout-api.ts', 'test/support.ts'],
   'services/dashboard/test/harness-user.test.ts': ['services/checkout/test/checkout-harness.ts'],
   'services/checkout/test/checkout-harness.ts': ['services/checkout/src/index.ts'],
-  'shared/src/http/index.ts': ['shared/src/errors/index.ts'],
-  'shared/src/errors/index.ts': [],
-  'contracts/src/events/index.ts': ['shared/src/errors/index.ts'],
+  'shared/http/src/index.ts': ['shared/core/src/errors/index.ts'],
+  'shared/operations/src/index.ts': ['shared/messaging/src/index.ts', 'shared/http/src/index.ts'],
+  'shared/messaging/src/index.ts': ['shared/messaging/src/broker.ts', 'shared/core/src/errors/index.ts'],
+  'shared/core/src/errors/index.ts': [],
+  'contracts/src/events/index.ts': ['shared/core/src/errors/index.ts'],
   'test/support.ts': [],
 };
 
@@ -93,7 +101,7 @@ function specifier(from: string, to: string): string {
 }
 
 test('When the runtime imports a service, then runtime-knows-no-shop fails the check', () => {
-  expect(brokenBy('shared/src/messaging/broker.ts')).toEqual(['runtime-knows-no-shop']);
+  expect(brokenBy('shared/messaging/src/broker.ts')).toEqual(['runtime-knows-no-shop']);
 });
 
 test('When one service imports another, then services-stay-apart fails the check', () => {
@@ -101,7 +109,17 @@ test('When one service imports another, then services-stay-apart fails the check
 });
 
 test('When HTTP imports messaging, then http-below-messaging fails the check', () => {
-  expect(brokenBy('shared/src/http/error-table.ts')).toEqual(['http-below-messaging']);
+  expect(brokenBy('shared/http/src/error-table.ts')).toEqual(['http-below-messaging']);
+});
+
+test('When a runtime package imports one above it, then the floor it belongs to fails the check', () => {
+  expect(brokenBy('shared/core/src/logging/index.ts')).toEqual(['core-below-the-runtime']);
+  expect(brokenBy('shared/messaging/src/consumer.ts')).toEqual(['messaging-below-operations']);
+});
+
+test('When one runtime package reaches past the entry of another, then packages-through-their-entry fails the check', () => {
+  expect(brokenBy('shared/operations/src/queue-census.ts')).toEqual(['packages-through-their-entry']);
+  expect(brokenBy('shared/messaging/src/index.ts')).toEqual([]);
 });
 
 test('When product code imports a test helper, then products-import-no-tests fails the check', () => {
@@ -129,9 +147,12 @@ test('When imports go through the entries, down the floors, then the check passe
   const planted = new Set(Object.keys(PLANTED).filter((file) => brokenBy(file).length > 0));
   expect([...planted].sort()).toEqual(
     [
-      'shared/src/messaging/broker.ts',
+      'shared/messaging/src/broker.ts',
       'services/email/src/main.ts',
-      'shared/src/http/error-table.ts',
+      'shared/http/src/error-table.ts',
+      'shared/core/src/logging/index.ts',
+      'shared/messaging/src/consumer.ts',
+      'shared/operations/src/queue-census.ts',
       'services/pdf/src/main.ts',
       'scripts/dlq.ts',
       'services/dashboard/test/api.test.ts',

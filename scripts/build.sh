@@ -18,12 +18,13 @@
 #     },
 #     "include": ["src"],
 #     "exclude": ["src/**/*.test.ts"],
-#     "references": [{ "path": "../../shared/tsconfig.build.json" }]
+#     "references": [{ "path": "../../shared/messaging/tsconfig.build.json" }, ...]
 #   }
 #
-# The reference matters: @shop/shared's "types" condition points at its TypeScript sources,
-# and a project reference makes tsc read shared/dist's declarations instead of compiling
-# shared/src a second time into the service's output.
+# The references matter: a runtime package's "types" condition points at its TypeScript
+# sources, and a project reference makes tsc read that package's dist/ declarations instead
+# of compiling its src/ a second time into the service's output. Reference each @shared/* and
+# @shop/* package the service imports.
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ cd "$(dirname "$0")/.."
 npm run db:generate
 
 # scripts/ contributes the migrate CLI, which the image runs before the services start.
-projects=(shared/tsconfig.build.json contracts/tsconfig.build.json services/*/tsconfig.build.json scripts/tsconfig.build.json)
+projects=(shared/*/tsconfig.build.json contracts/tsconfig.build.json services/*/tsconfig.build.json scripts/tsconfig.build.json)
 
 # Each project keeps its build info inside dist/, so removing dist/ is a complete clean and
 # no file of a deleted source survives into an image.

@@ -12,9 +12,10 @@
  * `npm run rabbitmq:definitions` (RABBITMQ_<USER>_PASSWORD, else the development defaults).
  * Exits 1 when any check fails.
  */
+
+import { loadConfig, messagingVariables } from '@shared/core/config';
+import { topologyOf } from '@shared/messaging';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { loadConfig, messagingVariables } from '@shop/shared/config';
-import { topologyOf } from '@shop/shared/messaging';
 import { type ChannelModel, connect } from 'amqplib';
 import { Command } from 'commander';
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, messagingVariables, parseDuration, shutdownDeadlineMs } from '@shop/shared/config';
+import { loadConfig, messagingVariables, parseDuration, shutdownDeadlineMs } from '@shared/core/config';
 import { parse as parseYaml } from 'yaml';
 import { type KubernetesObject, renderKustomization } from './k8s/render-kustomization';
 

@@ -10,8 +10,8 @@
  * in compose it may start while Postgres still initialises its volume.
  */
 
+import { databaseVariables, duration, loadConfig } from '@shared/core/config';
 import { createPrismaClient } from '@shop/contracts/database';
-import { databaseVariables, duration, loadConfig } from '@shop/shared/config';
 import { Command } from 'commander';
 import {
   checkMigrationDrift,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent, type EventOf } from '@shared/messaging';
 import { OrderCompletedV1 } from '@shop/contracts/events';
-import { createEvent, type EventOf } from '@shop/shared/events';
 
 export type OrderCompleted = EventOf<typeof OrderCompletedV1>;
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { AmqpUrls } from '@shop/shared/config';
+import type { AmqpUrls } from '@shared/core/config';
 
 /**
  * The local three-node RabbitMQ cluster of scripts/rabbitmq-cluster.sh, for

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { parseRetryDelays, type RetryTier } from '@shop/shared/config';
-import { createLogger } from '@shop/shared/logging';
-import {
-  type ConsumerDefinition,
-  deleteTopology,
-  describeTopology,
-  type Topology,
-} from '@shop/shared/messaging';
+import { parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { type ConsumerDefinition, deleteTopology, describeTopology, type Topology } from '@shared/messaging';
 import { type Channel, type ChannelModel, connect, type GetMessage } from 'amqplib';
 import { TEST_METRICS_TOKEN } from './metrics-token';
 

@@ -1,7 +1,7 @@
+import type { EventEnvelope } from '@shared/messaging';
+import { Broker, type ServiceQueues, type Topology, topologyOf } from '@shared/messaging';
+import { replayHeaders } from '@shared/operations';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { replayHeaders } from '@shop/shared/dead-letters';
-import type { EventEnvelope } from '@shop/shared/events';
-import { Broker, type ServiceQueues, type Topology, topologyOf } from '@shop/shared/messaging';
 import type { GetMessage } from 'amqplib';
 import { amqpUrl, QueueInspector, testLogger, tiers, uniquePrefix, waitFor } from './support';
 

@@ -1,6 +1,6 @@
+import { deleteTopology, type Topology } from '@shared/messaging';
 import { connect } from 'amqplib';
 import { environment } from '../../scripts/database/scratch-run';
-import { deleteTopology, type Topology } from '../../shared/src/messaging';
 
 // A run's own database and name, which the chaos run shares with the benchmarks.
 export {

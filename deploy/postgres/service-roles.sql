@@ -119,7 +119,7 @@ FROM unnest(string_to_array(:'services', ',')) AS service
 
 -- The shared schemas ----------------------------------------------------------------------------
 
--- runtime: every service reads and writes it (through @shop/shared only; docs/job-controls.md).
+-- runtime: every service reads and writes it (through @shared/operations only; docs/job-controls.md).
 -- gateway: checkout alone. Same rights as in a service's own schema, no DDL.
 SELECT format('GRANT USAGE ON SCHEMA %I TO %I', grantee.schema, grantee.role)
 FROM (SELECT 'runtime' AS schema, role FROM unnest(string_to_array(:'services', ',')) AS role

@@ -28,11 +28,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AmqpUrls, parseRetryDelays, type RetryTier } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import type { EventEnvelope } from '@shared/messaging';
+import { Broker, deleteTopology, topologyOf } from '@shared/messaging';
 import { SHOP_CONSUMERS, SHOP_REGISTRY } from '@shop/contracts/registry';
-import { type AmqpUrls, parseRetryDelays, type RetryTier } from '@shop/shared/config';
-import type { EventEnvelope } from '@shop/shared/events';
-import { createLogger } from '@shop/shared/logging';
-import { Broker, deleteTopology, topologyOf } from '@shop/shared/messaging';
 import { Command } from 'commander';
 import { clusterUrls, ensureCluster, killNode, restartNode, stopCluster } from '../../test/rabbitmq-cluster';
 import { freePort, ServiceProcess } from '../../test/service-process';

@@ -1,6 +1,6 @@
+import type { Broker } from '@shared/messaging';
 import type { PrismaClient } from '@shop/contracts/database';
 import { OrderCompletedV1 } from '@shop/contracts/events';
-import type { Broker } from '@shop/shared/messaging';
 
 export interface BalanceRow {
   service: string;

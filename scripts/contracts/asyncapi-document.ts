@@ -1,8 +1,14 @@
+import { loadConfig, messagingVariables } from '@shared/core/config';
+import type { Registry } from '@shared/messaging';
+import {
+  type EventContract,
+  envelopeSchema,
+  HEADERS,
+  queueDeclarations,
+  type ServiceQueues,
+  topologyOf,
+} from '@shared/messaging';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { loadConfig, messagingVariables } from '@shop/shared/config';
-import { type EventContract, envelopeSchema } from '@shop/shared/events';
-import { HEADERS, queueDeclarations, type ServiceQueues, topologyOf } from '@shop/shared/messaging';
-import type { Registry } from '@shop/shared/registry';
 import { z } from 'zod';
 
 /**

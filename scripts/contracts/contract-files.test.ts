@@ -1,9 +1,8 @@
 import path from 'node:path';
+import { defineEvent, defineRegistry } from '@shared/messaging';
 import { CHECKOUT_API, CHECKOUT_ROUTES } from '@shop/checkout';
 import { ReceiptGeneratedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { defineEvent } from '@shop/shared/events';
-import { defineRegistry } from '@shop/shared/registry';
 import { z } from 'zod';
 import { asyncApiDocument } from './asyncapi-document';
 import { contractFiles, driftOf, readUnder } from './contract-files';

@@ -1,10 +1,5 @@
+import { type ApiDescription, type ErrorTable, type OpenApiDocument, openApiDocument } from '@shared/http';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
-import {
-  type ApiDescription,
-  type ErrorTable,
-  type OpenApiDocument,
-  openApiDocument,
-} from '@shop/shared/http';
 import { SERVICE_APIS } from './service-apis';
 
 /** The OpenAPI document of every service, by service. */

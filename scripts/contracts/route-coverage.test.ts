@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createLogger } from '@shared/core/logging';
+import {
+  type ApiDescription,
+  createHttpApp,
+  documentedRoutes,
+  type OpenApiDocument,
+  registeredRoutes,
+} from '@shared/http';
+import { consumerHttpApp } from '@shared/operations';
 import { summaryRoutes } from '@shop/analytics';
 import { checkoutHttpRoutes } from '@shop/checkout';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
@@ -7,15 +16,6 @@ import { dashboardHttpRoutes } from '@shop/dashboard';
 import { inventoryRoutes } from '@shop/inventory';
 import { operationsHttpRoutes } from '@shop/operations';
 import { receiptRoutes } from '@shop/pdf';
-import {
-  type ApiDescription,
-  createHttpApp,
-  documentedRoutes,
-  type OpenApiDocument,
-  registeredRoutes,
-} from '@shop/shared/http';
-import { consumerHttpApp } from '@shop/shared/lifecycle';
-import { createLogger } from '@shop/shared/logging';
 import type { Express } from 'express';
 import { SERVICE_APIS } from './service-apis';
 

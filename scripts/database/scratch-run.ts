@@ -1,5 +1,5 @@
+import { databaseVariables, loadConfig, messagingVariables } from '@shared/core/config';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
-import { databaseVariables, loadConfig, messagingVariables } from '@shop/shared/config';
 import { seedDatabase } from '../seed';
 import { dropDatabase } from './database-admin';
 import { migrateDatabase } from './migrate-database';

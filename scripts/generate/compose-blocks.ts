@@ -1,3 +1,4 @@
+import { variableName } from '@shared/core/config';
 import {
   type ServiceManifest,
   SHOP_CONSUMERS,
@@ -5,7 +6,6 @@ import {
   SHOP_REGISTRY,
   type ShopProcess,
 } from '@shop/contracts/registry';
-import { variableName } from '@shop/shared/config';
 
 /** One consumer's block of docker-compose.yml, from its manifest entry. */
 function consumerBlock(name: ShopProcess): string[] {

@@ -1,3 +1,4 @@
+import { variableName } from '@shared/core/config';
 import {
   DATABASE_SERVICES,
   type ServiceManifest,
@@ -5,7 +6,6 @@ import {
   SHOP_MANIFEST,
   SHOP_PROCESSES,
 } from '@shop/contracts/registry';
-import { variableName } from '@shop/shared/config';
 import { consumerBlocks, dashboardUrls } from './compose-blocks';
 import { devSecretsOf, templatedNames } from './kubernetes-consumers';
 import { consumerScrapeJobs, serviceDownExpression } from './prometheus-targets';

@@ -3,7 +3,7 @@ import client from 'prom-client';
 
 type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
-/** What the services expose at /metrics besides prom-client's defaults (shared/src/metrics, checkout's outbox). */
+/** What the services expose at /metrics besides prom-client's defaults (shared/core/src/metrics, checkout's outbox). */
 const SHOP_METRICS: Record<string, MetricType> = {
   shop_messages_handled_total: 'counter',
   shop_message_attempts_failed_total: 'counter',

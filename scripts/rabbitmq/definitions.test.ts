@@ -1,4 +1,4 @@
-import { findService, queueDeclarations } from '@shop/shared/messaging';
+import { findService, queueDeclarations } from '@shared/messaging';
 import { buildDefinitions, monitorPermissions, type Permissions, servicePermissions } from './definitions';
 import { queueMonitorAccount, serviceAccounts, shopTopology } from './shop-accounts';
 

@@ -1,4 +1,4 @@
-import { queueDeclarations, type ServiceQueues, type Topology } from '@shop/shared/messaging';
+import { queueDeclarations, type ServiceQueues, type Topology } from '@shared/messaging';
 import { HASHING_ALGORITHM } from './password-hash';
 
 /**

@@ -1,7 +1,7 @@
+import type { loadConfig, messagingVariables } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { connectBroker, type Topology } from '@shared/messaging';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import type { loadConfig, messagingVariables } from '@shop/shared/config';
-import { createLogger } from '@shop/shared/logging';
-import { connectBroker, type Topology } from '@shop/shared/messaging';
 import { type ChannelModel, connect } from 'amqplib';
 import {
   bind,

@@ -1,6 +1,6 @@
+import { loadConfig, messagingVariables, variableName } from '@shared/core/config';
+import { type Topology, topologyOf } from '@shared/messaging';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { loadConfig, messagingVariables, variableName } from '@shop/shared/config';
-import { type Topology, topologyOf } from '@shop/shared/messaging';
 import { z } from 'zod';
 import { type MonitorAccount, RETRY_TIER_PLACEHOLDER, type ServiceAccount } from './definitions';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent } from '@shared/messaging';
 import { ReviewRequestDueV1 } from '@shop/contracts/events';
-import { createEvent } from '@shop/shared/events';
 import { sleep, waitFor } from '../support';
 import {
   address,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, defineEvent } from '@shop/shared/events';
-import { scheduleJob } from '@shop/shared/scheduler';
+import { createEvent, defineEvent } from '@shared/messaging';
+import { scheduleJob } from '@shared/operations';
 import { z } from 'zod';
 import { sleep, waitFor } from '../support';
 import {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { HEADERS, registryTopology } from '@shared/messaging';
 import { loadCheckoutConfig } from '@shop/checkout';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { HEADERS, registryTopology } from '@shop/shared/messaging';
 import {
   anOrderRequest,
   checkoutEnvironment,

@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventEnvelope } from '@shared/messaging';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_CONSUMERS, SHOP_REGISTRY, type ShopConsumer } from '@shop/contracts/registry';
-import type { EventEnvelope } from '@shop/shared/events';
 import { createIsolatedDatabase } from '../isolated-database';
 import { freePort, ServiceProcess } from '../service-process';
 import { SmtpSink } from '../smtp-sink';

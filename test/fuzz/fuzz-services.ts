@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ApiDescription, type RunningServer, startHttpServer } from '@shared/http';
+import { consumerHttpApp } from '@shared/operations';
 import { ANALYTICS_API, summaryRoutes } from '@shop/analytics';
 import { type ChargeRequest, type ChargeResult, SimulatedPaymentGateway } from '@shop/checkout';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { EMAIL_API } from '@shop/email';
 import { INVENTORY_API, inventoryRoutes } from '@shop/inventory';
 import { PDF_API, ReceiptFiles, receiptRoutes } from '@shop/pdf';
-import { type ApiDescription, type RunningServer, startHttpServer } from '@shop/shared/http';
-import { consumerHttpApp } from '@shop/shared/lifecycle';
 import {
   createTestDatabase,
   startTestCheckout,

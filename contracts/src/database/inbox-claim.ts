@@ -1,4 +1,4 @@
-import type { InboxClaim } from '@shop/shared/messaging';
+import type { InboxClaim } from '@shared/messaging';
 import { Prisma } from './generated/client';
 
 /**

@@ -1,4 +1,4 @@
-import { type ErrorTable, RUNTIME_ERROR_ANSWERS } from '@shop/shared/http';
+import { type ErrorTable, RUNTIME_ERROR_ANSWERS } from '@shared/http';
 
 /**
  * Every error code a service of the shop answers over HTTP, and how. The one

@@ -1,4 +1,4 @@
-import { attemptFields } from '@shop/shared/registry';
+import { attemptFields } from '@shared/messaging';
 import { z } from 'zod';
 
 /**

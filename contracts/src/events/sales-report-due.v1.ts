@@ -1,5 +1,5 @@
-import { defineEvent } from '@shop/shared/events';
-import { recurringJobFields } from '@shop/shared/scheduler';
+import { defineEvent } from '@shared/messaging';
+import { recurringJobFields } from '@shared/operations';
 import { z } from 'zod';
 
 export const SalesReportDueV1 = defineEvent({

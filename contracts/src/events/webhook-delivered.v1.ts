@@ -1,4 +1,4 @@
-import { defineEvent } from '@shop/shared/events';
+import { defineEvent } from '@shared/messaging';
 import { z } from 'zod';
 import { outcomeFields } from './outcome-fields';
 

@@ -1,4 +1,4 @@
-import { defineRoute } from '@shop/shared/http';
+import { defineRoute } from '@shared/http';
 import { z } from 'zod';
 import { actor, consumerControls, instant, service } from './operations-api-shapes';
 import { ADMIN_ERRORS } from './operations-errors';

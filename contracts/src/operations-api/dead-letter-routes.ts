@@ -1,4 +1,4 @@
-import { defineRoute, text } from '@shop/shared/http';
+import { defineRoute, text } from '@shared/http';
 import { z } from 'zod';
 import {
   actor,

@@ -1,4 +1,4 @@
-import { text } from '@shop/shared/http';
+import { text } from '@shared/http';
 import { z } from 'zod';
 
 /** The shapes the operators' API reads and answers (the *-routes.ts of this folder compose the routes that use them). */

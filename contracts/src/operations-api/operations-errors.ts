@@ -1,6 +1,6 @@
+import { AppError, permanentError } from '@shared/core/errors';
+import type { FieldError } from '@shared/http';
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { AppError, permanentError } from '@shop/shared/errors';
-import type { FieldError } from '@shop/shared/http';
 
 export const ADMIN_ERRORS = {
   off: 'ADMIN.OFF',

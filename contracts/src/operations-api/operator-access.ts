@@ -1,5 +1,5 @@
-import { permanentError } from '@shop/shared/errors';
-import { requireBearerToken } from '@shop/shared/http';
+import { permanentError } from '@shared/core/errors';
+import { requireBearerToken } from '@shared/http';
 import { ADMIN_ERRORS, adminInvalidRequest } from './operations-errors';
 
 /** What every operators' route shares: its tag, the admin token, and its refusals without one. */

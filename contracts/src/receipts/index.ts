@@ -1,4 +1,4 @@
-import { joinUrl } from '@shop/shared/http';
+import { joinUrl } from '@shared/http';
 
 /** The file name the pdf service gives an order's receipt, and the last segment of its URL. */
 export const receiptFileName = (orderId: string) => `${orderId}.pdf`;

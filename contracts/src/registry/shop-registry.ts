@@ -1,4 +1,4 @@
-import { defineRegistry } from '@shop/shared/registry';
+import { defineRegistry } from '@shared/messaging';
 import { z } from 'zod';
 import { SMTP_UNREACHABLE } from '../email';
 import {

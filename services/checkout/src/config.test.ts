@@ -1,4 +1,4 @@
-import { ConfigError } from '@shop/shared/config';
+import { ConfigError } from '@shared/core/config';
 import { loadCheckoutConfig } from './config';
 
 describe('checkout configuration', () => {

@@ -1,4 +1,3 @@
-import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import {
   databaseVariables,
   duration,
@@ -7,9 +6,10 @@ import {
   loggingVariables,
   messagingVariables,
   proxyVariables,
-} from '@shop/shared/config';
-import { parseRate } from '@shop/shared/controls';
-import { tracingVariables } from '@shop/shared/tracing';
+} from '@shared/core/config';
+import { tracingVariables } from '@shared/core/tracing';
+import { parseRate } from '@shared/operations';
+import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import { z } from 'zod';
 
 const flag = (fallback: boolean) =>

@@ -1,12 +1,11 @@
+import type { Logger } from '@shared/core/logging';
+import { createHttpApp, startHttpServer } from '@shared/http';
+import type { Registry } from '@shared/messaging';
+import { connectBroker, OutboxBacklog, OutboxRelay } from '@shared/messaging';
+import { databaseAndBrokerReadiness } from '@shared/operations';
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
-import { databaseAndBrokerReadiness } from '@shop/shared/lifecycle';
-import type { Logger } from '@shop/shared/logging';
-import { connectBroker } from '@shop/shared/messaging';
-import { OutboxBacklog, OutboxRelay } from '@shop/shared/outbox';
-import type { Registry } from '@shop/shared/registry';
 import type { CheckoutConfig } from './config';
 import { Catalogue } from './data/catalogue';
 import { fulfillmentTasksIn } from './data/fulfillment-tasks';

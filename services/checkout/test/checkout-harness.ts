@@ -1,8 +1,7 @@
+import type { EventEnvelope, Registry } from '@shared/messaging';
+import { registryTopology } from '@shared/messaging';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import type { EventEnvelope } from '@shop/shared/events';
-import { registryTopology } from '@shop/shared/messaging';
-import type { Registry } from '@shop/shared/registry';
 import { createIsolatedDatabase } from '../../../test/isolated-database';
 import {
   amqpUrl,

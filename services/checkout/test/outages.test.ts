@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { connectBroker, createEvent, OutboxRelay } from '@shared/messaging';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { OrderCompletedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createEvent } from '@shop/shared/events';
-import { connectBroker } from '@shop/shared/messaging';
-import { OutboxRelay } from '@shop/shared/outbox';
 import { amqpUrl, testLogger, waitFor } from '../../../test/support';
 import { TcpProxy } from '../../../test/tcp-proxy';
 import { loadCheckoutConfig } from '../src/config';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@shop/shared/errors';
-import type { EventEnvelope } from '@shop/shared/events';
+import { AppError } from '@shared/core/errors';
+import type { EventEnvelope } from '@shared/messaging';
 import { testLogger } from '../../../test/support';
 import { OrdersRepository } from '../src/data/orders-repository';
 import { type PlaceOrderDeps, placeOrder } from '../src/domain/place-order';

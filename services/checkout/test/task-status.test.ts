@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Broker, connectBroker, createEvent } from '@shared/messaging';
 import {
   ConfirmationSentV1,
   OrderRecordedV1,
@@ -6,8 +7,6 @@ import {
   StockReservedV1,
 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createEvent } from '@shop/shared/events';
-import { type Broker, connectBroker } from '@shop/shared/messaging';
 import { QueueInspector, scrapeMetrics, testLogger, uniquePrefix, waitFor } from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import {

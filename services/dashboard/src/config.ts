@@ -1,4 +1,3 @@
-import { portOf, SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
 import {
   duration,
   httpVariables,
@@ -6,8 +5,9 @@ import {
   loggingVariables,
   messagingVariables,
   proxyVariables,
-} from '@shop/shared/config';
-import { tracingVariables } from '@shop/shared/tracing';
+} from '@shared/core/config';
+import { tracingVariables } from '@shared/core/tracing';
+import { portOf, SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
 import { z } from 'zod';
 
 /** The services whose /metrics the dashboard reads: every process of the registry. */

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import type { Logger } from '@shared/core/logging';
+import { createHttpApp, startHttpServer } from '@shared/http';
+import { connectBroker } from '@shared/messaging';
+import { QueueCensus } from '@shared/operations';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
-import type { Logger } from '@shop/shared/logging';
-import { connectBroker, QueueCensus } from '@shop/shared/messaging';
 import type { DashboardConfig } from './config';
 import { DASHBOARD_API } from './http/dashboard-api';
 import { dashboardHttpRoutes } from './http/dashboard-http';

@@ -1,7 +1,7 @@
+import { duration, loadConfig } from '@shared/core/config';
+import { demoVariables } from '@shared/core/demo';
+import { consumerVariables } from '@shared/operations';
 import { SHOP_MANIFEST } from '@shop/contracts/registry';
-import { duration, loadConfig } from '@shop/shared/config';
-import { demoVariables } from '@shop/shared/demo';
-import { consumerVariables } from '@shop/shared/lifecycle';
 import { z } from 'zod';
 
 export type EmailConfig = ReturnType<typeof loadEmailConfig>;

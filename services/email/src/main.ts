@@ -1,10 +1,10 @@
+import { withDemoKnobs } from '@shared/core/demo';
+import { createLogger } from '@shared/core/logging';
+import { startTracing } from '@shared/core/tracing';
+import { exitOnStartupFailure, serveConsumer } from '@shared/operations';
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { withDemoKnobs } from '@shop/shared/demo';
-import { exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
-import { createLogger } from '@shop/shared/logging';
-import { startTracing } from '@shop/shared/tracing';
 import { loadEmailConfig } from './config';
 import { sentConfirmationsIn } from './data/sent-confirmations';
 import { sendConfirmationWhenOrderCompleted } from './handlers/send-confirmation-when-order-completed';

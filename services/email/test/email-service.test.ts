@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { HEADERS } from '@shared/messaging';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
-import { HEADERS } from '@shop/shared/messaging';
 import { anOrderCompletedEvent } from '../../../test/order-events';
 import { ServiceProcess } from '../../../test/service-process';
 import { SmtpSink } from '../../../test/smtp-sink';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { loadConfig, messagingVariables } from '@shared/core/config';
+import { Broker, registryTopology } from '@shared/messaging';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { loadConfig, messagingVariables } from '@shop/shared/config';
-import { Broker, registryTopology } from '@shop/shared/messaging';
 import { ChildProcessHandle } from '../../../test/child-process';
 import { amqpUrl, databaseUrl, QueueInspector, testLogger, uniquePrefix } from '../../../test/support';
 

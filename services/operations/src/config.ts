@@ -1,12 +1,12 @@
-import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import {
   databaseVariables,
   httpVariables,
   loadConfig,
   loggingVariables,
   messagingVariables,
-} from '@shop/shared/config';
-import { tracingVariables } from '@shop/shared/tracing';
+} from '@shared/core/config';
+import { tracingVariables } from '@shared/core/tracing';
+import { SHOP_MANIFEST } from '@shop/contracts/registry';
 import { z } from 'zod';
 
 export const operationsVariables = {

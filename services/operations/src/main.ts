@@ -1,7 +1,7 @@
-import { shutdownDeadlineMs } from '@shop/shared/config';
-import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
-import { createLogger, type Logger } from '@shop/shared/logging';
-import { startTracing } from '@shop/shared/tracing';
+import { shutdownDeadlineMs } from '@shared/core/config';
+import { createLogger, type Logger } from '@shared/core/logging';
+import { startTracing } from '@shared/core/tracing';
+import { exitOnStartupFailure, stopOnSignals } from '@shared/operations';
 import { loadOperationsConfig } from './config';
 import { startOperations } from './start-operations';
 

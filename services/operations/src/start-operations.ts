@@ -1,14 +1,17 @@
+import type { Logger } from '@shared/core/logging';
+import { createHttpApp, startHttpServer } from '@shared/http';
+import type { Registry } from '@shared/messaging';
+import { connectBroker } from '@shared/messaging';
+import {
+  ConsumerControls,
+  DeadLetterStore,
+  DeadLetters,
+  databaseAndBrokerReadiness,
+  ScheduledJobs,
+} from '@shared/operations';
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { ConsumerControls } from '@shop/shared/controls';
-import { DeadLetterStore, DeadLetters } from '@shop/shared/dead-letters';
-import { createHttpApp, startHttpServer } from '@shop/shared/http';
-import { databaseAndBrokerReadiness } from '@shop/shared/lifecycle';
-import type { Logger } from '@shop/shared/logging';
-import { connectBroker } from '@shop/shared/messaging';
-import type { Registry } from '@shop/shared/registry';
-import { ScheduledJobs } from '@shop/shared/scheduler';
 import type { OperationsConfig } from './config';
 import { OPERATIONS_API } from './http/operations-api';
 import { operationsHttpRoutes } from './http/operations-http';

@@ -1,4 +1,4 @@
-import { HEADERS } from '@shop/shared/messaging';
+import { HEADERS } from '@shared/messaging';
 import { anOrderCompletedEvent } from '../../../test/order-events';
 import { sleep } from '../../../test/support';
 import {

@@ -1,10 +1,10 @@
+import { createHttpApp, type RunningServer, startHttpServer } from '@shared/http';
+import { Broker, HEADERS, type Topology } from '@shared/messaging';
+import { DeadLetterStore, DeadLetters } from '@shared/operations';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { OrderCompletedV1 } from '@shop/contracts/events';
 import { OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
-import { DeadLetterStore, DeadLetters } from '@shop/shared/dead-letters';
-import { createHttpApp, type RunningServer, startHttpServer } from '@shop/shared/http';
-import { Broker, HEADERS, type Topology } from '@shop/shared/messaging';
 import type { OrderCompleted } from '../../../test/order-events';
 import {
   amqpUrl,

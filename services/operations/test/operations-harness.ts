@@ -1,7 +1,7 @@
+import type { Registry } from '@shared/messaging';
+import { registryTopology } from '@shared/messaging';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { registryTopology } from '@shop/shared/messaging';
-import type { Registry } from '@shop/shared/registry';
 import { createIsolatedDatabase } from '../../../test/isolated-database';
 import { amqpUrl, QueueInspector, TEST_METRICS_TOKEN, testLogger, uniquePrefix } from '../../../test/support';
 import { loadOperationsConfig } from '../src/config';

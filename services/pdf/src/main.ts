@@ -1,11 +1,11 @@
+import { loadConfig } from '@shared/core/config';
+import { demoVariables, withDemoKnobs } from '@shared/core/demo';
+import { createLogger } from '@shared/core/logging';
+import { startTracing } from '@shared/core/tracing';
+import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shared/operations';
 import { createPrismaClient } from '@shop/contracts/database';
 import { SHOP_ERRORS } from '@shop/contracts/errors';
 import { SHOP_MANIFEST, SHOP_REGISTRY } from '@shop/contracts/registry';
-import { loadConfig } from '@shop/shared/config';
-import { demoVariables, withDemoKnobs } from '@shop/shared/demo';
-import { consumerVariables, exitOnStartupFailure, serveConsumer } from '@shop/shared/lifecycle';
-import { createLogger } from '@shop/shared/logging';
-import { startTracing } from '@shop/shared/tracing';
 import { z } from 'zod';
 import { ReceiptFiles } from './data/receipt-files';
 import { receiptRecords } from './data/receipts';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@shop/shared/config';
+import { ConfigError } from '@shared/core/config';
 import { loadWebhooksConfig } from './config';
 
 const secret = `whsec_${Buffer.from('a key of thirty-two bytes, for us').toString('base64')}`;

@@ -1,7 +1,7 @@
+import { loadConfig } from '@shared/core/config';
+import { demoVariables } from '@shared/core/demo';
+import { consumerVariables } from '@shared/operations';
 import { SHOP_MANIFEST } from '@shop/contracts/registry';
-import { loadConfig } from '@shop/shared/config';
-import { demoVariables } from '@shop/shared/demo';
-import { consumerVariables } from '@shop/shared/lifecycle';
 import { z } from 'zod';
 import { webhookSecret } from './domain/webhook-signature';
 

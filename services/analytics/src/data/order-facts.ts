@@ -1,7 +1,6 @@
+import type { EventOf, InboxClaim } from '@shared/messaging';
 import { inboxClaim, type PrismaClient } from '@shop/contracts/database';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
-import type { EventOf } from '@shop/shared/events';
-import type { InboxClaim } from '@shop/shared/messaging';
 
 type OrderCompleted = EventOf<typeof OrderCompletedV1>;
 

@@ -1,6 +1,6 @@
+import { InMemoryEventBus, InMemoryInbox } from '@shared/messaging/testing';
 import { OrderRecordedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { InMemoryEventBus, InMemoryInbox } from '@shop/shared/testing';
 import { anOrderCompletedEvent, type OrderCompleted } from '../../../../test/order-events';
 import { InMemoryOrderFacts } from '../testing/in-memory-order-facts';
 import { recordOrderWhenOrderCompleted } from './record-order-when-order-completed';

@@ -1,7 +1,6 @@
+import type { EventOf, HandlerContext } from '@shared/messaging';
 import type { TransactionClient } from '@shop/contracts/database';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
-import type { EventOf } from '@shop/shared/events';
-import type { HandlerContext } from '@shop/shared/messaging';
 import type { OrderFacts } from '../data/order-facts';
 
 /**

@@ -1,6 +1,6 @@
+import { permanentError } from '@shared/core/errors';
+import { type ApiDescription, defineRoute, type FieldError } from '@shared/http';
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { permanentError } from '@shop/shared/errors';
-import { type ApiDescription, defineRoute, type FieldError } from '@shop/shared/http';
 import { z } from 'zod';
 
 const INVALID_PERIOD: ShopErrorCode = 'ANALYTICS.INVALID_PERIOD';

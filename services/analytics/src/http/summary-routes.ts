@@ -1,5 +1,5 @@
+import { addRoute } from '@shared/http';
 import type { PrismaClient } from '@shop/contracts/database';
-import { addRoute } from '@shop/shared/http';
 import type { Express } from 'express';
 import { summarizeSales } from '../data/order-facts';
 import { ANALYTICS_ROUTES } from './analytics-api';

@@ -1,7 +1,6 @@
+import type { EventOf, InboxClaim } from '@shared/messaging';
+import type { InMemoryInbox } from '@shared/messaging/testing';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
-import type { EventOf } from '@shop/shared/events';
-import type { InboxClaim } from '@shop/shared/messaging';
-import type { InMemoryInbox } from '@shop/shared/testing';
 import type { OrderFacts } from '../data/order-facts';
 
 type Order = EventOf<typeof OrderCompletedV1>['data'];

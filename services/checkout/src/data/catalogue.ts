@@ -1,6 +1,6 @@
+import type { Logger } from '@shared/core/logging';
+import { NotificationListener } from '@shared/core/postgres';
 import type { PrismaClient } from '@shop/contracts/database';
-import type { Logger } from '@shop/shared/logging';
-import { NotificationListener } from '@shop/shared/postgres';
 import type { Product } from '../domain/pricing';
 import { database } from './database-errors';
 

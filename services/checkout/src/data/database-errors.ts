@@ -1,4 +1,4 @@
-import { AppError, retryableError } from '@shop/shared/errors';
+import { AppError, retryableError } from '@shared/core/errors';
 import { ORDER_ERRORS } from '../domain/order-errors';
 
 /** Prisma's codes for "the database is not there", not "the query is wrong". https://www.prisma.io/docs/orm/reference/error-reference */

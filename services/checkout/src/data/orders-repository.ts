@@ -1,5 +1,5 @@
+import type { EventEnvelope } from '@shared/messaging';
 import { Prisma, type PrismaClient } from '@shop/contracts/database';
-import type { EventEnvelope } from '@shop/shared/events';
 import { idRangeOf, type OrderSearch } from '../domain/order-search';
 import type { OrderSnapshot } from '../domain/order-snapshot';
 import type { PricedOrder } from '../domain/pricing';

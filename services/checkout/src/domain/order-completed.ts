@@ -1,5 +1,5 @@
+import { createEvent, type EventOf } from '@shared/messaging';
 import { OrderCompletedV1 } from '@shop/contracts/events';
-import { createEvent, type EventOf } from '@shop/shared/events';
 import type { PricedLine } from './pricing';
 
 export interface ConfirmedOrder {

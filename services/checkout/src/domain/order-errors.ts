@@ -1,5 +1,5 @@
+import { permanentError, retryableError } from '@shared/core/errors';
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { permanentError, retryableError } from '@shop/shared/errors';
 
 /**
  * Every refusal checkout can give, as string codes. Only the HTTP layer

@@ -1,7 +1,7 @@
+import { createLogger } from '@shared/core/logging';
+import { InMemoryEventBus } from '@shared/messaging/testing';
 import { OrderCompletedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createLogger } from '@shop/shared/logging';
-import { InMemoryEventBus } from '@shop/shared/testing';
 import type { ChargeRequest } from '../payment/payment-gateway';
 import { SimulatedPaymentGateway, TEST_CARDS } from '../payment/simulated-payment-gateway';
 import { InMemoryOrders, inMemoryCatalogue } from '../testing/in-memory-orders';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@shop/shared/events';
-import type { Logger } from '@shop/shared/logging';
-import type { OutboxBacklog } from '@shop/shared/outbox';
+import type { Logger } from '@shared/core/logging';
+import type { EventEnvelope, OutboxBacklog } from '@shared/messaging';
 import type { OrdersRepository } from '../data/orders-repository';
 import type { ChargeResult, PaymentGateway } from '../payment/payment-gateway';
 import { orderCompletedEvent } from './order-completed';

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '@shop/shared/events';
-import type { Logger } from '@shop/shared/logging';
+import type { Logger } from '@shared/core/logging';
+import type { EventEnvelope } from '@shared/messaging';
 import type { OrdersRepository, UnsettledOrder } from '../data/orders-repository';
 import type { PaymentGateway } from '../payment/payment-gateway';
 import { orderCompletedEvent } from './order-completed';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent, type EventEnvelope } from '@shared/messaging';
+import { InMemoryEventBus } from '@shared/messaging/testing';
 import { ReceiptGeneratedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createEvent, type EventEnvelope } from '@shop/shared/events';
-import { InMemoryEventBus } from '@shop/shared/testing';
 import { InMemoryFulfillmentTasks } from '../testing/in-memory-fulfillment-tasks';
 import { projectTaskOutcome } from './project-task-outcome';
 

@@ -1,6 +1,4 @@
-import type { EventEnvelope } from '@shop/shared/events';
-import type { HandlerContext } from '@shop/shared/messaging';
-import type { ReadOutcome, Registry } from '@shop/shared/registry';
+import type { EventEnvelope, HandlerContext, ReadOutcome, Registry } from '@shared/messaging';
 import type { FulfillmentTasks } from '../data/fulfillment-tasks';
 import { type AttemptRecord, applyOutcome, type TaskOutcome } from '../domain/task-status';
 

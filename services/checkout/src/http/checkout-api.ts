@@ -1,4 +1,4 @@
-import type { ApiDescription } from '@shop/shared/http';
+import type { ApiDescription } from '@shared/http';
 import { ORDER_ROUTES } from './order-route-descriptions';
 
 /**

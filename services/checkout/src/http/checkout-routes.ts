@@ -1,7 +1,7 @@
+import { activeTraceparent } from '@shared/core/tracing';
+import { addRoute, sendProblem } from '@shared/http';
+import type { Rate } from '@shared/operations';
 import { requireAdmin } from '@shop/contracts/operations-api';
-import type { Rate } from '@shop/shared/controls';
-import { addRoute, sendProblem } from '@shop/shared/http';
-import { activeTraceparent } from '@shop/shared/tracing';
 import type { Express, RequestHandler } from 'express';
 import type { Catalogue } from '../data/catalogue';
 import type { OrdersRepository } from '../data/orders-repository';

@@ -1,4 +1,4 @@
-import type { Rate } from '@shop/shared/controls';
+import type { Rate } from '@shared/operations';
 import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { orderRateLimited } from '../domain/order-errors';

@@ -1,4 +1,4 @@
-import { text } from '@shop/shared/http';
+import { text } from '@shared/http';
 import { z } from 'zod';
 import { passesLuhn } from '../domain/luhn';
 import { isOrderIdPrefix } from '../domain/order-search';

@@ -1,5 +1,5 @@
+import { defineRoute } from '@shared/http';
 import { ADMIN, ADMIN_REFUSALS } from '@shop/contracts/operations-api';
-import { defineRoute } from '@shop/shared/http';
 import { z } from 'zod';
 import { invalidRequest, ORDER_ERRORS, orderNotFound } from '../domain/order-errors';
 import { orderSchema, product } from './checkout-api-shapes';

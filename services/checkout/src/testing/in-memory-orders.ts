@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@shop/shared/events';
+import type { EventEnvelope } from '@shared/messaging';
 import type { NewOrder, StoredOrder } from '../data/orders-repository';
 import type { PlaceOrderRepository } from '../domain/place-order';
 import type { Product } from '../domain/pricing';

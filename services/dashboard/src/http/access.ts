@@ -1,4 +1,4 @@
-import { AppError, permanentError } from '@shop/shared/errors';
+import { AppError, permanentError } from '@shared/core/errors';
 import { parse as parseCookies } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';

@@ -1,4 +1,4 @@
-import { type ApiDescription, defineRoute } from '@shop/shared/http';
+import { type ApiDescription, defineRoute } from '@shared/http';
 import { z } from 'zod';
 import { DASHBOARD_ERRORS, invalidRequest } from './dashboard-errors';
 

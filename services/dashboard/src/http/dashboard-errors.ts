@@ -1,6 +1,6 @@
+import { AppError, permanentError } from '@shared/core/errors';
+import { fieldName } from '@shared/http';
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { AppError, permanentError } from '@shop/shared/errors';
-import { fieldName } from '@shop/shared/http';
 import type { z } from 'zod';
 import type { Answer } from '../sources/service-api';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { permanentError } from '@shop/shared/errors';
-import { addRoute } from '@shop/shared/http';
+import { permanentError } from '@shared/core/errors';
+import { addRoute } from '@shared/http';
 import type { Express } from 'express';
 import helmet from 'helmet';
 import { DASHBOARD_ROUTES } from './dashboard-api';

@@ -1,4 +1,4 @@
-import { addRoute, isUuid, type ParsedRequest } from '@shop/shared/http';
+import { addRoute, isUuid, type ParsedRequest } from '@shared/http';
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import type { LiveFeed } from '../live/live-feed';
 import { auditLog, deadLetterDetail, deadLetterList, deadLetterPreview } from '../views/dead-letters-view';

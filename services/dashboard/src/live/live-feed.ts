@@ -1,5 +1,5 @@
-import type { Logger } from '@shop/shared/logging';
-import type { QueueCensus, ServiceQueueCount } from '@shop/shared/messaging';
+import type { Logger } from '@shared/core/logging';
+import type { QueueCensus, ServiceQueueCount } from '@shared/operations';
 import type { CheckoutApi, Order } from '../sources/checkout-api';
 import type { ConsumerState, DeadLetterSummary, Jobs, OperationsApi } from '../sources/operations-api';
 import type { Answer } from '../sources/service-api';

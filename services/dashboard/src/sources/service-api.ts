@@ -1,4 +1,4 @@
-import { joinUrl } from '@shop/shared/http';
+import { joinUrl } from '@shared/http';
 
 /** What a service answered: its JSON, or why there is none. */
 export type Answer<Body> =

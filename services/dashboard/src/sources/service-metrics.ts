@@ -1,4 +1,4 @@
-import { joinUrl } from '@shop/shared/http';
+import { joinUrl } from '@shared/http';
 
 /** One service's /metrics, as prom-client's registry serves it in JSON (getMetricsAsJSON). */
 export type MetricsJson = {

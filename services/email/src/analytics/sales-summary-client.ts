@@ -1,5 +1,5 @@
-import { retryableError } from '@shop/shared/errors';
-import { joinUrl } from '@shop/shared/http';
+import { retryableError } from '@shared/core/errors';
+import { joinUrl } from '@shared/http';
 import type { SalesSummary } from '../domain/sales-report-email';
 
 export const ANALYTICS_UNAVAILABLE = 'EMAIL.ANALYTICS_UNAVAILABLE';

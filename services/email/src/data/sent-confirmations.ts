@@ -1,5 +1,5 @@
+import { type JobToSchedule, scheduleJob } from '@shared/operations';
 import type { PrismaClient, TransactionClient } from '@shop/contracts/database';
-import { type JobToSchedule, scheduleJob } from '@shop/shared/scheduler';
 
 export interface SentConfirmation {
   orderId: string;

@@ -1,6 +1,6 @@
+import type { EventOf } from '@shared/messaging';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
 import { receiptUrl } from '@shop/contracts/receipts';
-import type { EventOf } from '@shop/shared/events';
 import type { OutgoingEmail } from '../smtp/smtp-mailer';
 
 type OrderCompleted = EventOf<typeof OrderCompletedV1>;

@@ -1,5 +1,5 @@
+import type { EventOf } from '@shared/messaging';
 import type { SalesReportDueV1 } from '@shop/contracts/events';
-import type { EventOf } from '@shop/shared/events';
 import type { OutgoingEmail } from '../smtp/smtp-mailer';
 import { escapeHtml } from './confirmation-email';
 

@@ -1,6 +1,6 @@
+import { InMemoryEventBus } from '@shared/messaging/testing';
 import { ConfirmationSentV1, ReviewRequestDueV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { InMemoryEventBus } from '@shop/shared/testing';
 import { anOrderCompletedEvent, type OrderCompleted } from '../../../../test/order-events';
 import { InMemoryMailer } from '../testing/in-memory-mailer';
 import { InMemorySentConfirmations } from '../testing/in-memory-sent-confirmations';

@@ -1,8 +1,8 @@
+import type { HandlerContext } from '@shared/messaging';
+import { createEvent, type EventOf } from '@shared/messaging';
+import { jobId } from '@shared/operations';
 import type { TransactionClient } from '@shop/contracts/database';
 import { type OrderCompletedV1, ReviewRequestDueV1 } from '@shop/contracts/events';
-import { createEvent, type EventOf } from '@shop/shared/events';
-import type { HandlerContext } from '@shop/shared/messaging';
-import { jobId } from '@shop/shared/scheduler';
 import type { SentConfirmations } from '../data/sent-confirmations';
 import { composeConfirmationEmail } from '../domain/confirmation-email';
 import type { Mailer } from '../smtp/smtp-mailer';

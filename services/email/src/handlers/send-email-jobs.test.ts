@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createEvent } from '@shared/messaging';
+import { InMemoryEventBus } from '@shared/messaging/testing';
 import { ReviewRequestDueV1, SalesReportDueV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createEvent } from '@shop/shared/events';
-import { InMemoryEventBus } from '@shop/shared/testing';
 import type { SalesSummary } from '../domain/sales-report-email';
 import { InMemoryMailer } from '../testing/in-memory-mailer';
 import { sendEmailJob } from './send-email-jobs';

@@ -1,7 +1,6 @@
+import type { EventOf, HandlerContext } from '@shared/messaging';
 import type { TransactionClient } from '@shop/contracts/database';
 import { ReviewRequestDueV1, type SalesReportDueV1 } from '@shop/contracts/events';
-import type { EventOf } from '@shop/shared/events';
-import type { HandlerContext } from '@shop/shared/messaging';
 import { fetchSalesSummary } from '../analytics/sales-summary-client';
 import { composeReviewRequestEmail } from '../domain/review-request-email';
 import { composeSalesReportEmail } from '../domain/sales-report-email';

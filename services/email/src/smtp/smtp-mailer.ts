@@ -1,6 +1,6 @@
+import { permanentError, retryableError } from '@shared/core/errors';
+import { inSpan, SpanKind } from '@shared/core/tracing';
 import { EMAIL_KIND_HEADER, type EmailKind, SMTP_UNREACHABLE } from '@shop/contracts/email';
-import { permanentError, retryableError } from '@shop/shared/errors';
-import { inSpan, SpanKind } from '@shop/shared/tracing';
 import nodemailer from 'nodemailer';
 
 export const ADDRESS_REJECTED = 'EMAIL.ADDRESS_REJECTED';

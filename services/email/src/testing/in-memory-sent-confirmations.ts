@@ -1,4 +1,4 @@
-import type { JobToSchedule } from '@shop/shared/scheduler';
+import type { JobToSchedule } from '@shared/operations';
 import type { SentConfirmation, SentConfirmations } from '../data/sent-confirmations';
 
 /**

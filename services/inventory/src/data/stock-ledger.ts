@@ -1,5 +1,5 @@
+import type { InboxClaim } from '@shared/messaging';
 import { inboxClaim, type PrismaClient, type TransactionClient } from '@shop/contracts/database';
-import type { InboxClaim } from '@shop/shared/messaging';
 import type { Allocation, OrderedQuantity } from '../domain/allocate-stock';
 
 export interface StockLevel {

@@ -1,6 +1,6 @@
+import { InMemoryEventBus, InMemoryInbox } from '@shared/messaging/testing';
 import { StockReservedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { InMemoryEventBus, InMemoryInbox } from '@shop/shared/testing';
 import { anOrderCompletedEvent, type OrderCompleted } from '../../../../test/order-events';
 import { InMemoryStockLedger } from '../testing/in-memory-stock-ledger';
 import { reserveStockWhenOrderCompleted } from './reserve-stock-when-order-completed';

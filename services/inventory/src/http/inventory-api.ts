@@ -1,6 +1,6 @@
+import { permanentError } from '@shared/core/errors';
+import { type ApiDescription, defineRoute, text } from '@shared/http';
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { permanentError } from '@shop/shared/errors';
-import { type ApiDescription, defineRoute, text } from '@shop/shared/http';
 import { z } from 'zod';
 
 const SKU_NOT_FOUND: ShopErrorCode = 'INVENTORY.SKU_NOT_FOUND';

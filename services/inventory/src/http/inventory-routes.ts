@@ -1,5 +1,5 @@
+import { addRoute } from '@shared/http';
 import type { PrismaClient } from '@shop/contracts/database';
-import { addRoute } from '@shop/shared/http';
 import type { Express } from 'express';
 import { findStockLevel, listStockLevels, type StockLevel } from '../data/stock-ledger';
 import { INVENTORY_ROUTES, skuNotFound } from './inventory-api';

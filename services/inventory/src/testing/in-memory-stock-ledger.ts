@@ -1,5 +1,5 @@
-import type { InboxClaim } from '@shop/shared/messaging';
-import type { InMemoryInbox } from '@shop/shared/testing';
+import type { InboxClaim } from '@shared/messaging';
+import type { InMemoryInbox } from '@shared/messaging/testing';
 import type { StockLedger } from '../data/stock-ledger';
 import type { Allocation, OrderedQuantity } from '../domain/allocate-stock';
 

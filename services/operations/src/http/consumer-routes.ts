@@ -1,10 +1,14 @@
+import { permanentError } from '@shared/core/errors';
+import { addRoute } from '@shared/http';
+import type { Broker } from '@shared/messaging';
+import type {
+  ConsumerControlRow,
+  ConsumerControls,
+  DeadLetters,
+  PendingJob,
+  ScheduledJobs,
+} from '@shared/operations';
 import { ADMIN_ERRORS, OPERATIONS_ROUTES, requireAdmin } from '@shop/contracts/operations-api';
-import type { ConsumerControlRow, ConsumerControls } from '@shop/shared/controls';
-import type { DeadLetters } from '@shop/shared/dead-letters';
-import { permanentError } from '@shop/shared/errors';
-import { addRoute } from '@shop/shared/http';
-import type { Broker } from '@shop/shared/messaging';
-import type { PendingJob, ScheduledJobs } from '@shop/shared/scheduler';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { actorOf } from './operator-access';
 

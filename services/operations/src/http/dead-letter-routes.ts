@@ -1,12 +1,12 @@
+import { permanentError } from '@shared/core/errors';
+import { addRoute } from '@shared/http';
+import type { DeadLetterFilter, DeadLetters } from '@shared/operations';
 import {
   ADMIN_ERRORS,
   deadLetterNotFound,
   OPERATIONS_ROUTES,
   requireAdmin,
 } from '@shop/contracts/operations-api';
-import type { DeadLetterFilter, DeadLetters } from '@shop/shared/dead-letters';
-import { permanentError } from '@shop/shared/errors';
-import { addRoute } from '@shop/shared/http';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { actorOf } from './operator-access';
 

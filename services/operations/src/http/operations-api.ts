@@ -1,5 +1,5 @@
+import type { ApiDescription } from '@shared/http';
 import { OPERATIONS_ROUTES } from '@shop/contracts/operations-api';
-import type { ApiDescription } from '@shop/shared/http';
 
 /**
  * The operators' API. Its routes are described once, in

@@ -1,4 +1,4 @@
-import type { DeadLetters } from '@shop/shared/dead-letters';
+import type { DeadLetters } from '@shared/operations';
 import type { Express } from 'express';
 import { type ConsumerAdminDeps, consumerAdminRoutes } from './consumer-routes';
 import { deadLetterRoutes } from './dead-letter-routes';

@@ -1,5 +1,5 @@
+import type { EventOf } from '@shared/messaging';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
-import type { EventOf } from '@shop/shared/events';
 import PDFDocument from 'pdfkit';
 import { drawRule, drawTable, type TableColumn } from './draw-table';
 import { DEFAULT_VAT_RATE, includedVatCents } from './included-vat';

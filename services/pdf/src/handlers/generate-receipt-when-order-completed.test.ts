@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InMemoryEventBus } from '@shared/messaging/testing';
 import { ReceiptGeneratedV1 } from '@shop/contracts/events';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { InMemoryEventBus } from '@shop/shared/testing';
 import { anOrderCompletedEvent, type OrderCompleted } from '../../../../test/order-events';
 import { ReceiptFiles } from '../data/receipt-files';
 import { InMemoryReceiptRecords } from '../testing/in-memory-receipt-records';

@@ -1,8 +1,7 @@
+import type { EventOf, HandlerContext } from '@shared/messaging';
 import type { TransactionClient } from '@shop/contracts/database';
 import type { OrderCompletedV1 } from '@shop/contracts/events';
 import { receiptUrl } from '@shop/contracts/receipts';
-import type { EventOf } from '@shop/shared/events';
-import type { HandlerContext } from '@shop/shared/messaging';
 import type { ReceiptFiles } from '../data/receipt-files';
 import type { ReceiptRecords } from '../data/receipts';
 import { renderReceipt } from '../domain/render-receipt';

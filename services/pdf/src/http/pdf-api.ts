@@ -1,6 +1,6 @@
+import { permanentError } from '@shared/core/errors';
+import { type ApiDescription, defineRoute } from '@shared/http';
 import type { ShopErrorCode } from '@shop/contracts/errors';
-import { permanentError } from '@shop/shared/errors';
-import { type ApiDescription, defineRoute } from '@shop/shared/http';
 import { z } from 'zod';
 
 const RECEIPT_NOT_FOUND: ShopErrorCode = 'RECEIPT.NOT_FOUND';

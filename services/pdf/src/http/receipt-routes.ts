@@ -1,4 +1,4 @@
-import { addRoute } from '@shop/shared/http';
+import { addRoute } from '@shared/http';
 import type { Express } from 'express';
 import type { ReceiptFiles } from '../data/receipt-files';
 import { PDF_ROUTES, receiptNotFound } from './pdf-api';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppError } from '@shop/shared/errors';
-import type { EventEnvelope } from '@shop/shared/events';
+import type { AppError } from '@shared/core/errors';
+import type { EventEnvelope } from '@shared/messaging';
 import { verifyWebhook } from '../domain/webhook-signature';
 import { createWebhookClient } from './webhook-client';
 import { ENDPOINT_UNAVAILABLE, REJECTED } from './webhook-errors';

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '@shop/shared/events';
-import { inSpan, SpanKind } from '@shop/shared/tracing';
+import { inSpan, SpanKind } from '@shared/core/tracing';
+import type { EventEnvelope } from '@shared/messaging';
 import { outcomeOfStatus } from '../domain/delivery-outcome';
 import { signWebhook } from '../domain/webhook-signature';
 import { endpointUnavailable, rejected } from './webhook-errors';

@@ -1,4 +1,4 @@
-import { permanentError, retryableError } from '@shop/shared/errors';
+import { permanentError, retryableError } from '@shared/core/errors';
 
 /** The endpoint did not take the delivery this time (408, 429, 5xx, no connection, no answer in time). */
 export const ENDPOINT_UNAVAILABLE = 'WEBHOOK.ENDPOINT_UNAVAILABLE';

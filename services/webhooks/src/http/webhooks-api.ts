@@ -1,4 +1,4 @@
-import type { ApiDescription } from '@shop/shared/http';
+import type { ApiDescription } from '@shared/http';
 
 /** The webhooks service serves no routes of its own: only the HTTP app's (health, metrics, these docs). */
 export const WEBHOOKS_API: ApiDescription = {

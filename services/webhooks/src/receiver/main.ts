@@ -1,7 +1,7 @@
-import { httpVariables, loadConfig, loggingVariables } from '@shop/shared/config';
-import { startHttpServer } from '@shop/shared/http';
-import { exitOnStartupFailure, stopOnSignals } from '@shop/shared/lifecycle';
-import { createLogger } from '@shop/shared/logging';
+import { httpVariables, loadConfig, loggingVariables } from '@shared/core/config';
+import { createLogger } from '@shared/core/logging';
+import { startHttpServer } from '@shared/http';
+import { exitOnStartupFailure, stopOnSignals } from '@shared/operations';
 import { z } from 'zod';
 import { webhookSecret } from '../domain/webhook-signature';
 import { receiverApp } from './receiver-app';

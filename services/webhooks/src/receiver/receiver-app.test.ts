@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@shop/shared/logging';
+import { createLogger } from '@shared/core/logging';
 import { signWebhook } from '../domain/webhook-signature';
 import { receiverApp } from './receiver-app';
 

@@ -1,5 +1,5 @@
-import { sendProblem } from '@shop/shared/http';
-import type { Logger } from '@shop/shared/logging';
+import type { Logger } from '@shared/core/logging';
+import { sendProblem } from '@shared/http';
 import escapeHtml from 'escape-html';
 import express, { type Express } from 'express';
 import { z } from 'zod';
