@@ -10,7 +10,6 @@ export const SHOP_ERRORS = {
   ...RUNTIME_ERROR_ANSWERS,
   // checkout: orders
   'ORDER.INVALID_REQUEST': { status: 400 },
-  'ORDER.CLASSIC_MODE_OFF': { status: 400 },
   'PAYMENT.DECLINED': { status: 402 },
   'ORDER.NOT_FOUND': { status: 404 },
   'IDEMPOTENCY.KEY_REUSED': { status: 409 },

@@ -1,4 +1,5 @@
 export {
+  type ConsumerManifest,
   DATABASE_SERVICES,
   portOf,
   type ServiceManifest,

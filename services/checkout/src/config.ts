@@ -49,7 +49,7 @@ export const checkoutVariables = {
    * usual answer time, or slow charges turn into cancelled orders.
    */
   PENDING_ORDER_TIMEOUT: duration('2m'),
-  /** Allows POST /orders?mode=classic, the demo's synchronous checkout. Off unless a demo turns it on. */
+  /** Serves POST /classic/orders, the demo's synchronous checkout. Off unless a demo turns it on. */
   CLASSIC_MODE_ENABLED: flag(false),
   /** POST /orders per client address ("50/s", "600/m"), counted by each replica; unset, no limit. */
   ORDER_RATE_LIMIT: z

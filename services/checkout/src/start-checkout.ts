@@ -10,9 +10,9 @@ import type { CheckoutConfig } from './config';
 import { Catalogue } from './data/catalogue';
 import { fulfillmentTasksIn } from './data/fulfillment-tasks';
 import { OrdersRepository } from './data/orders-repository';
-import { classicCheckout } from './demo/classic-checkout';
+import { classicInlineWork } from './demo/classic-checkout';
 import { projectTaskOutcome } from './handlers/project-task-outcome';
-import { CHECKOUT_API } from './http/checkout-api';
+import { checkoutApi } from './http/checkout-api';
 import { checkoutHttpRoutes } from './http/checkout-http';
 import { PendingOrderReconciler } from './jobs/pending-order-reconciler';
 import type { PaymentGateway } from './payment/payment-gateway';
@@ -72,7 +72,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
     logger,
     metricsToken: config.METRICS_TOKEN,
     bodyLimit: BODY_LIMIT,
-    api: CHECKOUT_API,
+    api: checkoutApi({ classicMode: config.CLASSIC_MODE_ENABLED }),
     errors: SHOP_ERRORS,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     readiness: databaseAndBrokerReadiness(prisma, broker),
@@ -84,12 +84,12 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger, opti
         tasks,
         outbox: relay,
         backlog,
-        // The demo profile: POST /orders?mode=classic waits like the classic checkout.
-        demo: classicCheckout(config.CLASSIC_MODE_ENABLED),
         ...(config.ORDER_RATE_LIMIT ? { orderRate: config.ORDER_RATE_LIMIT } : {}),
       },
       adminToken: config.ADMIN_TOKEN,
       trustProxy: config.TRUST_PROXY,
+      // The demo's POST /classic/orders: the same order, then the classic checkout's wait.
+      ...(config.CLASSIC_MODE_ENABLED ? { classic: classicInlineWork(registry.tasks) } : {}),
     }),
   });
   const http = await startHttpServer(app, config.PORT, logger);

@@ -29,7 +29,12 @@ describe('checkout API documents', () => {
   beforeAll(async () => {
     database = await createTestDatabase('api_docs');
     prefix = uniquePrefix('api-docs');
-    checkout = await startTestCheckout({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix });
+    // The committed document is the whole API: as served with the demo's classic route on.
+    checkout = await startTestCheckout({
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: prefix,
+      CLASSIC_MODE_ENABLED: 'true',
+    });
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
+import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { scrapeMetrics, waitFor } from '../../../test/support';
-import { CLASSIC_INLINE_WORK_MS } from '../src/demo/classic-checkout';
+import { classicInlineWork } from '../src/demo/classic-checkout';
 import {
   anOrderRequest,
   checkoutRowCounts,
@@ -11,8 +12,8 @@ import {
 /**
  * Backpressure: with the outbox backlog over its limit, checkout refuses new
  * orders (503, Retry-After) and takes them again once the relay has drained
- * it. And the demo's classic mode: the same order, with the classic inline
- * wait before the answer.
+ * it. And the demo's classic route: the same order, with the classic inline
+ * wait before the answer, served only when enabled.
  */
 describe('backpressure and the classic demo mode', () => {
   const context = checkoutTestContext('backpressure');
@@ -48,29 +49,38 @@ describe('backpressure and the classic demo mode', () => {
     expect((await postOrder(checkout.baseUrl, anOrderRequest())).status).toBe(201);
   });
 
-  test('When classic mode is off, then ?mode=classic is refused naming the field, and nothing is written', async () => {
+  test('When classic mode is off, then POST /classic/orders is not served nor documented, and nothing is written', async () => {
     const checkout = await context.start();
     const before = await checkoutRowCounts(context.database.prisma);
 
-    const refused = await postOrder(checkout.baseUrl, anOrderRequest(), {}, 'classic');
+    const refused = await postOrder(checkout.baseUrl, anOrderRequest(), {}, '/classic/orders');
 
-    expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([
-      { field: 'mode', message: expect.stringContaining('CLASSIC_MODE_ENABLED') },
-    ]);
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await getJson(`${checkout.baseUrl}/openapi.json`)).body.paths).not.toHaveProperty(
+      '/classic/orders',
+    );
     expect(await checkoutRowCounts(context.database.prisma)).toEqual(before);
   });
 
-  test('When classic mode is on, then the same order is answered only after the classic inline work', async () => {
+  test('When classic mode is on, then the same order is answered only after the inline work of every task, which Server-Timing names', async () => {
     const checkout = await context.start({ CLASSIC_MODE_ENABLED: 'true' });
-    const inlineMs = Object.values(CLASSIC_INLINE_WORK_MS).reduce((sum, ms) => sum + ms, 0);
+    const work = classicInlineWork(SHOP_REGISTRY.tasks);
+    const inlineMs = work.reduce((sum, { ms }) => sum + ms, 0);
 
     const startedAt = performance.now();
-    const classic = await postOrder(checkout.baseUrl, anOrderRequest(), {}, 'classic');
+    const classic = await postOrder(checkout.baseUrl, anOrderRequest(), {}, '/classic/orders');
     const classicMs = performance.now() - startedAt;
 
     expect(classic.status).toBe(201);
     expect(classicMs).toBeGreaterThanOrEqual(inlineMs);
+    expect(classic.headers.get('server-timing')).toBe(
+      SHOP_REGISTRY.tasks
+        .map(({ task }) => `${task};dur=${work.find((w) => w.task === task)?.ms}`)
+        .join(', '),
+    );
+    expect(classic.headers.get('location')).toBe(`/orders/${classic.body.id}`);
     expect((await getJson(`${checkout.baseUrl}/orders/${classic.body.id}`)).body.status).toBe('confirmed');
+    expect((await getJson(`${checkout.baseUrl}/openapi.json`)).body.paths).toHaveProperty('/classic/orders');
   }, 30_000);
 });

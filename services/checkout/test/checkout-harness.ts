@@ -88,9 +88,9 @@ export async function postOrder(
   baseUrl: string,
   body: unknown,
   headers: Record<string, string> = {},
-  mode?: 'classic',
+  route: '/orders' | '/classic/orders' = '/orders',
 ): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${baseUrl}/orders${mode ? `?mode=${mode}` : ''}`, {
+  const response = await fetch(`${baseUrl}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),

@@ -19,7 +19,6 @@ export const ORDER_ERRORS = {
   databaseUnavailable: 'DATABASE.UNAVAILABLE',
   /** Too many events wait in the outbox: the broker has been away too long. */
   backlogFull: 'ORDER.OUTBOX_BACKLOG_FULL',
-  classicModeOff: 'ORDER.CLASSIC_MODE_OFF',
   /** More orders from one client than ORDER_RATE_LIMIT allows. */
   rateLimited: 'ORDER.RATE_LIMITED',
 } as const satisfies Record<string, ShopErrorCode>;
@@ -93,9 +92,4 @@ export const orderRateLimited = (limit: string, retryAfterSeconds: number) =>
       detail: `This client may place ${limit} orders; nothing was charged. Try again in ${retryAfterSeconds} s.`,
     },
     retryAfterSeconds,
-  });
-
-export const classicModeOff = () =>
-  permanentError(ORDER_ERRORS.classicModeOff, 'The classic checkout demo mode is off', {
-    details: { errors: [{ field: 'mode', message: 'classic mode needs CLASSIC_MODE_ENABLED=true' }] },
   });

@@ -1,4 +1,5 @@
 import type { ApiDescription } from '@shared/http';
+import { CLASSIC_ROUTES } from '../demo/classic-route';
 import { ORDER_ROUTES } from './order-route-descriptions';
 
 /**
@@ -6,11 +7,13 @@ import { ORDER_ROUTES } from './order-route-descriptions';
  * checkout-api-shapes.ts): Express serves them through addRoute
  * (checkout-routes.ts), which validates with these schemas, and its OpenAPI
  * document is generated from them. The operators' API is the operations
- * service's.
+ * service's. The demo's classic route is served, and so described, only
+ * with CLASSIC_MODE_ENABLED.
  */
-export const CHECKOUT_ROUTES = { ...ORDER_ROUTES };
+export const CHECKOUT_ROUTES = { ...ORDER_ROUTES, ...CLASSIC_ROUTES };
 
-export const CHECKOUT_API: ApiDescription = {
+/** Checkout's API as one process serves it: with the demo's route or without. */
+export const checkoutApi = ({ classicMode }: { classicMode: boolean }): ApiDescription => ({
   title: 'checkout',
   version: '1.0.0',
   description:
@@ -25,6 +28,10 @@ export const CHECKOUT_API: ApiDescription = {
   tags: {
     orders:
       "The shop's front: the catalogue, placing an order, and reading one back, all public; listing orders is the operators'",
+    demo: 'The classic checkout replayed for the demo: the same order, answered after the inline wait the classic story describes',
   },
-  routes: Object.values(CHECKOUT_ROUTES),
-};
+  routes: Object.values(classicMode ? CHECKOUT_ROUTES : ORDER_ROUTES),
+});
+
+/** The whole API, the demo's route included: the OpenAPI document in contracts/openapi. */
+export const CHECKOUT_API = checkoutApi({ classicMode: true });

@@ -1,11 +1,10 @@
 import { activeTraceparent } from '@shared/core/tracing';
-import { addRoute, sendProblem } from '@shared/http';
+import { addRoute, type ParsedRequest, sendProblem } from '@shared/http';
 import type { Rate } from '@shared/operations';
 import { requireAdmin } from '@shop/contracts/operations-api';
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import type { Catalogue } from '../data/catalogue';
 import type { OrdersRepository } from '../data/orders-repository';
-import type { OrderDemo } from '../demo/classic-checkout';
 import { orderNotFound } from '../domain/order-errors';
 import type { OrderSnapshot } from '../domain/order-snapshot';
 import { type PlaceOrderDeps, placeOrder } from '../domain/place-order';
@@ -16,8 +15,6 @@ import { orderRepresentation } from './order-representation';
 export interface CheckoutRoutesDeps extends Omit<PlaceOrderDeps, 'log' | 'catalogue'> {
   orders: OrdersRepository;
   catalogue: Pick<Catalogue, 'find' | 'list'>;
-  /** The demo profile's classic mode, when wired in (start-checkout.ts). */
-  demo?: OrderDemo;
   /** ORDER_RATE_LIMIT: orders per client address; unset, no limit. */
   orderRate?: Rate;
 }
@@ -33,12 +30,44 @@ const requireJson: RequestHandler = (req, res, next) => {
 };
 
 /**
+ * Placing an order, as POST /orders does it and the demo's classic route
+ * replays it: the route's middleware, then the use case, giving the 201's
+ * Location and body. Both routes share one, so they share one rate limit.
+ */
+export function orderPlacement(deps: CheckoutRoutesDeps) {
+  const middleware = [orderRateLimit(deps.orderRate), requireJson];
+  const place = async (
+    { body: request, headers }: ParsedRequest<typeof CHECKOUT_ROUTES.placeOrder>,
+    req: Request,
+  ) => {
+    const order = await placeOrder(
+      {
+        request,
+        idempotencyKey: headers['Idempotency-Key'],
+        correlationId: req.correlationId,
+        traceparent: activeTraceparent(),
+      },
+      { ...deps, log: req.log },
+    );
+    return { location: `/orders/${order.id}`, body: orderRepresentation(order, deps.tasks) };
+  };
+  return { middleware, place };
+}
+
+/** What orderPlacement gives: the order route's middleware and its use case. */
+export type OrderPlacement = ReturnType<typeof orderPlacement>;
+
+/**
  * The orders and products API. Routes parse (addRoute, with checkout-api.ts's
  * schemas), call one use case or query, and map the result. Listing and
  * searching orders shows every customer's, so it is the operators' (behind
  * `adminToken`, ADMIN_TOKEN); an order's own UUID link stays public.
  */
-export function checkoutRoutes(deps: CheckoutRoutesDeps, adminToken: string | undefined) {
+export function checkoutRoutes(
+  deps: CheckoutRoutesDeps,
+  adminToken: string | undefined,
+  { place, middleware }: OrderPlacement = orderPlacement(deps),
+) {
   const represent = (order: OrderSnapshot) => orderRepresentation(order, deps.tasks);
   return (app: Express) => {
     addRoute(app, CHECKOUT_ROUTES.products, async (_input, _req, res) => {
@@ -46,27 +75,14 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps, adminToken: string | un
       res.json(products.map(({ sku, name, priceCents, currency }) => ({ sku, name, priceCents, currency })));
     });
 
-    const demo: RequestHandler = (req, _res, next) => {
-      deps.demo?.beforePlacing(req);
-      next();
-    };
     addRoute(
       app,
       CHECKOUT_ROUTES.placeOrder,
-      async ({ body: request, headers }, req, res) => {
-        const order = await placeOrder(
-          {
-            request,
-            idempotencyKey: headers['Idempotency-Key'],
-            correlationId: req.correlationId,
-            traceparent: activeTraceparent(),
-          },
-          { ...deps, log: req.log },
-        );
-        await deps.demo?.afterPlaced(req);
-        res.status(201).location(`/orders/${order.id}`).json(represent(order));
+      async (input, req, res) => {
+        const order = await place(input, req);
+        res.status(201).location(order.location).json(order.body);
       },
-      [orderRateLimit(deps.orderRate), requireJson, demo],
+      middleware,
     );
 
     addRoute(

@@ -24,12 +24,6 @@ export const ORDER_ROUTES = {
     summary: 'Place an order: charge the card, save the order, publish OrderCompleted',
     description:
       'Public: any shopper may place an order (ORDER_RATE_LIMIT, when set, caps the requests per client address). Prices the lines from the catalogue and saves the order as pending, charges the card, then confirms the order and writes its checkout.order.completed event in one transaction (the outbox); it answers once that commits, and the confirmation email, the receipt, the stock and the sales figures follow through RabbitMQ. A declined card is saved as a declined order and answered 402. The same Idempotency-Key with the same body answers the same order again and charges nothing more; with another body it is refused (409). The body must be `application/json`.',
-    query: z.object({
-      mode: z
-        .string()
-        .optional()
-        .meta({ description: '`classic`: the demo waits like the classic checkout (CLASSIC_MODE_ENABLED)' }),
-    }),
     headers: z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() }),
     body: orderRequestSchema,
     invalid: invalidRequest,
@@ -41,7 +35,6 @@ export const ORDER_ROUTES = {
       },
     },
     errors: [
-      ORDER_ERRORS.classicModeOff,
       ORDER_ERRORS.paymentDeclined,
       ORDER_ERRORS.idempotencyKeyReused,
       ORDER_ERRORS.requestInProgress,
