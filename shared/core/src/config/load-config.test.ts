@@ -1,13 +1,13 @@
-import { parseAmqpUrls } from './amqp-urls';
-import { ConfigError, loadConfig } from './load-config';
-import { parseRetryDelays } from './retry-delays';
 import {
   databaseVariables,
   httpVariables,
   messagingVariables,
   shutdownDeadlineMs,
   shutdownTimeoutMs,
-} from './variables';
+} from '.';
+import { parseAmqpUrls } from './amqp-urls';
+import { ConfigError, loadConfig } from './load-config';
+import { parseRetryDelays } from './retry-delays';
 
 describe('configuration', () => {
   const shape = { ...databaseVariables, ...messagingVariables, ...httpVariables(3001) };

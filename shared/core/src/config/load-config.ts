@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sharedVariableRules } from './variables';
+import { sharedVariableRules } from './shared-variable-rules';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
