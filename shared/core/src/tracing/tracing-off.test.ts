@@ -1,4 +1,4 @@
-import { activeTraceparent, contextFrom, inSpan, SpanKind, traceHeaders } from './spans';
+import { activeTraceparent, contextFrom, inSpan, SpanKind, traceHeaders } from '.';
 import { startTracing, tracingEnabled } from './start-tracing';
 
 describe('a process without a traces exporter', () => {
