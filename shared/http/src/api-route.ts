@@ -2,7 +2,7 @@ import { permanentError } from '@shared/core/errors';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { REQUEST_INVALID } from './error-table';
-import { fieldName } from './problem';
+import { fieldName } from './field-name';
 
 /** An offending field of a request: `items[0].quantity`, `Idempotency-Key`... */
 export interface FieldError {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiAnswer, ApiDescription, ApiRoute } from './api-route';
 import { type ErrorTable, REQUEST_INVALID, RUNTIME_ERROR_ANSWERS } from './error-table';
 import { HTTP_APP_ROUTES, HTTP_APP_TAGS, METRICS_AUTH, METRICS_SECURITY_SCHEME } from './http-app-routes';
-import { problemSchema } from './problem';
+import { problemSchema } from './problem-schema';
 
 /** The OpenAPI document of one service, as JSON. */
 export interface OpenApiDocument {
