@@ -1,5 +1,6 @@
 import { permanentError } from '@shared/core/errors';
-import { type EventContract, type EventOf, envelopeSchema } from './envelope';
+import { envelopeSchema } from './envelope';
+import type { EventContract, EventOf } from './event-contract';
 
 export const EVENT_SCHEMA_INVALID = 'EVENT.SCHEMA_INVALID';
 
