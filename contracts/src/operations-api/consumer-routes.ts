@@ -1,8 +1,10 @@
 import { defineRoute } from '@shared/http';
 import { z } from 'zod';
-import { actor, consumerControls, instant, service } from './operations-api-shapes';
+import { consumerControls } from './consumer-controls-shape';
+import { instant } from './instant';
 import { ADMIN_ERRORS } from './operations-errors';
 import { ADMIN, ADMIN_REFUSALS } from './operator-access';
+import { actor, service } from './operator-request-fields';
 
 const scheduledJob = z.object({
   id: z.string(),

@@ -1,17 +1,12 @@
 import { defineRoute, text } from '@shared/http';
 import { z } from 'zod';
-import {
-  actor,
-  auditEntry,
-  deadLetter,
-  filterFields,
-  ids,
-  instant,
-  service,
-  skippedEntry,
-} from './operations-api-shapes';
+import { auditEntry } from './audit-entry-shape';
+import { filterFields } from './dead-letter-filter-fields';
+import { deadLetter } from './dead-letter-shape';
+import { instant } from './instant';
 import { ADMIN_ERRORS, deadLetterNotFound } from './operations-errors';
 import { ADMIN, ADMIN_REFUSALS } from './operator-access';
+import { actor, ids, service, skippedEntry } from './operator-request-fields';
 
 /** The operators' dead-letter routes and their audit log (services/operations serves them). */
 export const DEAD_LETTER_ROUTES = {
