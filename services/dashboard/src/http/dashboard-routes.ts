@@ -5,21 +5,15 @@ import { auditLog, deadLetterDetail, deadLetterList, deadLetterPreview } from '.
 import { type Html, html } from '../views/html';
 import { orderDetail, ordersTable } from '../views/orders-view';
 import { dashboardPage, signInPage } from '../views/page-view';
-import {
-  checkOrigin,
-  clearSessionCookie,
-  requireCsrf,
-  requireOperator,
-  requireSession,
-  sessionOf,
-  setSessionCookie,
-  signInLimit,
-} from './access';
+import { checkOrigin, requireCsrf } from './csrf';
 import { DASHBOARD_ROUTES } from './dashboard-api';
 import type { DashboardDeps } from './dashboard-deps';
 import { bodyOf, invalidRequest } from './dashboard-errors';
 import { regions, stream } from './live-stream';
+import { requireOperator, requireSession } from './require-session';
+import { clearSessionCookie, sessionOf, setSessionCookie } from './session-cookie';
 import type { Session } from './sessions';
+import { signInLimit } from './sign-in-limit';
 
 const DEAD_LETTER_PAGE = 100;
 const AUDIT_PAGE = 50;
