@@ -2,40 +2,19 @@ import type { EventEnvelope, Registry } from '@shared/messaging';
 import { registryTopology } from '@shared/messaging';
 import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
-import { createIsolatedDatabase } from '../../../test/isolated-database';
-import {
-  amqpUrl,
-  QueueInspector,
-  TEST_METRICS_TOKEN,
-  testLogger,
-  uniquePrefix,
-  waitFor,
-} from '../../../test/support';
+import { serviceTestContext } from '../../../test/service-test-context';
+import { amqpUrl, type QueueInspector, TEST_METRICS_TOKEN, testLogger, waitFor } from '../../../test/support';
 import { loadCheckoutConfig } from '../src/config';
 import type { PaymentGateway } from '../src/payment/payment-gateway';
 import { type RunningCheckout, startCheckout } from '../src/start-checkout';
+
+export { createTestDatabase, type TestDatabase } from '../../../test/service-test-context';
 
 /**
  * What the checkout tests share: a database of their own per test file (the
  * outbox is one table, so a relay started by another file would publish this
  * file's rows), a checkout started in-process on port 0, and requests.
  */
-
-/** A migrated, seeded database of the file's own with a client on it, dropped by `drop`. */
-export async function createTestDatabase(
-  label: string,
-): Promise<{ url: string; prisma: PrismaClient; drop: () => Promise<void> }> {
-  const database = await createIsolatedDatabase(label);
-  const prisma = createPrismaClient(database.url, { poolSize: 3 });
-  return {
-    url: database.url,
-    prisma,
-    drop: async () => {
-      await prisma.$disconnect();
-      await database.drop();
-    },
-  };
-}
 
 export function checkoutEnvironment(env: Record<string, string>): Record<string, string> {
   return {
@@ -137,43 +116,13 @@ export async function checkoutRowCounts(prisma: PrismaClient) {
   return { orders, lines, outbox, tasks };
 }
 
-export type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
-
-/**
- * Registers what a checkout test file needs around each test: its own
- * database and a queue inspector for the file, a fresh queue prefix per test,
- * and, after each test, every checkout it started stopped and its queues
- * deleted. `start` runs checkout on that database and prefix.
- */
-export function checkoutTestContext(label: string) {
-  const started: TestCheckout[] = [];
-  const context = {
-    database: undefined as unknown as TestDatabase,
-    inspector: undefined as unknown as QueueInspector,
-    prefix: '',
-    async start(env: Record<string, string> = {}, payments?: PaymentGateway): Promise<TestCheckout> {
-      const checkout = await startTestCheckout(
-        { DATABASE_URL: context.database.url, QUEUE_PREFIX: context.prefix, ...env },
-        payments,
-      );
-      started.push(checkout);
-      return checkout;
+/** serviceTestContext (test/service-test-context.ts) for checkout: `start(env, payments?)`. */
+export const checkoutTestContext = (label: string) =>
+  serviceTestContext(
+    {
+      name: 'checkout',
+      start: (env, payments?: PaymentGateway) => startTestCheckout(env, payments),
+      topologyFor,
     },
-  };
-  beforeAll(async () => {
-    context.database = await createTestDatabase(label);
-    context.inspector = await QueueInspector.open();
-  });
-  beforeEach(() => {
-    context.prefix = uniquePrefix(`checkout-${label}`);
-  });
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((checkout) => checkout.stop()));
-    await context.inspector.deleteTopology(topologyFor(context.prefix));
-  });
-  afterAll(async () => {
-    await context.inspector.close();
-    await context.database.drop();
-  });
-  return context;
-}
+    label,
+  );
