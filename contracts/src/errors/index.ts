@@ -41,7 +41,7 @@ export const SHOP_ERRORS = {
   'DASHBOARD.NOT_FOUND': { status: 404 },
   'DASHBOARD.TOO_MANY_SIGN_INS': { status: 429, retryAfter: true },
   /** Checkout, which the dashboard acts through, did not answer or failed. */
-  'DASHBOARD.CHECKOUT_UNAVAILABLE': { status: 502 },
+  'DASHBOARD.UPSTREAM_FAILED': { status: 502 },
   // inventory
   'INVENTORY.SKU_NOT_FOUND': { status: 404 },
   // analytics

@@ -61,14 +61,14 @@ const action = {
     DASHBOARD_ERRORS.csrfRejected,
     DASHBOARD_ERRORS.readOnly,
     DASHBOARD_ERRORS.notFound,
-    DASHBOARD_ERRORS.checkoutUnavailable,
+    DASHBOARD_ERRORS.upstreamFailed,
   ],
 } as const;
 const READ = {
   tag: 'page',
   auth: 'session',
   invalid: invalidRequest,
-  errors: [DASHBOARD_ERRORS.signInRequired, DASHBOARD_ERRORS.notFound, DASHBOARD_ERRORS.checkoutUnavailable],
+  errors: [DASHBOARD_ERRORS.signInRequired, DASHBOARD_ERRORS.notFound, DASHBOARD_ERRORS.upstreamFailed],
 } as const;
 
 export const DASHBOARD_ROUTES = {

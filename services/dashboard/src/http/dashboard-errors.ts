@@ -11,7 +11,7 @@ export const DASHBOARD_ERRORS = {
   csrfRejected: 'DASHBOARD.CSRF_REJECTED',
   notFound: 'DASHBOARD.NOT_FOUND',
   tooManySignIns: 'DASHBOARD.TOO_MANY_SIGN_INS',
-  checkoutUnavailable: 'DASHBOARD.CHECKOUT_UNAVAILABLE',
+  upstreamFailed: 'DASHBOARD.UPSTREAM_FAILED',
 } as const satisfies Record<string, ShopErrorCode>;
 
 export function invalidRequest(errors: { field: string; message: string }[]) {
@@ -33,9 +33,10 @@ export function parse<Schema extends z.ZodType>(schema: Schema, input: unknown):
 }
 
 /**
- * Checkout's answer's body, or the error the dashboard answers instead: a
- * refusal of bad input stays a 400 with checkout's field errors, a missing
- * resource a 404, anything else says checkout failed (502).
+ * The body of checkout's or the operations service's answer, or the error the
+ * dashboard answers instead: a refusal of bad input stays a 400 with that
+ * service's field errors, a missing resource a 404, anything else says the
+ * service behind the dashboard failed (502).
  */
 export function bodyOf<Body>(answer: Answer<Body>): Body {
   if (answer.ok) return answer.body;
@@ -46,5 +47,5 @@ export function bodyOf<Body>(answer: Answer<Body>): Body {
   };
   if (answer.status === 400) throw new AppError(DASHBOARD_ERRORS.invalidRequest, 'Bad Request', { details });
   if (answer.status === 404) throw permanentError(DASHBOARD_ERRORS.notFound, 'Not Found', { details });
-  throw new AppError(DASHBOARD_ERRORS.checkoutUnavailable, 'Checkout failed', { details });
+  throw new AppError(DASHBOARD_ERRORS.upstreamFailed, 'Bad Gateway', { details });
 }
