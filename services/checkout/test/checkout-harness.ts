@@ -1,6 +1,6 @@
 import type { EventEnvelope, Registry } from '@shared/messaging';
 import { registryTopology } from '@shared/messaging';
-import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
+import type { PrismaClient } from '@shop/contracts/database';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 import { serviceTestContext } from '../../../test/service-test-context';
 import { amqpUrl, type QueueInspector, TEST_METRICS_TOKEN, testLogger, waitFor } from '../../../test/support';

@@ -1,6 +1,5 @@
 import type { Registry } from '@shared/messaging';
 import { registryTopology } from '@shared/messaging';
-import { createPrismaClient, type PrismaClient } from '@shop/contracts/database';
 import { SHOP_REGISTRY } from '@shop/contracts/registry';
 
 import { serviceTestContext } from '../../../test/service-test-context';
